@@ -1,0 +1,39 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import globals from "globals";
+
+// Process folders may import src/protocol (and src/ui for the React apps) but never
+// each other: DESIGN.md "Rules of the house". A wrong import fails `npm test`.
+const PROCESS_FOLDERS = ["server", "console", "renderer", "main", "preload", "native", "pppc"];
+
+function layering(own, allowed = []) {
+  const forbidden = PROCESS_FOLDERS.filter((f) => f !== own && !allowed.includes(f));
+  return {
+    "no-restricted-imports": [
+      "error",
+      {
+        patterns: [
+          {
+            regex: `(^|/)(${forbidden.join("|")})/`,
+            message: `Bad layering: src/${own} may import only src/protocol${allowed.length ? ", " + allowed.join(", ") : ""} and its own files.`,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export default tseslint.config(
+  { ignores: ["node_modules/", "dist/", "data/", "coverage/", "**/*.d.ts"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "no-console": "off",
+    },
+  },
+  { files: ["src/protocol/**"], rules: layering("protocol") },
+  ...PROCESS_FOLDERS.map((folder) => ({ files: [`src/${folder}/**`], rules: layering(folder) })),
+);

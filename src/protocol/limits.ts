@@ -1,0 +1,5 @@
+/** Limits both ends agree on, so a client can refuse before the broker has to. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+export const MAX_CHAT_CHARS = 4000;
+export const MAX_SDP_CHARS = 48 * 1024;
+export const MAX_ICE_CHARS = 2048;

@@ -1,0 +1,49 @@
+import { canChat, type ChatMessage, type PartyRole } from "../../protocol/index.js";
+import type { Clock } from "../clock.js";
+import type { Identity } from "../identity/identity.js";
+import { ProtocolError } from "../protocol-error.js";
+import type { SessionBus } from "../sessions/session-bus.js";
+import { roleOf, stateOf } from "../sessions/session-view.js";
+import type { Store, StoredChatMessage } from "../store/store.js";
+
+/**
+ * Chat goes through the broker, not the data channel, so it is persisted,
+ * ordered by a server sequence number, and there before media is up and
+ * after a reconnect.
+ */
+export function toChatMessage(m: StoredChatMessage): ChatMessage {
+  return { seq: m.seq, from: m.senderRole, senderName: m.senderName, text: m.text, at: m.createdAt };
+}
+
+export type ChatService = ReturnType<typeof createChatService>;
+
+export function createChatService(o: { store: Store; clock: Clock; bus: SessionBus }) {
+  async function partyOf(user: Identity, sessionId: string): Promise<{ role: PartyRole; live: boolean }> {
+    const record = await o.store.getSession(sessionId);
+    const role = record && record.tenantId === user.tenantId ? roleOf(record, user.userId) : null;
+    if (!record || !role) throw new ProtocolError("forbidden", "you are not a party of this session");
+    return { role, live: canChat(stateOf(record)) };
+  }
+
+  return {
+    async send(user: Identity, sessionId: string, text: string): Promise<StoredChatMessage> {
+      const { role, live } = await partyOf(user, sessionId);
+      if (!live) throw new ProtocolError("invalid_transition", "chat is open only while both parties are in the session");
+      const stored = await o.store.appendChat({
+        sessionId,
+        senderId: user.userId,
+        senderRole: role,
+        senderName: user.name,
+        text,
+        createdAt: o.clock.now(),
+      });
+      o.bus.publish({ sessionId, to: "both", message: { type: "chat.message", sessionId, message: toChatMessage(stored) } });
+      return stored;
+    },
+
+    async history(user: Identity, sessionId: string, afterSeq: number, limit = 500): Promise<ChatMessage[]> {
+      await partyOf(user, sessionId);
+      return (await o.store.listChat(sessionId, afterSeq, limit)).map(toChatMessage);
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * All broker settings, from the environment, with defaults that make
+ * `npm start` work on a fresh machine: HTTPS on localhost:8443, data in ./data,
+ * the broker's own token issuer unless an external IdP's JWKS is configured.
+ */
+const ms = (defaultMs: number) => z.coerce.number().int().positive().default(defaultMs);
+
+export const BrokerConfig = z.object({
+  host: z.string().default("127.0.0.1"),
+  port: z.coerce.number().int().min(0).max(65535).default(8443),
+  /** The origin people reach the broker at (links in codes); defaults to https://localhost:<port>. */
+  publicOrigin: z.string().url().optional(),
+  dataDir: z.string().default(path.resolve("data")),
+  /** `:memory:` or a file; defaults to <dataDir>/tandem.sqlite. */
+  sqliteFile: z.string().optional(),
+  tlsCertFile: z.string().optional(),
+  tlsKeyFile: z.string().optional(),
+  /** An external IdP; without it the broker issues and verifies its own tokens. */
+  jwksUrl: z.string().url().optional(),
+  jwtIssuer: z.string().optional(),
+  jwtAudience: z.string().optional(),
+  codeTtlMs: ms(10 * 60_000),
+  graceMs: ms(15_000),
+  heartbeatIntervalMs: ms(1_000),
+  heartbeatTimeoutMs: ms(2_500),
+  helloTimeoutMs: ms(10_000),
+  messagesPerSecond: z.coerce.number().positive().default(50),
+  messageBurst: z.coerce.number().int().positive().default(200),
+  codeFailuresPerUser: z.coerce.number().int().positive().default(5),
+  codeFailuresPerAddress: z.coerce.number().int().positive().default(20),
+  codeFailureWindowMs: ms(60_000),
+  trustProxy: z.coerce.boolean().default(false),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+export type BrokerConfig = z.infer<typeof BrokerConfig>;
+export type BrokerConfigInput = z.input<typeof BrokerConfig>;
+
+const ENV_NAMES: Record<keyof BrokerConfig, string> = {
+  host: "TANDEM_HOST",
+  port: "TANDEM_PORT",
+  publicOrigin: "TANDEM_PUBLIC_ORIGIN",
+  dataDir: "TANDEM_DATA_DIR",
+  sqliteFile: "TANDEM_SQLITE_FILE",
+  tlsCertFile: "TANDEM_TLS_CERT",
+  tlsKeyFile: "TANDEM_TLS_KEY",
+  jwksUrl: "TANDEM_JWKS_URL",
+  jwtIssuer: "TANDEM_JWT_ISSUER",
+  jwtAudience: "TANDEM_JWT_AUDIENCE",
+  codeTtlMs: "TANDEM_CODE_TTL_MS",
+  graceMs: "TANDEM_GRACE_MS",
+  heartbeatIntervalMs: "TANDEM_HEARTBEAT_INTERVAL_MS",
+  heartbeatTimeoutMs: "TANDEM_HEARTBEAT_TIMEOUT_MS",
+  helloTimeoutMs: "TANDEM_HELLO_TIMEOUT_MS",
+  messagesPerSecond: "TANDEM_MESSAGES_PER_SECOND",
+  messageBurst: "TANDEM_MESSAGE_BURST",
+  codeFailuresPerUser: "TANDEM_CODE_FAILURES_PER_USER",
+  codeFailuresPerAddress: "TANDEM_CODE_FAILURES_PER_ADDRESS",
+  codeFailureWindowMs: "TANDEM_CODE_FAILURE_WINDOW_MS",
+  trustProxy: "TANDEM_TRUST_PROXY",
+  logLevel: "TANDEM_LOG_LEVEL",
+};
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BrokerConfig {
+  const raw = Object.fromEntries(
+    Object.entries(ENV_NAMES)
+      .map(([key, name]) => [key, env[name]])
+      .filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const parsed = BrokerConfig.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = issue.path[0] as keyof BrokerConfig;
+    throw new Error(`invalid setting ${ENV_NAMES[key] ?? key}: ${issue.message}`);
+  }
+  const config = parsed.data;
+  if (config.jwksUrl && (!config.jwtIssuer || !config.jwtAudience)) {
+    throw new Error("TANDEM_JWKS_URL needs TANDEM_JWT_ISSUER and TANDEM_JWT_AUDIENCE as well");
+  }
+  return config;
+}

@@ -1,0 +1,56 @@
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet } from "jose";
+import { AuthError, type Identity } from "./identity.js";
+
+/**
+ * The one place bearer tokens are verified: signature against the issuer's
+ * JWKS, issuer, audience, expiry, and an asymmetric algorithm (never `none`,
+ * never a shared secret that a public JWKS could be confused with).
+ */
+export interface TokenVerifier {
+  verify(token: string): Promise<Identity>;
+}
+
+export const ALLOWED_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"];
+
+export interface TokenVerifierOptions {
+  issuer: string;
+  audience: string;
+  /** Remote JWKS (an IdP) or a key set held in process (the broker's own issuer). */
+  keys: { jwksUrl: string } | { jwks: JSONWebKeySet };
+  clockToleranceSeconds?: number;
+}
+
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const keySet =
+    "jwksUrl" in options.keys
+      ? createRemoteJWKSet(new URL(options.keys.jwksUrl), { cooldownDuration: 30_000, timeoutDuration: 5_000 })
+      : createLocalJWKSet(options.keys.jwks);
+  return {
+    async verify(token) {
+      try {
+        const { payload } = await jwtVerify(token, keySet, {
+          issuer: options.issuer,
+          audience: options.audience,
+          algorithms: ALLOWED_ALGORITHMS,
+          clockTolerance: options.clockToleranceSeconds ?? 30,
+          requiredClaims: ["sub", "exp"],
+        });
+        const name = typeof payload.name === "string" ? payload.name : payload.sub!;
+        const tenantId = typeof payload.tid === "string" && payload.tid ? payload.tid : "default";
+        return { userId: payload.sub!, name, tenantId };
+      } catch (error) {
+        throw new AuthError(describe(error));
+      }
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return "the token has expired";
+  if (error instanceof errors.JWTClaimValidationFailed) return `the token's ${error.claim} claim is not accepted`;
+  if (error instanceof errors.JOSEAlgNotAllowed) return "the token's signing algorithm is not accepted";
+  if (error instanceof errors.JWSSignatureVerificationFailed) return "the token's signature is not valid";
+  if (error instanceof errors.JWKSNoMatchingKey) return "the token was not signed by a known key";
+  if (error instanceof errors.JOSEError) return `the token is not valid (${error.code})`;
+  return "the token could not be verified";
+}

@@ -1,0 +1,30 @@
+import { buildBroker } from "./broker.js";
+import { configFromEnv } from "./config.js";
+
+/** `npm start`: one broker on the embedded store, and what to open. */
+const config = configFromEnv();
+const broker = await buildBroker(config);
+const url = await broker.listen();
+
+const lines = [
+  "",
+  `Tandem broker listening on ${url}  (open https://localhost:${new URL(url).port}/)`,
+  `  WebSocket:     wss://localhost:${new URL(url).port}/ws`,
+  `  Data folder:   ${config.dataDir}`,
+  broker.tls.caCertPath ? `  Local CA:      ${broker.tls.caCertPath}  (trust it, or export NODE_EXTRA_CA_CERTS=${broker.tls.caCertPath})` : null,
+  broker.localIssuer
+    ? "  Sign-in:       the broker's own token issuer (mint a token: npm run token -- --sub alice --name 'Alice')"
+    : `  Sign-in:       tokens from ${config.jwtIssuer} (JWKS ${config.jwksUrl})`,
+  "  Try a session: npm run demo:pair   (in a second terminal)",
+  "",
+];
+console.log(lines.filter((line) => line !== null).join("\n"));
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    broker.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}

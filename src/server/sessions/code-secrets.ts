@@ -1,0 +1,24 @@
+import { createHmac, randomBytes } from "node:crypto";
+import { encodeCode } from "../../protocol/index.js";
+
+/**
+ * Codes and resume tokens are secrets: the store keeps only keyed hashes, so a
+ * copy of the database does not let anyone redeem a live code (40 bits are
+ * too few to protect by an unkeyed hash).
+ */
+export interface CodeSecrets {
+  newCode(): string;
+  hashCode(canonicalCode: string): string;
+  newResumeToken(): string;
+  hashResumeToken(token: string): string;
+}
+
+export function createCodeSecrets(pepper: Buffer): CodeSecrets {
+  const hmac = (kind: string, value: string) => createHmac("sha256", pepper).update(`${kind}:${value}`).digest("base64url");
+  return {
+    newCode: () => encodeCode(randomBytes(5)),
+    hashCode: (code) => hmac("code", code),
+    newResumeToken: () => randomBytes(32).toString("base64url"),
+    hashResumeToken: (token) => hmac("resume", token),
+  };
+}

@@ -1,0 +1,318 @@
+import { randomUUID } from "node:crypto";
+import {
+  type ChatMessage,
+  type EndReason,
+  isTransitionError,
+  initialSessionState,
+  normalizeCode,
+  type Party,
+  type PartyRole,
+  type SessionEvent,
+  sharerLinkPath,
+  type SessionView,
+  transition,
+} from "../../protocol/index.js";
+import type { Clock, Timer } from "../clock.js";
+import type { Identity } from "../identity/identity.js";
+import { ProtocolError } from "../protocol-error.js";
+import type { SessionRecord, Store } from "../store/store.js";
+import type { AttemptLimiter } from "./attempt-limiter.js";
+import type { CodeSecrets } from "./code-secrets.js";
+import { KeyedMutex } from "./keyed-mutex.js";
+import type { SessionBus } from "./session-bus.js";
+import { otherRole, peerOf, roleOf, stateOf, viewOf } from "./session-view.js";
+import { toChatMessage } from "../chat/chat-service.js";
+
+export interface SessionServiceOptions {
+  store: Store;
+  clock: Clock;
+  bus: SessionBus;
+  secrets: CodeSecrets;
+  codeLimits: { perUser: AttemptLimiter; perAddress: AttemptLimiter };
+  codeTtlMs: number;
+  graceMs: number;
+  publicOrigin: string;
+}
+
+export interface Created {
+  session: SessionView;
+  code: string;
+  link: string;
+  expiresAt: number;
+  resumeToken: string;
+}
+
+export interface Attached {
+  role: PartyRole;
+  session: SessionView;
+  peer: Party | null;
+  resumeToken: string;
+  chat: ChatMessage[];
+}
+
+/** The commands a party can send about its session, as state machine events. */
+export type PartyCommand =
+  | { type: "request"; level: "view" | "control" }
+  | { type: "consent"; allow: boolean }
+  | { type: "downgrade" }
+  | { type: "pause"; paused: boolean }
+  | { type: "end" };
+
+const CHAT_HISTORY_LIMIT = 500;
+
+export type SessionService = ReturnType<typeof createSessionService>;
+
+export function createSessionService(o: SessionServiceOptions) {
+  const mutex = new KeyedMutex();
+  const expiryTimers = new Map<string, Timer>();
+  const graceTimers = new Map<string, Timer>(); // key: `${sessionId}:${role}`
+
+  async function audit(record: Pick<SessionRecord, "tenantId" | "id"> | null, tenantId: string, actorId: string | null, action: string, detail: Record<string, unknown> = {}) {
+    await o.store.appendAudit({ tenantId, sessionId: record?.id ?? null, actorId, action, detail, at: o.clock.now() });
+  }
+
+  async function load(sessionId: string): Promise<SessionRecord> {
+    const record = await o.store.getSession(sessionId);
+    if (!record) throw new ProtocolError("not_in_session", "no such session");
+    return record;
+  }
+
+  /** Applies one event under the session's lock, persists it, and tells both parties. */
+  async function apply(sessionId: string, event: SessionEvent, actorId: string | null, check?: (r: SessionRecord) => void) {
+    return mutex.run(sessionId, async () => {
+      const record = await load(sessionId);
+      check?.(record);
+      const next = transition(stateOf(record), event);
+      if (isTransitionError(next)) throw new ProtocolError(next.error, next.message);
+      const endedAt = next.status === "ended" ? o.clock.now() : null;
+      await o.store.updateSession(sessionId, { ...next, ...(endedAt ? { endedAt } : {}) });
+      const updated: SessionRecord = { ...record, ...next, endedAt };
+      await audit(record, record.tenantId, actorId, auditAction(event), auditDetail(event, record, updated));
+      if (next.status === "ended") clearTimers(sessionId);
+      o.bus.publish({ sessionId, to: "both", message: { type: "session.state", session: viewOf(updated) } });
+      return updated;
+    });
+  }
+
+  function clearTimers(sessionId: string) {
+    expiryTimers.get(sessionId)?.cancel();
+    expiryTimers.delete(sessionId);
+    for (const role of ["helper", "sharer"] as const) cancelGrace(sessionId, role);
+  }
+
+  function cancelGrace(sessionId: string, role: PartyRole) {
+    const key = `${sessionId}:${role}`;
+    graceTimers.get(key)?.cancel();
+    graceTimers.delete(key);
+  }
+
+  function armExpiry(record: SessionRecord) {
+    const delay = Math.max(0, record.codeExpiresAt - o.clock.now());
+    expiryTimers.set(
+      record.id,
+      o.clock.setTimer(delay, () => {
+        expiryTimers.delete(record.id);
+        apply(record.id, { type: "expire", by: "system" }, null).catch(() => undefined); // already redeemed or ended
+      }),
+    );
+  }
+
+  async function startGrace(sessionId: string, role: PartyRole): Promise<void> {
+    const record = await o.store.getSession(sessionId);
+    if (!record || record.status === "ended") return;
+    cancelGrace(sessionId, role);
+    graceTimers.set(
+      `${sessionId}:${role}`,
+      o.clock.setTimer(o.graceMs, () => {
+        graceTimers.delete(`${sessionId}:${role}`);
+        const reason: EndReason = role === "helper" ? "helper_disconnected" : "sharer_disconnected";
+        apply(sessionId, { type: "end", by: "system", reason }, null).catch(() => undefined); // ended meanwhile
+      }),
+    );
+    await audit(record, record.tenantId, role === "helper" ? record.helperId : record.sharerId, "session.party_disconnected", { role });
+    o.bus.publish({
+      sessionId,
+      to: otherRole(role),
+      message: { type: "session.peer_presence", sessionId, peer: role, status: "disconnected", graceMs: o.graceMs },
+    });
+  }
+
+  async function attachedView(record: SessionRecord, role: PartyRole, resumeToken: string): Promise<Attached> {
+    const chat = await o.store.listChat(record.id, 0, CHAT_HISTORY_LIMIT);
+    return { role, session: viewOf(record), peer: peerOf(record, role), resumeToken, chat: chat.map(toChatMessage) };
+  }
+
+  return {
+    async create(helper: Identity): Promise<Created> {
+      const now = o.clock.now();
+      const resumeToken = o.secrets.newResumeToken();
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const code = o.secrets.newCode();
+        const record: SessionRecord = {
+          id: randomUUID(),
+          tenantId: helper.tenantId,
+          codeExpiresAt: now + o.codeTtlMs,
+          ...initialSessionState,
+          helperId: helper.userId,
+          helperName: helper.name,
+          sharerId: null,
+          sharerName: null,
+          helperResumeHash: o.secrets.hashResumeToken(resumeToken),
+          sharerResumeHash: null,
+          createdAt: now,
+          joinedAt: null,
+          endedAt: null,
+        };
+        if (!(await o.store.insertSession({ ...record, codeHash: o.secrets.hashCode(code) }))) continue;
+        armExpiry(record);
+        await audit(record, helper.tenantId, helper.userId, "session.created", { expiresAt: record.codeExpiresAt });
+        const link = new URL(sharerLinkPath(code), o.publicOrigin).toString();
+        return { session: viewOf(record), code, link, expiresAt: record.codeExpiresAt, resumeToken };
+      }
+      throw new ProtocolError("internal", "could not draw an unused code");
+    },
+
+    async join(sharer: Identity, address: string, rawCode: string): Promise<Attached> {
+      const userKey = `${sharer.tenantId}:${sharer.userId}`;
+      const wait = Math.max(o.codeLimits.perUser.retryAfter(userKey), o.codeLimits.perAddress.retryAfter(address));
+      if (wait > 0) throw new ProtocolError("rate_limited", "too many wrong codes; wait before trying again", wait);
+
+      const rejected = async (reason: "code_invalid" | "code_expired" | "code_used", record?: SessionRecord) => {
+        o.codeLimits.perUser.recordFailure(userKey);
+        o.codeLimits.perAddress.recordFailure(address);
+        await audit(record ?? null, sharer.tenantId, sharer.userId, "session.code_rejected", { reason, address });
+        const words = { code_invalid: "no session has this code", code_expired: "this code has expired", code_used: "this code was already used" };
+        return new ProtocolError(reason, words[reason]);
+      };
+
+      const code = normalizeCode(rawCode);
+      if (code === null) throw await rejected("code_invalid");
+      const codeHash = o.secrets.hashCode(code);
+      const resumeToken = o.secrets.newResumeToken();
+      const result = await o.store.redeemCode(codeHash, sharer.tenantId, {
+        sharerId: sharer.userId,
+        sharerName: sharer.name,
+        sharerResumeHash: o.secrets.hashResumeToken(resumeToken),
+        at: o.clock.now(),
+      });
+      if (!result.ok) throw await rejected(result.reason, result.session);
+      const record = result.session;
+      if (record.helperId === sharer.userId) {
+        // Redeeming one's own code is never a help request; end it rather than leave a half-joined session.
+        await o.store.updateSession(record.id, { status: "ended", endReason: "policy_blocked", endedAt: o.clock.now() });
+        clearTimers(record.id);
+        o.bus.publish({ sessionId: record.id, to: "helper", message: { type: "session.state", session: viewOf({ ...record, status: "ended", endReason: "policy_blocked" }) } });
+        throw new ProtocolError("forbidden", "you cannot join a session you created");
+      }
+      expiryTimers.get(record.id)?.cancel();
+      expiryTimers.delete(record.id);
+      await audit(record, record.tenantId, sharer.userId, "session.joined", { address });
+      o.bus.publish({
+        sessionId: record.id,
+        to: "helper",
+        message: { type: "session.peer_joined", session: viewOf(record), peer: { userId: sharer.userId, name: sharer.name } },
+      });
+      return attachedView(record, "sharer", resumeToken);
+    },
+
+    /** A party that lost its connection comes back with its resume token. */
+    async resume(user: Identity, sessionId: string, resumeToken: string): Promise<Attached> {
+      return mutex.run(sessionId, async () => {
+        const record = await o.store.getSession(sessionId);
+        const role = record ? roleOf(record, user.userId) : null;
+        const expected = role === "helper" ? record?.helperResumeHash : record?.sharerResumeHash;
+        if (!record || !role || record.tenantId !== user.tenantId || expected !== o.secrets.hashResumeToken(resumeToken)) {
+          throw new ProtocolError("resume_failed", "this session cannot be resumed with that token");
+        }
+        if (record.status === "ended") throw new ProtocolError("resume_failed", `the session has ended (${record.endReason})`);
+        const wasAway = graceTimers.has(`${sessionId}:${role}`);
+        cancelGrace(sessionId, role);
+        await audit(record, record.tenantId, user.userId, "session.party_resumed", { role });
+        if (wasAway) {
+          o.bus.publish({
+            sessionId,
+            to: otherRole(role),
+            message: { type: "session.peer_presence", sessionId, peer: role, status: "reconnected", graceMs: o.graceMs },
+          });
+        }
+        return attachedView(record, role, resumeToken);
+      });
+    },
+
+    async command(user: Identity, sessionId: string, role: PartyRole, command: PartyCommand): Promise<SessionRecord> {
+      const event = toEvent(command, role);
+      return apply(sessionId, event, user.userId, (record) => {
+        if (roleOf(record, user.userId) !== role) throw new ProtocolError("forbidden", "you are not a party of this session");
+      });
+    },
+
+    /** The party's connection is gone: tell the other at once, end after the grace period. */
+    async partyLeft(sessionId: string, role: PartyRole): Promise<void> {
+      return mutex.run(sessionId, () => startGrace(sessionId, role));
+    },
+
+    /** After a restart nobody is connected: re-arm code expiry and give every party its grace to come back. */
+    async recover(): Promise<number> {
+      const open = await o.store.listOpenSessions();
+      for (const record of open) {
+        if (record.status === "created") armExpiry(record);
+        await this.partyLeft(record.id, "helper");
+        if (record.sharerId !== null) await this.partyLeft(record.id, "sharer");
+      }
+      return open.length;
+    },
+
+    /** Stops timers; the store stays open for the caller to close. */
+    shutdown() {
+      for (const timer of [...expiryTimers.values(), ...graceTimers.values()]) timer.cancel();
+      expiryTimers.clear();
+      graceTimers.clear();
+    },
+  };
+}
+
+function toEvent(command: PartyCommand, by: PartyRole): SessionEvent {
+  switch (command.type) {
+    case "request":
+      return { type: "request", by, level: command.level };
+    case "consent":
+      return { type: command.allow ? "allow" : "deny", by };
+    case "downgrade":
+      return { type: "downgrade", by };
+    case "pause":
+      return { type: "pause", by, paused: command.paused };
+    case "end":
+      return { type: "end", by, reason: by === "helper" ? "helper_ended" : "sharer_ended" };
+  }
+}
+
+function auditAction(event: SessionEvent): string {
+  const actions: Record<SessionEvent["type"], string> = {
+    redeem: "session.joined",
+    expire: "session.ended",
+    request: "session.level_requested",
+    allow: "session.consent_given",
+    deny: "session.consent_denied",
+    downgrade: "session.level_dropped",
+    pause: "session.paused",
+    end: "session.ended",
+  };
+  return actions[event.type];
+}
+
+function auditDetail(event: SessionEvent, before: SessionRecord, after: SessionRecord): Record<string, unknown> {
+  switch (event.type) {
+    case "request":
+      return { level: event.level, from: before.level };
+    case "allow":
+    case "deny":
+      return { level: before.requestedLevel, granted: after.level };
+    case "pause":
+      return { paused: event.paused };
+    case "end":
+    case "expire":
+      return { reason: after.endReason };
+    default:
+      return { level: after.level };
+  }
+}

@@ -1,0 +1,203 @@
+import type { Kysely, Selectable } from "kysely";
+import type { EndReason, Level, PartyRole, SessionStatus } from "../../protocol/index.js";
+import type { Engine } from "./engine.js";
+import { migrateToLatest } from "./migrations.js";
+import type { Database, SessionsTable } from "./schema.js";
+import type { AuditEvent, NewSession, RedeemResult, SessionRecord, Store, StoredChatMessage } from "./store.js";
+
+/** The store contract over Kysely; the SQL is the same on every engine. */
+export async function createKyselyStore(db: Kysely<Database>, engine: Engine): Promise<Store> {
+  await migrateToLatest(db as Kysely<unknown>, engine);
+
+  return {
+    async insertSession(s: NewSession) {
+      const taken = await db.selectFrom("sessions").select("id").where("code_hash", "=", s.codeHash).executeTakeFirst();
+      if (taken) return false;
+      await db
+        .insertInto("sessions")
+        .values({
+          id: s.id,
+          tenant_id: s.tenantId,
+          code_hash: s.codeHash,
+          code_expires_at: s.codeExpiresAt,
+          status: s.status,
+          level: s.level,
+          requested_level: s.requestedLevel,
+          paused: s.paused ? 1 : 0,
+          end_reason: s.endReason,
+          helper_id: s.helperId,
+          helper_name: s.helperName,
+          sharer_id: null,
+          sharer_name: null,
+          helper_resume_hash: s.helperResumeHash,
+          sharer_resume_hash: null,
+          chat_seq: 0,
+          created_at: s.createdAt,
+          joined_at: null,
+          ended_at: null,
+        })
+        .execute();
+      return true;
+    },
+
+    async getSession(id) {
+      const row = await db.selectFrom("sessions").selectAll().where("id", "=", id).executeTakeFirst();
+      return row && toSession(row);
+    },
+
+    async redeemCode(codeHash, tenantId, r): Promise<RedeemResult> {
+      // The conditional UPDATE is the single-use guarantee: only one caller sees a changed row.
+      const updated = await db
+        .updateTable("sessions")
+        .set({
+          status: "joined",
+          sharer_id: r.sharerId,
+          sharer_name: r.sharerName,
+          sharer_resume_hash: r.sharerResumeHash,
+          joined_at: r.at,
+        })
+        .where("code_hash", "=", codeHash)
+        .where("tenant_id", "=", tenantId)
+        .where("status", "=", "created")
+        .where("code_expires_at", ">", r.at)
+        .returningAll()
+        .executeTakeFirst();
+      if (updated) return { ok: true, session: toSession(updated) };
+      const row = await db
+        .selectFrom("sessions")
+        .selectAll()
+        .where("code_hash", "=", codeHash)
+        .where("tenant_id", "=", tenantId)
+        .executeTakeFirst();
+      if (!row) return { ok: false, reason: "code_invalid" };
+      const session = toSession(row);
+      const expired = session.status === "created" || session.endReason === "code_expired";
+      return { ok: false, reason: expired ? "code_expired" : "code_used", session };
+    },
+
+    async updateSession(id, patch) {
+      const set: Partial<SessionsTable> = {};
+      if (patch.status !== undefined) set.status = patch.status;
+      if (patch.level !== undefined) set.level = patch.level;
+      if (patch.requestedLevel !== undefined) set.requested_level = patch.requestedLevel;
+      if (patch.paused !== undefined) set.paused = patch.paused ? 1 : 0;
+      if (patch.endReason !== undefined) set.end_reason = patch.endReason;
+      if (patch.endedAt !== undefined) set.ended_at = patch.endedAt;
+      if (patch.helperResumeHash !== undefined) set.helper_resume_hash = patch.helperResumeHash;
+      if (patch.sharerResumeHash !== undefined) set.sharer_resume_hash = patch.sharerResumeHash;
+      if (Object.keys(set).length === 0) return;
+      await db.updateTable("sessions").set(set).where("id", "=", id).execute();
+    },
+
+    async listOpenSessions() {
+      const rows = await db.selectFrom("sessions").selectAll().where("status", "!=", "ended").execute();
+      return rows.map(toSession);
+    },
+
+    async appendChat(m) {
+      return db.transaction().execute(async (tx) => {
+        const bumped = await tx
+          .updateTable("sessions")
+          .set((eb) => ({ chat_seq: eb("chat_seq", "+", 1) }))
+          .where("id", "=", m.sessionId)
+          .returning("chat_seq")
+          .executeTakeFirstOrThrow();
+        const seq = Number(bumped.chat_seq);
+        await tx
+          .insertInto("chat_messages")
+          .values({
+            session_id: m.sessionId,
+            seq,
+            sender_id: m.senderId,
+            sender_role: m.senderRole,
+            sender_name: m.senderName,
+            text: m.text,
+            created_at: m.createdAt,
+          })
+          .execute();
+        return { ...m, seq };
+      });
+    },
+
+    async listChat(sessionId, afterSeq, limit) {
+      const rows = await db
+        .selectFrom("chat_messages")
+        .selectAll()
+        .where("session_id", "=", sessionId)
+        .where("seq", ">", afterSeq)
+        .orderBy("seq")
+        .limit(limit)
+        .execute();
+      return rows.map(
+        (r): StoredChatMessage => ({
+          sessionId: r.session_id,
+          seq: Number(r.seq),
+          senderId: r.sender_id,
+          senderRole: r.sender_role as PartyRole,
+          senderName: r.sender_name,
+          text: r.text,
+          createdAt: Number(r.created_at),
+        }),
+      );
+    },
+
+    async appendAudit(e) {
+      const row = await db
+        .insertInto("audit_events")
+        .values({
+          tenant_id: e.tenantId,
+          session_id: e.sessionId,
+          actor_id: e.actorId,
+          action: e.action,
+          detail: JSON.stringify(e.detail),
+          at: e.at,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      return { ...e, id: Number(row.id) };
+    },
+
+    async listAudit({ tenantId, sessionId, limit = 1000 }) {
+      let query = db.selectFrom("audit_events").selectAll().where("tenant_id", "=", tenantId);
+      if (sessionId !== undefined) query = query.where("session_id", "=", sessionId);
+      const rows = await query.orderBy("id").limit(limit).execute();
+      return rows.map(
+        (r): AuditEvent => ({
+          id: Number(r.id),
+          tenantId: r.tenant_id,
+          sessionId: r.session_id,
+          actorId: r.actor_id,
+          action: r.action,
+          detail: JSON.parse(r.detail) as Record<string, unknown>,
+          at: Number(r.at),
+        }),
+      );
+    },
+
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+function toSession(row: Selectable<SessionsTable>): SessionRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    codeExpiresAt: Number(row.code_expires_at),
+    status: row.status as SessionStatus,
+    level: row.level as Level | null,
+    requestedLevel: row.requested_level as Level | null,
+    paused: Boolean(row.paused),
+    endReason: row.end_reason as EndReason | null,
+    helperId: row.helper_id,
+    helperName: row.helper_name,
+    sharerId: row.sharer_id,
+    sharerName: row.sharer_name,
+    helperResumeHash: row.helper_resume_hash,
+    sharerResumeHash: row.sharer_resume_hash,
+    createdAt: Number(row.created_at),
+    joinedAt: row.joined_at === null ? null : Number(row.joined_at),
+    endedAt: row.ended_at === null ? null : Number(row.ended_at),
+  };
+}

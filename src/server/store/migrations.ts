@@ -1,0 +1,72 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import type { Engine } from "./engine.js";
+
+/**
+ * Schema migrations, in order. Written once for every engine; the only
+ * engine-specific piece is how an auto-incrementing key is spelled.
+ */
+function migrationsFor(engine: Engine): Record<string, Migration> {
+  const serialKey = engine === "postgres" ? sql`bigserial` : sql`integer`;
+  return {
+    "0001_sessions_chat_audit": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("sessions")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("tenant_id", "text", (c) => c.notNull())
+          .addColumn("code_hash", "text", (c) => c.notNull().unique())
+          .addColumn("code_expires_at", "bigint", (c) => c.notNull())
+          .addColumn("status", "text", (c) => c.notNull())
+          .addColumn("level", "text")
+          .addColumn("requested_level", "text")
+          .addColumn("paused", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("end_reason", "text")
+          .addColumn("helper_id", "text", (c) => c.notNull())
+          .addColumn("helper_name", "text", (c) => c.notNull())
+          .addColumn("sharer_id", "text")
+          .addColumn("sharer_name", "text")
+          .addColumn("helper_resume_hash", "text", (c) => c.notNull())
+          .addColumn("sharer_resume_hash", "text")
+          .addColumn("chat_seq", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addColumn("joined_at", "bigint")
+          .addColumn("ended_at", "bigint")
+          .execute();
+        await db.schema.createIndex("sessions_tenant_created").on("sessions").columns(["tenant_id", "created_at"]).execute();
+
+        await db.schema
+          .createTable("chat_messages")
+          .addColumn("session_id", "text", (c) => c.notNull().references("sessions.id"))
+          .addColumn("seq", "integer", (c) => c.notNull())
+          .addColumn("sender_id", "text", (c) => c.notNull())
+          .addColumn("sender_role", "text", (c) => c.notNull())
+          .addColumn("sender_name", "text", (c) => c.notNull())
+          .addColumn("text", "text", (c) => c.notNull())
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addPrimaryKeyConstraint("chat_messages_pk", ["session_id", "seq"])
+          .execute();
+
+        await db.schema
+          .createTable("audit_events")
+          .addColumn("id", serialKey, (c) => (engine === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn("tenant_id", "text", (c) => c.notNull())
+          .addColumn("session_id", "text")
+          .addColumn("actor_id", "text")
+          .addColumn("action", "text", (c) => c.notNull())
+          .addColumn("detail", "text", (c) => c.notNull())
+          .addColumn("at", "bigint", (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("audit_events_tenant_at").on("audit_events").columns(["tenant_id", "at"]).execute();
+      },
+    },
+  };
+}
+
+export async function migrateToLatest(db: Kysely<unknown>, engine: Engine): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(engine) };
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error || failed) {
+    throw new Error(`migration ${failed?.migrationName ?? ""} failed: ${String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,50 @@
+import type { Generated } from "kysely";
+
+/** Table shapes as Kysely sees them. Times are epoch milliseconds. */
+export interface SessionsTable {
+  id: string;
+  tenant_id: string;
+  code_hash: string;
+  code_expires_at: number;
+  status: string;
+  level: string | null;
+  requested_level: string | null;
+  paused: number;
+  end_reason: string | null;
+  helper_id: string;
+  helper_name: string;
+  sharer_id: string | null;
+  sharer_name: string | null;
+  helper_resume_hash: string;
+  sharer_resume_hash: string | null;
+  chat_seq: number;
+  created_at: number;
+  joined_at: number | null;
+  ended_at: number | null;
+}
+
+export interface ChatMessagesTable {
+  session_id: string;
+  seq: number;
+  sender_id: string;
+  sender_role: string;
+  sender_name: string;
+  text: string;
+  created_at: number;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  tenant_id: string;
+  session_id: string | null;
+  actor_id: string | null;
+  action: string;
+  detail: string;
+  at: number;
+}
+
+export interface Database {
+  sessions: SessionsTable;
+  chat_messages: ChatMessagesTable;
+  audit_events: AuditEventsTable;
+}

@@ -1,0 +1,89 @@
+import type { EndReason, Level, PartyRole, SessionStatus } from "../../protocol/index.js";
+
+/**
+ * The store contract every engine fulfils. Services depend on this interface
+ * only; test/store-contract.test.ts runs the same cases against each engine.
+ */
+export interface SessionRecord {
+  id: string;
+  tenantId: string;
+  codeExpiresAt: number;
+  status: SessionStatus;
+  level: Level | null;
+  requestedLevel: Level | null;
+  paused: boolean;
+  endReason: EndReason | null;
+  helperId: string;
+  helperName: string;
+  sharerId: string | null;
+  sharerName: string | null;
+  helperResumeHash: string;
+  sharerResumeHash: string | null;
+  createdAt: number;
+  joinedAt: number | null;
+  endedAt: number | null;
+}
+
+export type NewSession = Omit<SessionRecord, "sharerId" | "sharerName" | "sharerResumeHash" | "joinedAt" | "endedAt"> & {
+  codeHash: string;
+};
+
+export type SessionPatch = Partial<
+  Pick<
+    SessionRecord,
+    "status" | "level" | "requestedLevel" | "paused" | "endReason" | "endedAt" | "helperResumeHash" | "sharerResumeHash"
+  >
+>;
+
+export interface Redemption {
+  sharerId: string;
+  sharerName: string;
+  sharerResumeHash: string;
+  at: number;
+}
+
+export type RedeemResult =
+  | { ok: true; session: SessionRecord }
+  | { ok: false; reason: "code_invalid" | "code_expired" | "code_used"; session?: SessionRecord };
+
+export interface StoredChatMessage {
+  sessionId: string;
+  seq: number;
+  senderId: string;
+  senderRole: PartyRole;
+  senderName: string;
+  text: string;
+  createdAt: number;
+}
+
+export interface AuditEvent {
+  id: number;
+  tenantId: string;
+  sessionId: string | null;
+  actorId: string | null;
+  action: string;
+  detail: Record<string, unknown>;
+  at: number;
+}
+
+export type NewAuditEvent = Omit<AuditEvent, "id">;
+
+export interface Store {
+  /** Inserts a session; false when the code hash is already taken (the caller draws a new code). */
+  insertSession(session: NewSession): Promise<boolean>;
+  getSession(id: string): Promise<SessionRecord | undefined>;
+  /** Atomically turns an unexpired, unredeemed code into a joined session, exactly once. */
+  redeemCode(codeHash: string, tenantId: string, redemption: Redemption): Promise<RedeemResult>;
+  updateSession(id: string, patch: SessionPatch): Promise<void>;
+  /** Sessions not yet ended, e.g. to re-arm timers after a restart. */
+  listOpenSessions(): Promise<SessionRecord[]>;
+
+  /** Appends a message with the next sequence number of its session. */
+  appendChat(message: Omit<StoredChatMessage, "seq">): Promise<StoredChatMessage>;
+  listChat(sessionId: string, afterSeq: number, limit: number): Promise<StoredChatMessage[]>;
+
+  appendAudit(event: NewAuditEvent): Promise<AuditEvent>;
+  listAudit(filter: { tenantId: string; sessionId?: string; limit?: number }): Promise<AuditEvent[]>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,22 @@
+import type { WebSocket } from "ws";
+import type { PartyRole, ServerMessage } from "../../protocol/index.js";
+import type { Identity } from "../identity/identity.js";
+import type { RateBucket } from "./message-rate.js";
+
+/** One client's WebSocket and what the broker knows about it. */
+export interface Connection {
+  readonly id: number;
+  readonly socket: WebSocket;
+  readonly address: string;
+  readonly rate: RateBucket;
+  identity: Identity | null;
+  session: { id: string; role: PartyRole } | null;
+  /** Monotonic time (performance.now) of the last frame received. */
+  lastSeen: number;
+  /** Messages of one connection are handled in order (an offer before its ICE candidates). */
+  queue: Promise<void>;
+}
+
+export function send(connection: Connection, message: ServerMessage): void {
+  if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(JSON.stringify(message));
+}

@@ -1,0 +1,43 @@
+import type { ClientMessage } from "../../protocol/index.js";
+import { type Connection, send } from "./connection.js";
+import type { WsContext } from "./context.js";
+import { handleChatHistory, handleChatSend } from "./handlers/chat-handlers.js";
+import { handleHello } from "./handlers/hello.js";
+import { requireIdentity } from "./handlers/require-session.js";
+import { handleCommand, handleCreate, handleJoin, handleResume } from "./handlers/session-handlers.js";
+import { handleSignal } from "./handlers/signal-handler.js";
+
+/** One handler per message type; a type nobody handles fails to compile. */
+export async function dispatch(ctx: WsContext, connection: Connection, msg: ClientMessage, headerToken?: string): Promise<void> {
+  switch (msg.type) {
+    case "hello":
+      return handleHello(ctx, connection, msg, headerToken);
+    case "heartbeat":
+      requireIdentity(connection);
+      return send(connection, { type: "heartbeat", reqId: msg.reqId, at: Date.now() });
+    case "session.create":
+      return handleCreate(ctx, connection, msg);
+    case "session.join":
+      return handleJoin(ctx, connection, msg);
+    case "session.resume":
+      return handleResume(ctx, connection, msg);
+    case "session.request":
+    case "session.consent":
+    case "session.downgrade":
+    case "session.pause":
+    case "session.end":
+      return handleCommand(ctx, connection, msg);
+    case "signal.offer":
+    case "signal.answer":
+    case "signal.ice":
+      return handleSignal(ctx, connection, msg);
+    case "chat.send":
+      return handleChatSend(ctx, connection, msg);
+    case "chat.history":
+      return handleChatHistory(ctx, connection, msg);
+    default: {
+      const unhandled: never = msg;
+      throw new Error(`unhandled message ${JSON.stringify(unhandled)}`);
+    }
+  }
+}

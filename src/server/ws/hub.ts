@@ -1,0 +1,74 @@
+import type { PartyRole, SessionView } from "../../protocol/index.js";
+import type { Delivery, SessionBus } from "../sessions/session-bus.js";
+import { type Connection, send } from "./connection.js";
+
+/**
+ * Which connection holds which side of which session on this broker, and the
+ * latest state of each, so relaying a signal needs no database read.
+ */
+export class Hub {
+  private readonly parties = new Map<string, Partial<Record<PartyRole, Connection>>>();
+  private readonly views = new Map<string, SessionView>();
+  private readonly unsubscribe: () => void;
+
+  constructor(bus: SessionBus) {
+    this.unsubscribe = bus.subscribe((delivery) => this.deliver(delivery));
+  }
+
+  attach(connection: Connection, view: SessionView, role: PartyRole): Connection | undefined {
+    const seats = this.parties.get(view.sessionId) ?? {};
+    const replaced = seats[role];
+    seats[role] = connection;
+    this.parties.set(view.sessionId, seats);
+    this.views.set(view.sessionId, view);
+    connection.session = { id: view.sessionId, role };
+    return replaced !== connection ? replaced : undefined;
+  }
+
+  /** Removes the connection from its seat; true when it still held the seat (not replaced by a resume). */
+  detach(connection: Connection): boolean {
+    const session = connection.session;
+    if (!session) return false;
+    connection.session = null;
+    const seats = this.parties.get(session.id);
+    if (seats?.[session.role] !== connection) return false;
+    delete seats[session.role];
+    if (!seats.helper && !seats.sharer) {
+      this.parties.delete(session.id);
+      this.views.delete(session.id);
+    }
+    return true;
+  }
+
+  view(sessionId: string): SessionView | undefined {
+    return this.views.get(sessionId);
+  }
+
+  peerOf(connection: Connection): Connection | undefined {
+    const session = connection.session;
+    if (!session) return undefined;
+    return this.parties.get(session.id)?.[session.role === "helper" ? "sharer" : "helper"];
+  }
+
+  get sessionCount(): number {
+    return this.parties.size;
+  }
+
+  close(): void {
+    this.unsubscribe();
+  }
+
+  private deliver({ sessionId, to, message }: Delivery): void {
+    const seats = this.parties.get(sessionId);
+    if (!seats) return;
+    const view = "session" in message ? message.session : undefined;
+    if (view) this.views.set(sessionId, view);
+    for (const role of to === "both" ? (["helper", "sharer"] as const) : [to]) {
+      const connection = seats[role];
+      if (connection) send(connection, message);
+    }
+    if (view?.status === "ended") {
+      for (const connection of Object.values(seats)) this.detach(connection);
+    }
+  }
+}
