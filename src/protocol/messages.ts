@@ -7,7 +7,8 @@ import { Level, PartyRole, SessionStatus } from "./session-machine.js";
  * Every message on the broker WebSocket, one discriminated union per direction.
  * `reqId` is the client's own correlation id, echoed in the answer or error.
  */
-const reqId = z.string().min(1).max(64).optional();
+export const ReqId = z.string().min(1).max(64);
+const reqId = ReqId.optional();
 const sessionId = z.string().uuid();
 const codePoints = (max: number) =>
   z.string().refine((s) => [...s].length <= max, { message: `at most ${max} characters` });

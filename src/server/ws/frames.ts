@@ -1,4 +1,4 @@
-import { ClientMessage, MAX_FRAME_BYTES } from "../../protocol/index.js";
+import { ClientMessage, MAX_FRAME_BYTES, ReqId } from "../../protocol/index.js";
 import { ProtocolError } from "../protocol-error.js";
 
 /** Turns one raw WebSocket frame into a checked message, or a typed refusal. */
@@ -26,8 +26,8 @@ export function parseFrame(data: Buffer, isBinary: boolean): ClientMessage {
 export function reqIdOf(data: Buffer): string | undefined {
   if (data.byteLength > MAX_FRAME_BYTES) return undefined;
   try {
-    const value = (JSON.parse(data.toString("utf8")) as { reqId?: unknown }).reqId;
-    return typeof value === "string" && value.length <= 64 ? value : undefined;
+    const parsed = ReqId.safeParse((JSON.parse(data.toString("utf8")) as { reqId?: unknown } | null)?.reqId);
+    return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
