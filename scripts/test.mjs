@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// The whole suite, as the README's `npm test` runs it: type check, lint (which
+// also enforces the process layering), then every vitest file. Ends with one
+// line, "N passed, N failed". Under CI=true a skipped test counts as failed,
+// so nothing silently goes untested for want of a system dependency.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const bin = (name) => path.join("node_modules", ".bin", name);
+const run = (label, cmd, args) => {
+  console.log(`\n▶ ${label}`);
+  const started = Date.now();
+  const { status } = spawnSync(cmd, args, { stdio: "inherit" });
+  console.log(`${status === 0 ? "✓" : "✗"} ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return status === 0;
+};
+
+let passed = 0;
+let failed = 0;
+for (const [label, cmd, args] of [
+  ["type check", bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]],
+  ["lint and layering", bin("eslint"), ["."]],
+]) {
+  if (run(label, cmd, args)) passed++;
+  else failed++;
+}
+
+const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tandem-vitest-")), "report.json");
+run("tests", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2)]);
+if (fs.existsSync(report)) {
+  const results = JSON.parse(fs.readFileSync(report, "utf8"));
+  const strict = process.env.CI === "true";
+  for (const file of results.testResults) {
+    const tests = file.assertionResults;
+    passed += tests.filter((t) => t.status === "passed").length;
+    failed += tests.filter((t) => t.status === "failed").length;
+    const skipped = tests.filter((t) => t.status !== "passed" && t.status !== "failed");
+    if (strict && skipped.length) {
+      console.log(`✗ CI=true: ${skipped.length} skipped test(s) in ${path.relative(".", file.name)} count as failed`);
+      failed += skipped.length;
+    }
+    // A file that failed to load has no test results of its own; it still failed.
+    if (file.status === "failed" && !tests.some((t) => t.status === "failed")) failed++;
+  }
+} else {
+  console.log("✗ vitest wrote no report");
+  failed++;
+}
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,110 @@
+import { randomUUID } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { NewSession, Store } from "../src/server/store/store.js";
+import { storeEngines } from "./support/store-engines.js";
+
+const T0 = 1_800_000_000_000;
+
+function newSession(patch: Partial<NewSession> = {}): NewSession {
+  return {
+    id: randomUUID(),
+    tenantId: "northwind.test",
+    codeHash: `hash-${randomUUID()}`,
+    codeExpiresAt: T0 + 600_000,
+    status: "created",
+    level: null,
+    requestedLevel: null,
+    paused: false,
+    endReason: null,
+    helperId: "helper-1",
+    helperName: "Ana",
+    helperResumeHash: "resume-helper",
+    createdAt: T0,
+    ...patch,
+  };
+}
+
+const redemption = (at = T0 + 1000, sharerId = "sharer-1") => ({ sharerId, sharerName: "Sam", sharerResumeHash: "resume-sharer", at });
+
+describe.each(storeEngines)("store contract on $name", ({ open }) => {
+  let store: Store;
+  beforeEach(async () => {
+    store = await open();
+  });
+  afterEach(() => store.close());
+
+  it("inserts and reads a session back field for field", async () => {
+    const s = newSession();
+    expect(await store.insertSession(s)).toBe(true);
+    const { codeHash: _hash, ...expected } = s;
+    expect(await store.getSession(s.id)).toEqual({ ...expected, sharerId: null, sharerName: null, sharerResumeHash: null, joinedAt: null, endedAt: null });
+  });
+
+  it("refuses a second session with a code hash already taken", async () => {
+    const s = newSession();
+    await store.insertSession(s);
+    expect(await store.insertSession(newSession({ codeHash: s.codeHash }))).toBe(false);
+  });
+
+  it("redeems a code exactly once, even when redemptions race", async () => {
+    const s = newSession();
+    await store.insertSession(s);
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => store.redeemCode(s.codeHash, s.tenantId, redemption(T0 + 1000, `sharer-${i}`))));
+    const winners = results.filter((r) => r.ok);
+    expect(winners).toHaveLength(1);
+    expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.reason)).toEqual(Array(7).fill("code_used"));
+    const stored = await store.getSession(s.id);
+    expect(stored).toMatchObject({ status: "joined", sharerId: winners[0]!.ok ? winners[0]!.session.sharerId : "", joinedAt: T0 + 1000 });
+  });
+
+  it("tells an expired code from an unknown one and from another tenant's", async () => {
+    const s = newSession();
+    await store.insertSession(s);
+    expect(await store.redeemCode(s.codeHash, s.tenantId, redemption(s.codeExpiresAt))).toMatchObject({ ok: false, reason: "code_expired" });
+    expect(await store.redeemCode("no-such-hash", s.tenantId, redemption())).toEqual({ ok: false, reason: "code_invalid" });
+    expect(await store.redeemCode(s.codeHash, "fabrikam.test", redemption())).toEqual({ ok: false, reason: "code_invalid" });
+  });
+
+  it("updates state fields and lists only open sessions", async () => {
+    const open = newSession();
+    const done = newSession();
+    await store.insertSession(open);
+    await store.insertSession(done);
+    await store.updateSession(open.id, { status: "requested", requestedLevel: "control", paused: true });
+    await store.updateSession(done.id, { status: "ended", endReason: "helper_ended", endedAt: T0 + 5 });
+    expect(await store.getSession(open.id)).toMatchObject({ status: "requested", requestedLevel: "control", paused: true, level: null });
+    expect(await store.getSession(done.id)).toMatchObject({ status: "ended", endReason: "helper_ended", endedAt: T0 + 5 });
+    expect((await store.listOpenSessions()).map((r) => r.id)).toEqual([open.id]);
+  });
+
+  it("numbers chat messages per session without gaps and keeps any Unicode", async () => {
+    const a = newSession();
+    const b = newSession();
+    await store.insertSession(a);
+    await store.insertSession(b);
+    const texts = ["你好", "مرحبا", "👩🏽‍💻 ok", "Zürich\u200f"];
+    const stored = await Promise.all(
+      texts.map((text, i) => store.appendChat({ sessionId: a.id, senderId: "u", senderRole: i % 2 ? "helper" : "sharer", senderName: "N", text, createdAt: T0 + i })),
+    );
+    await store.appendChat({ sessionId: b.id, senderId: "u", senderRole: "helper", senderName: "N", text: "other", createdAt: T0 });
+    expect(stored.map((m) => m.seq).sort()).toEqual([1, 2, 3, 4]);
+    const listed = await store.listChat(a.id, 0, 100);
+    expect(listed.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+    expect(new Set(listed.map((m) => m.text))).toEqual(new Set(texts));
+    expect((await store.listChat(a.id, 2, 100)).map((m) => m.seq)).toEqual([3, 4]);
+    expect((await store.listChat(b.id, 0, 100)).map((m) => m.seq)).toEqual([1]);
+  });
+
+  it("appends audit events in order, per tenant, with their details", async () => {
+    await store.appendAudit({ tenantId: "northwind.test", sessionId: null, actorId: "a", action: "session.created", detail: { n: 1 }, at: T0 });
+    await store.appendAudit({ tenantId: "fabrikam.test", sessionId: null, actorId: "b", action: "session.created", detail: {}, at: T0 });
+    await store.appendAudit({ tenantId: "northwind.test", sessionId: "s", actorId: "a", action: "session.ended", detail: { reason: "helper_ended" }, at: T0 + 1 });
+    const events = await store.listAudit({ tenantId: "northwind.test" });
+    expect(events.map((e) => [e.action, e.detail])).toEqual([
+      ["session.created", { n: 1 }],
+      ["session.ended", { reason: "helper_ended" }],
+    ]);
+    expect(events[0]!.id).toBeLessThan(events[1]!.id);
+    expect(await store.listAudit({ tenantId: "northwind.test", sessionId: "s" })).toHaveLength(1);
+  });
+});
