@@ -24,6 +24,8 @@ function newSession(patch: Partial<NewSession> = {}): NewSession {
   };
 }
 
+const audit = (s: NewSession, action = "session.created") => ({ tenantId: s.tenantId, sessionId: s.id, actorId: s.helperId, action, detail: {}, at: T0 });
+const joinAudit = { actorId: "sharer", action: "session.joined", detail: {}, at: T0 + 1000 };
 const redemption = (at = T0 + 1000, sharerId = "sharer-1") => ({ sharerId, sharerName: "Sam", sharerResumeHash: "resume-sharer", at });
 
 describe.each(storeEngines)("store contract on $name", ({ open }) => {
@@ -35,53 +37,58 @@ describe.each(storeEngines)("store contract on $name", ({ open }) => {
 
   it("inserts and reads a session back field for field", async () => {
     const s = newSession();
-    expect(await store.insertSession(s)).toBe(true);
+    expect(await store.insertSession(s, audit(s))).toBe(true);
     const { codeHash: _hash, ...expected } = s;
     expect(await store.getSession(s.id)).toEqual({ ...expected, sharerId: null, sharerName: null, sharerResumeHash: null, joinedAt: null, endedAt: null });
   });
 
   it("refuses a second session with a code hash already taken", async () => {
     const s = newSession();
-    await store.insertSession(s);
-    expect(await store.insertSession(newSession({ codeHash: s.codeHash }))).toBe(false);
+    await store.insertSession(s, audit(s));
+    const twin = newSession({ codeHash: s.codeHash });
+    expect(await store.insertSession(twin, audit(twin))).toBe(false);
+    expect(await store.getSession(twin.id)).toBeUndefined();
   });
 
   it("redeems a code exactly once, even when redemptions race", async () => {
     const s = newSession();
-    await store.insertSession(s);
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => store.redeemCode(s.codeHash, s.tenantId, redemption(T0 + 1000, `sharer-${i}`))));
+    await store.insertSession(s, audit(s));
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => store.redeemCode(s.codeHash, s.tenantId, redemption(T0 + 1000, `sharer-${i}`), joinAudit)));
     const winners = results.filter((r) => r.ok);
     expect(winners).toHaveLength(1);
     expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.reason)).toEqual(Array(7).fill("code_used"));
+    const joins = await store.listAudit({ tenantId: s.tenantId, sessionId: s.id });
+    expect(joins.map((e) => e.action)).toEqual(["session.created", "session.joined"]); // one audit row per real redemption
     const stored = await store.getSession(s.id);
     expect(stored).toMatchObject({ status: "joined", sharerId: winners[0]!.ok ? winners[0]!.session.sharerId : "", joinedAt: T0 + 1000 });
   });
 
   it("tells an expired code from an unknown one and from another tenant's", async () => {
     const s = newSession();
-    await store.insertSession(s);
-    expect(await store.redeemCode(s.codeHash, s.tenantId, redemption(s.codeExpiresAt))).toMatchObject({ ok: false, reason: "code_expired" });
-    expect(await store.redeemCode("no-such-hash", s.tenantId, redemption())).toEqual({ ok: false, reason: "code_invalid" });
-    expect(await store.redeemCode(s.codeHash, "fabrikam.test", redemption())).toEqual({ ok: false, reason: "code_invalid" });
+    await store.insertSession(s, audit(s));
+    expect(await store.redeemCode(s.codeHash, s.tenantId, redemption(s.codeExpiresAt), joinAudit)).toMatchObject({ ok: false, reason: "code_expired" });
+    expect(await store.redeemCode("no-such-hash", s.tenantId, redemption(), joinAudit)).toEqual({ ok: false, reason: "code_invalid" });
+    expect(await store.redeemCode(s.codeHash, "fabrikam.test", redemption(), joinAudit)).toEqual({ ok: false, reason: "code_invalid" });
   });
 
   it("updates state fields and lists only open sessions", async () => {
     const open = newSession();
     const done = newSession();
-    await store.insertSession(open);
-    await store.insertSession(done);
+    await store.insertSession(open, audit(open));
+    await store.insertSession(done, audit(done));
     await store.updateSession(open.id, { status: "requested", requestedLevel: "control", paused: true });
-    await store.updateSession(done.id, { status: "ended", endReason: "helper_ended", endedAt: T0 + 5 });
+    await store.updateSession(done.id, { status: "ended", endReason: "helper_ended", endedAt: T0 + 5 }, { ...audit(done, "session.ended"), at: T0 + 5 });
     expect(await store.getSession(open.id)).toMatchObject({ status: "requested", requestedLevel: "control", paused: true, level: null });
     expect(await store.getSession(done.id)).toMatchObject({ status: "ended", endReason: "helper_ended", endedAt: T0 + 5 });
     expect((await store.listOpenSessions()).map((r) => r.id)).toEqual([open.id]);
+    expect((await store.listAudit({ tenantId: done.tenantId, sessionId: done.id })).map((e) => e.action)).toEqual(["session.created", "session.ended"]);
   });
 
   it("numbers chat messages per session without gaps and keeps any Unicode", async () => {
     const a = newSession();
     const b = newSession();
-    await store.insertSession(a);
-    await store.insertSession(b);
+    await store.insertSession(a, audit(a));
+    await store.insertSession(b, audit(b));
     const texts = ["你好", "مرحبا", "👩🏽‍💻 ok", "Zürich\u200f"];
     const stored = await Promise.all(
       texts.map((text, i) => store.appendChat({ sessionId: a.id, senderId: "u", senderRole: i % 2 ? "helper" : "sharer", senderName: "N", text, createdAt: T0 + i })),

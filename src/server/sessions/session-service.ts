@@ -84,10 +84,17 @@ export function createSessionService(o: SessionServiceOptions) {
       check?.(record);
       const next = transition(stateOf(record), event);
       if (isTransitionError(next)) throw new ProtocolError(next.error, next.message);
-      const endedAt = next.status === "ended" ? o.clock.now() : null;
-      await o.store.updateSession(sessionId, { ...next, ...(endedAt ? { endedAt } : {}) });
+      const now = o.clock.now();
+      const endedAt = next.status === "ended" ? now : null;
       const updated: SessionRecord = { ...record, ...next, endedAt };
-      await audit(record, record.tenantId, actorId, auditAction(event), auditDetail(event, record, updated));
+      await o.store.updateSession(sessionId, { ...next, ...(endedAt ? { endedAt } : {}) }, {
+        tenantId: record.tenantId,
+        sessionId,
+        actorId,
+        action: auditAction(event),
+        detail: auditDetail(event, record, updated),
+        at: now,
+      });
       if (next.status === "ended") clearTimers(sessionId);
       o.bus.publish({ sessionId, to: "both", message: { type: "session.state", session: viewOf(updated) } });
       return updated;
@@ -163,9 +170,9 @@ export function createSessionService(o: SessionServiceOptions) {
           joinedAt: null,
           endedAt: null,
         };
-        if (!(await o.store.insertSession({ ...record, codeHash: o.secrets.hashCode(code) }))) continue;
+        const created = { tenantId: helper.tenantId, sessionId: record.id, actorId: helper.userId, action: "session.created", detail: { expiresAt: record.codeExpiresAt }, at: now };
+        if (!(await o.store.insertSession({ ...record, codeHash: o.secrets.hashCode(code) }, created))) continue;
         armExpiry(record);
-        await audit(record, helper.tenantId, helper.userId, "session.created", { expiresAt: record.codeExpiresAt });
         const link = new URL(sharerLinkPath(code), o.publicOrigin).toString();
         return { session: viewOf(record), code, link, expiresAt: record.codeExpiresAt, resumeToken };
       }
@@ -189,24 +196,22 @@ export function createSessionService(o: SessionServiceOptions) {
       if (code === null) throw await rejected("code_invalid");
       const codeHash = o.secrets.hashCode(code);
       const resumeToken = o.secrets.newResumeToken();
-      const result = await o.store.redeemCode(codeHash, sharer.tenantId, {
-        sharerId: sharer.userId,
-        sharerName: sharer.name,
-        sharerResumeHash: o.secrets.hashResumeToken(resumeToken),
-        at: o.clock.now(),
-      });
+      const now = o.clock.now();
+      const result = await o.store.redeemCode(
+        codeHash,
+        sharer.tenantId,
+        { sharerId: sharer.userId, sharerName: sharer.name, sharerResumeHash: o.secrets.hashResumeToken(resumeToken), at: now },
+        { actorId: sharer.userId, action: "session.joined", detail: { address }, at: now },
+      );
       if (!result.ok) throw await rejected(result.reason, result.session);
       const record = result.session;
-      if (record.helperId === sharer.userId) {
-        // Redeeming one's own code is never a help request; end it rather than leave a half-joined session.
-        await o.store.updateSession(record.id, { status: "ended", endReason: "policy_blocked", endedAt: o.clock.now() });
-        clearTimers(record.id);
-        o.bus.publish({ sessionId: record.id, to: "helper", message: { type: "session.state", session: viewOf({ ...record, status: "ended", endReason: "policy_blocked" }) } });
-        throw new ProtocolError("forbidden", "you cannot join a session you created");
-      }
       expiryTimers.get(record.id)?.cancel();
       expiryTimers.delete(record.id);
-      await audit(record, record.tenantId, sharer.userId, "session.joined", { address });
+      if (record.helperId === sharer.userId) {
+        // Redeeming one's own code is never a help request; end it rather than leave a half-joined session.
+        await apply(record.id, { type: "end", by: "system", reason: "policy_blocked" }, sharer.userId);
+        throw new ProtocolError("forbidden", "you cannot join a session you created");
+      }
       o.bus.publish({
         sessionId: record.id,
         to: "helper",

@@ -3,17 +3,18 @@ import type { EndReason, Level, PartyRole, SessionStatus } from "../../protocol/
 import type { Engine } from "./engine.js";
 import { migrateToLatest } from "./migrations.js";
 import type { Database, SessionsTable } from "./schema.js";
-import type { AuditEvent, NewSession, RedeemResult, SessionRecord, Store, StoredChatMessage } from "./store.js";
+import type { AuditEvent, NewAuditEvent, NewSession, RedeemResult, SessionRecord, Store, StoredChatMessage } from "./store.js";
 
 /** The store contract over Kysely; the SQL is the same on every engine. */
 export async function createKyselyStore(db: Kysely<Database>, engine: Engine): Promise<Store> {
   await migrateToLatest(db as Kysely<unknown>, engine);
 
   return {
-    async insertSession(s: NewSession) {
+    async insertSession(s: NewSession, audit) {
       const taken = await db.selectFrom("sessions").select("id").where("code_hash", "=", s.codeHash).executeTakeFirst();
       if (taken) return false;
-      await db
+      await db.transaction().execute(async (tx) => {
+        await tx
         .insertInto("sessions")
         .values({
           id: s.id,
@@ -37,6 +38,8 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
           ended_at: null,
         })
         .execute();
+        await insertAudit(tx, audit);
+      });
       return true;
     },
 
@@ -45,9 +48,10 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
       return row && toSession(row);
     },
 
-    async redeemCode(codeHash, tenantId, r): Promise<RedeemResult> {
+    async redeemCode(codeHash, tenantId, r, audit): Promise<RedeemResult> {
       // The conditional UPDATE is the single-use guarantee: only one caller sees a changed row.
-      const updated = await db
+      const updated = await db.transaction().execute(async (tx) => {
+        const row = await tx
         .updateTable("sessions")
         .set({
           status: "joined",
@@ -62,6 +66,9 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
         .where("code_expires_at", ">", r.at)
         .returningAll()
         .executeTakeFirst();
+        if (row) await insertAudit(tx, { ...audit, tenantId: row.tenant_id, sessionId: row.id });
+        return row;
+      });
       if (updated) return { ok: true, session: toSession(updated) };
       const row = await db
         .selectFrom("sessions")
@@ -75,7 +82,7 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
       return { ok: false, reason: expired ? "code_expired" : "code_used", session };
     },
 
-    async updateSession(id, patch) {
+    async updateSession(id, patch, audit) {
       const set: Partial<SessionsTable> = {};
       if (patch.status !== undefined) set.status = patch.status;
       if (patch.level !== undefined) set.level = patch.level;
@@ -85,8 +92,10 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
       if (patch.endedAt !== undefined) set.ended_at = patch.endedAt;
       if (patch.helperResumeHash !== undefined) set.helper_resume_hash = patch.helperResumeHash;
       if (patch.sharerResumeHash !== undefined) set.sharer_resume_hash = patch.sharerResumeHash;
-      if (Object.keys(set).length === 0) return;
-      await db.updateTable("sessions").set(set).where("id", "=", id).execute();
+      await db.transaction().execute(async (tx) => {
+        if (Object.keys(set).length > 0) await tx.updateTable("sessions").set(set).where("id", "=", id).execute();
+        if (audit) await insertAudit(tx, audit);
+      });
     },
 
     async listOpenSessions() {
@@ -141,21 +150,7 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
       );
     },
 
-    async appendAudit(e) {
-      const row = await db
-        .insertInto("audit_events")
-        .values({
-          tenant_id: e.tenantId,
-          session_id: e.sessionId,
-          actor_id: e.actorId,
-          action: e.action,
-          detail: JSON.stringify(e.detail),
-          at: e.at,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      return { ...e, id: Number(row.id) };
-    },
+    appendAudit: (e) => insertAudit(db, e),
 
     async listAudit({ tenantId, sessionId, limit = 1000 }) {
       let query = db.selectFrom("audit_events").selectAll().where("tenant_id", "=", tenantId);
@@ -178,6 +173,22 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
       await db.destroy();
     },
   };
+}
+
+async function insertAudit(db: Kysely<Database>, e: NewAuditEvent): Promise<AuditEvent> {
+  const row = await db
+    .insertInto("audit_events")
+    .values({
+      tenant_id: e.tenantId,
+      session_id: e.sessionId,
+      actor_id: e.actorId,
+      action: e.action,
+      detail: JSON.stringify(e.detail),
+      at: e.at,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return { ...e, id: Number(row.id) };
 }
 
 function toSession(row: Selectable<SessionsTable>): SessionRecord {

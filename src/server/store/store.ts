@@ -68,13 +68,20 @@ export interface AuditEvent {
 
 export type NewAuditEvent = Omit<AuditEvent, "id">;
 
+/** An audit event whose tenant and session are those of the session it is written with. */
+export type SessionAudit = Omit<NewAuditEvent, "tenantId" | "sessionId">;
+
 export interface Store {
-  /** Inserts a session; false when the code hash is already taken (the caller draws a new code). */
-  insertSession(session: NewSession): Promise<boolean>;
+  /**
+   * Inserts a session and its audit event in one transaction; false when the
+   * code hash is already taken (the caller draws a new code).
+   */
+  insertSession(session: NewSession, audit: NewAuditEvent): Promise<boolean>;
   getSession(id: string): Promise<SessionRecord | undefined>;
-  /** Atomically turns an unexpired, unredeemed code into a joined session, exactly once. */
-  redeemCode(codeHash: string, tenantId: string, redemption: Redemption): Promise<RedeemResult>;
-  updateSession(id: string, patch: SessionPatch): Promise<void>;
+  /** Atomically turns an unexpired, unredeemed code into a joined session, exactly once, with its audit event. */
+  redeemCode(codeHash: string, tenantId: string, redemption: Redemption, audit: SessionAudit): Promise<RedeemResult>;
+  /** A state change and its audit event are written together or not at all. */
+  updateSession(id: string, patch: SessionPatch, audit?: NewAuditEvent): Promise<void>;
   /** Sessions not yet ended, e.g. to re-arm timers after a restart. */
   listOpenSessions(): Promise<SessionRecord[]>;
 

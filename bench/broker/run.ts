@@ -1,0 +1,182 @@
+import os from "node:os";
+import { performance } from "node:perf_hooks";
+import { BrokerClient } from "../../tools/broker-client.js";
+import { type BrokerProcess, startBrokerProcess } from "./broker-process.js";
+import { fmt, percentile, sleep } from "./stats.js";
+
+// `npm run bench:broker [-- --idle 10000 --setups 3000 --relay-seconds 10]`
+// Starts a real broker process and measures it with real TLS WebSocket clients
+// from this process. Prints numbers; passes or fails nothing.
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const IDLE = arg("idle", 10_000);
+const SETUPS = arg("setups", 3_000);
+const SETUP_CONCURRENCY = arg("concurrency", 64);
+const RELAY_PAIRS = arg("relay-pairs", 100);
+const RELAY_RATE = arg("relay-rate", 1_000);
+const RELAY_SECONDS = arg("relay-seconds", 10);
+
+const results: [string, string, string][] = [];
+const report = (what: string, value: string, target: string) => {
+  results.push([what, value, target]);
+  console.log(`  ${what}: ${value}   (target ${target})`);
+};
+
+async function signInMany(b: BrokerProcess, prefix: string, n: number, parallel = 200): Promise<BrokerClient[]> {
+  const clients: BrokerClient[] = [];
+  for (let i = 0; i < n; i += parallel) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(parallel, n - i) }, async (_, j) =>
+        BrokerClient.signIn(b.wsUrl, await b.issuer.mint({ sub: `${prefix}-${i + j}`, name: `${prefix} ${i + j}` }), { ca: b.ca }),
+      ),
+    );
+    clients.push(...batch);
+  }
+  return clients;
+}
+
+async function idleConnections(b: BrokerProcess) {
+  console.log(`\n▶ ${IDLE} idle authenticated connections (heartbeat every second, as the protocol asks)`);
+  await sleep(1000);
+  const before = b.rssBytes();
+  const t0 = performance.now();
+  const clients = await signInMany(b, "idle", IDLE);
+  const openSeconds = (performance.now() - t0) / 1000;
+  await sleep(3000);
+  const after = b.rssBytes();
+  const alive = clients.filter((c) => c.socket.readyState === c.socket.OPEN).length;
+  report("idle connections open and authenticated", `${alive} of ${IDLE} in ${fmt(openSeconds)} s`, "10,000");
+  report("broker RSS per idle connection", `${fmt((after - before) / IDLE / 1024)} KB (RSS ${fmt(before / 2 ** 20, 0)} → ${fmt(after / 2 ** 20, 0)} MiB)`, "< 20 KB");
+  clients.forEach((c) => c.kill());
+  await sleep(1500);
+}
+
+async function sessionSetups(b: BrokerProcess) {
+  console.log(`\n▶ ${SETUPS} full session setups, ${SETUP_CONCURRENCY} at a time (create → join → request → consent → offer/answer relayed → end)`);
+  const helpers = await signInMany(b, "setup-helper", SETUP_CONCURRENCY);
+  const sharers = await signInMany(b, "setup-sharer", SETUP_CONCURRENCY);
+  let next = 0;
+  const durations: number[] = [];
+  const worker = async (helper: BrokerClient, sharer: BrokerClient) => {
+    while (next < SETUPS) {
+      next++;
+      const t = performance.now();
+      const created = await helper.request({ type: "session.create" }, "session.created");
+      const sessionId = created.session.sessionId;
+      await sharer.request({ type: "session.join", code: created.code }, "session.joined");
+      await helper.next("session.peer_joined");
+      helper.send({ type: "session.request", sessionId, level: "view" });
+      await sharer.next((m) => m.type === "session.state" && m.session.status === "requested");
+      sharer.send({ type: "session.consent", sessionId, allow: true });
+      await helper.next((m) => m.type === "session.state" && m.session.status === "active");
+      helper.send({ type: "signal.offer", sessionId, sdp: OFFER });
+      await sharer.next("signal.offer");
+      sharer.send({ type: "signal.answer", sessionId, sdp: OFFER });
+      await helper.next("signal.answer");
+      durations.push(performance.now() - t);
+      helper.send({ type: "session.end", sessionId });
+      await Promise.all([helper, sharer].map((c) => c.next((m) => m.type === "session.state" && m.session.status === "ended")));
+      for (const c of [helper, sharer]) c.clearPending(); // leftover state echoes of this session
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(helpers.map((h, i) => worker(h, sharers[i]!)));
+  const seconds = (performance.now() - t0) / 1000;
+  report("full session setups per second", `${fmt(durations.length / seconds, 0)} /s (${durations.length} in ${fmt(seconds)} s; one setup p50 ${fmt(percentile(durations, 50))} ms, p99 ${fmt(percentile(durations, 99))} ms)`, "≥ 1,000/s");
+  [...helpers, ...sharers].forEach((c) => c.kill());
+  await sleep(1000);
+}
+
+async function activePairs(b: BrokerProcess, prefix: string, n: number) {
+  const helpers = await signInMany(b, `${prefix}-helper`, n);
+  const sharers = await signInMany(b, `${prefix}-sharer`, n);
+  const pairs = await Promise.all(
+    helpers.map(async (helper, i) => {
+      const sharer = sharers[i]!;
+      const created = await helper.request({ type: "session.create" }, "session.created");
+      const sessionId = created.session.sessionId;
+      await sharer.request({ type: "session.join", code: created.code }, "session.joined");
+      helper.send({ type: "session.request", sessionId, level: "view" });
+      await sharer.next((m) => m.type === "session.state" && m.session.status === "requested");
+      sharer.send({ type: "session.consent", sessionId, allow: true });
+      await helper.next((m) => m.type === "session.state" && m.session.status === "active");
+      return { helper, sharer, sessionId };
+    }),
+  );
+  return pairs;
+}
+
+async function relayLatency(b: BrokerProcess) {
+  console.log(`\n▶ relay latency: ${RELAY_PAIRS} active sessions, ${RELAY_RATE} ICE messages/s in total for ${RELAY_SECONDS} s`);
+  const pairs = await activePairs(b, "relay", RELAY_PAIRS);
+  const latencies: number[] = [];
+  for (const { helper } of pairs) {
+    helper.socket.on("message", (data: Buffer) => {
+      const text = data.toString();
+      const mark = text.indexOf("t=");
+      if (text.includes('"signal.ice"') && mark > 0) latencies.push(performance.now() - Number.parseFloat(text.slice(mark + 2)));
+    });
+  }
+  const perPairInterval = (1000 * RELAY_PAIRS) / RELAY_RATE;
+  const timers = pairs.map(({ sharer, sessionId }, i) =>
+    setTimeout(() => {
+      const timer = setInterval(() => {
+        sharer.send({ type: "signal.ice", sessionId, candidate: { candidate: `candidate:1 1 udp 2122260223 10.0.0.2 50000 typ host t=${performance.now()}`, sdpMid: "0", sdpMLineIndex: 0 } });
+      }, perPairInterval);
+      timers2.push(timer);
+    }, (i * perPairInterval) / RELAY_PAIRS),
+  );
+  const timers2: NodeJS.Timeout[] = [];
+  await sleep(RELAY_SECONDS * 1000);
+  timers.forEach(clearTimeout);
+  timers2.forEach(clearInterval);
+  await sleep(300);
+  report("relay latency under load", `p50 ${fmt(percentile(latencies, 50), 2)} ms, p99 ${fmt(percentile(latencies, 99), 2)} ms (${latencies.length} messages, ${fmt(latencies.length / RELAY_SECONDS, 0)}/s)`, "p99 < 10 ms at 1,000/s");
+  pairs.forEach((p) => [p.helper, p.sharer].forEach((c) => c.kill()));
+  await sleep(1000);
+}
+
+async function disconnectDetection(b: BrokerProcess) {
+  console.log("\n▶ disconnect detection (time until the helper is told)");
+  const closed = await activePairs(b, "close", 20);
+  const closeTimes = await Promise.all(
+    closed.map(async ({ helper, sharer }) => {
+      const t = performance.now();
+      sharer.kill();
+      await helper.next("session.peer_presence");
+      return performance.now() - t;
+    }),
+  );
+  report("socket closed → helper told", `p50 ${fmt(percentile(closeTimes, 50), 2)} ms, max ${fmt(Math.max(...closeTimes), 2)} ms (20 sharers killed)`, "< 100 ms");
+  const silent = await activePairs(b, "silent", 10);
+  const silentTimes = await Promise.all(
+    silent.map(async ({ helper, sharer }) => {
+      const t = performance.now();
+      sharer.stopHeartbeats();
+      await helper.next("session.peer_presence", 10_000);
+      return performance.now() - t;
+    }),
+  );
+  report("silent connection → helper told", `p50 ${fmt(percentile(silentTimes, 50), 0)} ms, max ${fmt(Math.max(...silentTimes), 0)} ms (10 sharers stop heartbeats)`, "< 3 s");
+  [...closed, ...silent].forEach((p) => [p.helper, p.sharer].forEach((c) => c.kill()));
+}
+
+const OFFER = `v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1\r\n${"a=candidate:842163049 1 udp 1677729535 198.51.100.7 50000 typ srflx\r\n".repeat(20)}`;
+
+console.log(`Tandem broker benchmark — ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`);
+console.log(`command: npm run bench:broker -- --idle ${IDLE} --setups ${SETUPS} --concurrency ${SETUP_CONCURRENCY} --relay-pairs ${RELAY_PAIRS} --relay-rate ${RELAY_RATE} --relay-seconds ${RELAY_SECONDS}`);
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
+const phases = [idleConnections, sessionSetups, relayLatency, disconnectDetection].filter((p) => !only || p.name === only);
+for (const phase of phases) {
+  // BENCH_BROKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the broker.
+  const broker = await startBrokerProcess({}, process.env.BENCH_BROKER_NODE_ARGS?.split(" ").filter(Boolean) ?? []);
+  try {
+    await phase(broker);
+  } finally {
+    await broker.stop();
+  }
+}
+console.log("\n| figure | measured | target |\n|---|---|---|");
+for (const [what, value, target] of results) console.log(`| ${what} | ${value} | ${target} |`);
