@@ -50,6 +50,28 @@ describe.each(storeEngines)("store contract on $name", ({ open }) => {
     expect(await store.getSession(twin.id)).toBeUndefined();
   });
 
+  it("lets only one of two sessions drawing the same code at once be stored, and keeps the other writes", async () => {
+    const a = newSession();
+    const b = newSession({ codeHash: a.codeHash });
+    const c = newSession();
+    const results = await Promise.all([a, b, c].map((s) => store.insertSession(s, audit(s))));
+    expect(results).toEqual([true, false, true]);
+    expect(await store.getSession(b.id)).toBeUndefined();
+    expect((await store.listAudit({ tenantId: "northwind.test" })).map((e) => e.sessionId)).toEqual([a.id, c.id]);
+  });
+
+  it("rolls back a failed write alone, leaving the writes committed with it intact", async () => {
+    const s = newSession();
+    await store.insertSession(s, audit(s));
+    const [bad, good] = await Promise.allSettled([
+      store.appendChat({ sessionId: "no-such-session", senderId: "u", senderRole: "helper", senderName: "N", text: "lost", createdAt: T0 }),
+      store.appendChat({ sessionId: s.id, senderId: "u", senderRole: "helper", senderName: "N", text: "kept", createdAt: T0 }),
+    ]);
+    expect(bad.status).toBe("rejected");
+    expect(good).toMatchObject({ status: "fulfilled", value: { seq: 1 } });
+    expect((await store.listChat(s.id, 0, 10)).map((m) => m.text)).toEqual(["kept"]);
+  });
+
   it("redeems a code exactly once, even when redemptions race", async () => {
     const s = newSession();
     await store.insertSession(s, audit(s));

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from "kysely";
 import type { EndReason, Level, PartyRole, SessionStatus } from "../../protocol/index.js";
 import type { Engine } from "./engine.js";
+import { GroupCommit } from "./group-commit.js";
 import { migrateToLatest } from "./migrations.js";
 import type { Database, SessionsTable } from "./schema.js";
 import type { AuditEvent, NewAuditEvent, NewSession, RedeemResult, SessionRecord, Store, StoredChatMessage } from "./store.js";
@@ -8,39 +9,41 @@ import type { AuditEvent, NewAuditEvent, NewSession, RedeemResult, SessionRecord
 /** The store contract over Kysely; the SQL is the same on every engine. */
 export async function createKyselyStore(db: Kysely<Database>, engine: Engine): Promise<Store> {
   await migrateToLatest(db as Kysely<unknown>, engine);
+  const writes = new GroupCommit(db);
 
   return {
-    async insertSession(s: NewSession, audit) {
-      const taken = await db.selectFrom("sessions").select("id").where("code_hash", "=", s.codeHash).executeTakeFirst();
-      if (taken) return false;
-      await db.transaction().execute(async (tx) => {
+    insertSession(s: NewSession, audit) {
+      return writes.run(async (tx) => {
+        // Checked inside the write, so two sessions drawing the same code in one batch cannot both win.
+        const taken = await tx.selectFrom("sessions").select("id").where("code_hash", "=", s.codeHash).executeTakeFirst();
+        if (taken) return false;
         await tx
-        .insertInto("sessions")
-        .values({
-          id: s.id,
-          tenant_id: s.tenantId,
-          code_hash: s.codeHash,
-          code_expires_at: s.codeExpiresAt,
-          status: s.status,
-          level: s.level,
-          requested_level: s.requestedLevel,
-          paused: s.paused ? 1 : 0,
-          end_reason: s.endReason,
-          helper_id: s.helperId,
-          helper_name: s.helperName,
-          sharer_id: null,
-          sharer_name: null,
-          helper_resume_hash: s.helperResumeHash,
-          sharer_resume_hash: null,
-          chat_seq: 0,
-          created_at: s.createdAt,
-          joined_at: null,
-          ended_at: null,
-        })
-        .execute();
+          .insertInto("sessions")
+          .values({
+            id: s.id,
+            tenant_id: s.tenantId,
+            code_hash: s.codeHash,
+            code_expires_at: s.codeExpiresAt,
+            status: s.status,
+            level: s.level,
+            requested_level: s.requestedLevel,
+            paused: s.paused ? 1 : 0,
+            end_reason: s.endReason,
+            helper_id: s.helperId,
+            helper_name: s.helperName,
+            sharer_id: null,
+            sharer_name: null,
+            helper_resume_hash: s.helperResumeHash,
+            sharer_resume_hash: null,
+            chat_seq: 0,
+            created_at: s.createdAt,
+            joined_at: null,
+            ended_at: null,
+          })
+          .execute();
         await insertAudit(tx, audit);
+        return true;
       });
-      return true;
     },
 
     async getSession(id) {
@@ -50,7 +53,7 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
 
     async redeemCode(codeHash, tenantId, r, audit): Promise<RedeemResult> {
       // The conditional UPDATE is the single-use guarantee: only one caller sees a changed row.
-      const updated = await db.transaction().execute(async (tx) => {
+      const updated = await writes.run(async (tx) => {
         const row = await tx
         .updateTable("sessions")
         .set({
@@ -92,7 +95,7 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
       if (patch.endedAt !== undefined) set.ended_at = patch.endedAt;
       if (patch.helperResumeHash !== undefined) set.helper_resume_hash = patch.helperResumeHash;
       if (patch.sharerResumeHash !== undefined) set.sharer_resume_hash = patch.sharerResumeHash;
-      await db.transaction().execute(async (tx) => {
+      await writes.run(async (tx) => {
         if (Object.keys(set).length > 0) await tx.updateTable("sessions").set(set).where("id", "=", id).execute();
         if (audit) await insertAudit(tx, audit);
       });
@@ -104,7 +107,7 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
     },
 
     async appendChat(m) {
-      return db.transaction().execute(async (tx) => {
+      return writes.run(async (tx) => {
         const bumped = await tx
           .updateTable("sessions")
           .set((eb) => ({ chat_seq: eb("chat_seq", "+", 1) }))
@@ -150,7 +153,7 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
       );
     },
 
-    appendAudit: (e) => insertAudit(db, e),
+    appendAudit: (e) => writes.run((tx) => insertAudit(tx, e)),
 
     async listAudit({ tenantId, sessionId, limit = 1000 }) {
       let query = db.selectFrom("audit_events").selectAll().where("tenant_id", "=", tenantId);
@@ -170,6 +173,7 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
     },
 
     async close() {
+      await writes.drain();
       await db.destroy();
     },
   };
