@@ -50,7 +50,7 @@ describe("first start on a fresh machine", () => {
     const broker = await buildBroker(BrokerConfig.parse({ port: 0, dataDir, logLevel: "silent" }));
     try {
       const origin = await broker.listen();
-      const ca = broker.tls.caCert!;
+      const ca = broker.tls!.caCert!;
       const jwks = JSON.parse((await get(`${origin}/.well-known/jwks.json`, ca)).body) as { keys: { d?: string }[] };
       expect(jwks.keys).toHaveLength(1);
       expect(jwks.keys[0]!.d).toBeUndefined(); // never the private part
@@ -76,7 +76,7 @@ describe("first start on a fresh machine", () => {
     const config = BrokerConfig.parse({ port: 0, dataDir, logLevel: "silent", graceMs: 5000 });
     const first = await buildBroker(config);
     const origin = await first.listen();
-    const ca = first.tls.caCert!;
+    const ca = first.tls!.caCert!;
     const ws = (o: string) => `${o.replace("https", "wss")}/ws`;
     const helper = await BrokerClient.signIn(ws(origin), await first.localIssuer!.mint({ sub: "h", name: "H" }), { ca });
     const sharer = await BrokerClient.signIn(ws(origin), await first.localIssuer!.mint({ sub: "s", name: "S" }), { ca });

@@ -1,3 +1,4 @@
+import tls from "node:tls";
 import WebSocket from "ws";
 import { type ClientMessage, PROTOCOL_VERSION, ServerMessage, type ServerMessageOf } from "../src/protocol/index.js";
 
@@ -9,6 +10,14 @@ import { type ClientMessage, PROTOCOL_VERSION, ServerMessage, type ServerMessage
 export interface ClientOptions {
   ca?: string;
   headers?: Record<string, string>;
+}
+
+// One TLS context per trusted CA: building one per connection costs more than the handshake.
+const secureContexts = new Map<string, tls.SecureContext>();
+function secureContextFor(ca: string): tls.SecureContext {
+  let context = secureContexts.get(ca);
+  if (!context) secureContexts.set(ca, (context = tls.createSecureContext({ ca })));
+  return context;
 }
 
 type Matcher = (message: ServerMessage) => boolean;
@@ -46,7 +55,8 @@ export class BrokerClient {
   }
 
   static async connect(url: string, options: ClientOptions = {}): Promise<BrokerClient> {
-    const socket = new WebSocket(url, { ca: options.ca, headers: options.headers, maxPayload: 16 * 1024 * 1024 });
+    const secureContext = options.ca ? secureContextFor(options.ca) : undefined;
+    const socket = new WebSocket(url, { secureContext, headers: options.headers, maxPayload: 16 * 1024 * 1024 } as WebSocket.ClientOptions);
     await new Promise<void>((resolve, reject) => {
       socket.once("open", () => resolve());
       socket.once("error", reject);

@@ -7,10 +7,13 @@ import { loadOrCreateLocalIssuer, type LocalIssuer } from "../../src/server/iden
 /** A real broker in its own process (so its memory is its own), on a fresh data folder. */
 export interface BrokerProcess {
   wsUrl: string;
-  ca: string;
+  /** The local CA to trust, or undefined when the broker runs without TLS. */
+  ca: string | undefined;
   issuer: LocalIssuer;
   pid: number;
   rssBytes(): number;
+  /** CPU seconds (user + system) the broker process has used so far. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -32,13 +35,17 @@ export async function startBrokerProcess(env: Record<string, string> = {}, nodeA
   child.stdout!.resume();
   const issuer = await loadOrCreateLocalIssuer(dataDir, "urn:tandem:local-issuer");
   return {
-    wsUrl: `wss://localhost:${port}/ws`,
-    ca: fs.readFileSync(path.join(dataDir, "tls", "ca.crt"), "utf8"),
+    wsUrl: env.TANDEM_TLS === "off" ? `ws://127.0.0.1:${port}/ws` : `wss://localhost:${port}/ws`,
+    ca: env.TANDEM_TLS === "off" ? undefined : fs.readFileSync(path.join(dataDir, "tls", "ca.crt"), "utf8"),
     issuer,
     pid: child.pid!,
     rssBytes() {
       const status = fs.readFileSync(`/proc/${child.pid}/status`, "utf8");
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+    },
+    cpuSeconds() {
+      const fields = fs.readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
     },
     async stop() {
       child.kill("SIGTERM");

@@ -38,7 +38,8 @@ async function signInMany(b: BrokerProcess, prefix: string, n: number, parallel 
 }
 
 async function idleConnections(b: BrokerProcess) {
-  console.log(`\n▶ ${IDLE} idle authenticated connections (heartbeat every second, as the protocol asks)`);
+  const where = b.ca ? "TLS in the broker" : "TLS terminated by a proxy in front (TANDEM_TLS=off)";
+  console.log(`\n▶ ${IDLE} idle authenticated connections, ${where} (heartbeat every second, as the protocol asks)`);
   await sleep(1000);
   const before = b.rssBytes();
   const t0 = performance.now();
@@ -47,8 +48,8 @@ async function idleConnections(b: BrokerProcess) {
   await sleep(3000);
   const after = b.rssBytes();
   const alive = clients.filter((c) => c.socket.readyState === c.socket.OPEN).length;
-  report("idle connections open and authenticated", `${alive} of ${IDLE} in ${fmt(openSeconds)} s`, "10,000");
-  report("broker RSS per idle connection", `${fmt((after - before) / IDLE / 1024)} KB (RSS ${fmt(before / 2 ** 20, 0)} → ${fmt(after / 2 ** 20, 0)} MiB)`, "< 20 KB");
+  report(`idle connections open and authenticated, ${where}`, `${alive} of ${IDLE} in ${fmt(openSeconds)} s`, "10,000");
+  report(`broker RSS per idle connection, ${where}`, `${fmt((after - before) / IDLE / 1024)} KB (RSS ${fmt(before / 2 ** 20, 0)} → ${fmt(after / 2 ** 20, 0)} MiB)`, "< 20 KB");
   clients.forEach((c) => c.kill());
   await sleep(1500);
 }
@@ -82,8 +83,11 @@ async function sessionSetups(b: BrokerProcess) {
     }
   };
   const t0 = performance.now();
+  const [brokerCpu0, clientCpu0] = [b.cpuSeconds(), process.cpuUsage()];
   await Promise.all(helpers.map((h, i) => worker(h, sharers[i]!)));
   const seconds = (performance.now() - t0) / 1000;
+  const clientCpu = process.cpuUsage(clientCpu0);
+  console.log(`  CPU during setups: broker ${fmt((b.cpuSeconds() - brokerCpu0) / seconds * 100, 0)}% of a core, load client ${fmt((clientCpu.user + clientCpu.system) / 1e6 / seconds * 100, 0)}%`);
   report("full session setups per second", `${fmt(durations.length / seconds, 0)} /s (${durations.length} in ${fmt(seconds)} s; one setup p50 ${fmt(percentile(durations, 50))} ms, p99 ${fmt(percentile(durations, 99))} ms)`, "≥ 1,000/s");
   [...helpers, ...sharers].forEach((c) => c.kill());
   await sleep(1000);
@@ -168,10 +172,16 @@ const OFFER = `v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0
 console.log(`Tandem broker benchmark — ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`);
 console.log(`command: npm run bench:broker -- --idle ${IDLE} --setups ${SETUPS} --concurrency ${SETUP_CONCURRENCY} --relay-pairs ${RELAY_PAIRS} --relay-rate ${RELAY_RATE} --relay-seconds ${RELAY_SECONDS}`);
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
-const phases = [idleConnections, sessionSetups, relayLatency, disconnectDetection].filter((p) => !only || p.name === only);
-for (const phase of phases) {
+const phases: [(b: BrokerProcess) => Promise<void>, Record<string, string>][] = [
+  [idleConnections, {}],
+  [idleConnections, { TANDEM_TLS: "off" }],
+  [sessionSetups, {}],
+  [relayLatency, {}],
+  [disconnectDetection, {}],
+];
+for (const [phase, env] of phases.filter(([p]) => !only || p.name === only)) {
   // BENCH_BROKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the broker.
-  const broker = await startBrokerProcess({}, process.env.BENCH_BROKER_NODE_ARGS?.split(" ").filter(Boolean) ?? []);
+  const broker = await startBrokerProcess(env, process.env.BENCH_BROKER_NODE_ARGS?.split(" ").filter(Boolean) ?? []);
   try {
     await phase(broker);
   } finally {

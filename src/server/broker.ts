@@ -2,7 +2,6 @@ import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
-import websocket from "@fastify/websocket";
 import { createChatService } from "./chat/chat-service.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { BrokerConfig } from "./config.js";
@@ -19,7 +18,6 @@ import type { Store } from "./store/store.js";
 import { loadOrCreateLocalTls, type TlsMaterial } from "./tls/local-ca.js";
 import { registerWsEndpoint } from "./ws/endpoint.js";
 import { Hub } from "./ws/hub.js";
-import { MAX_FRAME_BYTES } from "../protocol/index.js";
 
 export interface BrokerOverrides {
   clock?: Clock;
@@ -29,11 +27,12 @@ export interface BrokerOverrides {
 
 export interface Broker {
   app: FastifyInstance;
-  tls: TlsMaterial;
+  /** Null when TLS is terminated in front of the broker (TANDEM_TLS=off). */
+  tls: TlsMaterial | null;
   /** Present when no external IdP is configured. */
   localIssuer: LocalIssuer | null;
   store: Store;
-  /** Listens and returns the https origin, e.g. https://127.0.0.1:8443. */
+  /** Listens and returns the origin, e.g. https://127.0.0.1:8443. */
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -42,14 +41,12 @@ export interface Broker {
 export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrides = {}): Promise<Broker> {
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const clock = overrides.clock ?? systemClock;
-  const tls = await loadTls(config);
-  const app = Fastify({
-    https: { cert: tls.cert, key: tls.key },
-    logger: { level: config.logLevel },
-    trustProxy: config.trustProxy,
-  });
+  const tls = config.tls === "off" ? null : await loadTls(config);
+  const common = { logger: { level: config.logLevel }, trustProxy: config.trustProxy };
+  const app = (tls ? Fastify({ ...common, https: { cert: tls.cert, key: tls.key } }) : Fastify(common)) as unknown as FastifyInstance;
+  const scheme = tls ? "https" : "http";
 
-  let origin = config.publicOrigin ?? `https://localhost:${config.port}`;
+  let origin = config.publicOrigin ?? `${scheme}://localhost:${config.port}`;
   const localIssuer = config.jwksUrl ? null : await loadOrCreateLocalIssuer(config.dataDir, "urn:tandem:local-issuer");
   const verifier: TokenVerifier = localIssuer
     ? createTokenVerifier({ issuer: localIssuer.issuer, audience: localIssuer.audience, keys: { jwks: localIssuer.jwks } })
@@ -75,12 +72,10 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   const chat = createChatService({ store, clock, bus });
   const hub = new Hub(bus);
 
-  // Frames over the protocol cap still get a typed `too_large` reply; only absurd ones close the socket.
-  await app.register(websocket, { options: { maxPayload: 16 * MAX_FRAME_BYTES } });
   const ws = registerWsEndpoint(
     app,
     { verifier, sessions, chat, bus, hub, heartbeatIntervalMs: config.heartbeatIntervalMs, heartbeatTimeoutMs: config.heartbeatTimeoutMs },
-    { messagesPerSecond: config.messagesPerSecond, messageBurst: config.messageBurst, helloTimeoutMs: config.helloTimeoutMs },
+    { messagesPerSecond: config.messagesPerSecond, messageBurst: config.messageBurst, helloTimeoutMs: config.helloTimeoutMs, trustProxy: config.trustProxy },
   );
   registerStatusRoutes(app, { tls, localIssuer, stats: () => ({ connections: ws.connectionCount, liveSessions: hub.sessionCount }) });
   await sessions.recover();
@@ -94,8 +89,8 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
       await app.listen({ host: config.host, port: config.port });
       const address = app.server.address();
       const port = typeof address === "object" && address ? address.port : config.port;
-      if (!config.publicOrigin) origin = `https://localhost:${port}`;
-      return `https://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+      if (!config.publicOrigin) origin = `${scheme}://localhost:${port}`;
+      return `${scheme}://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     },
     async close() {
       ws.close();

@@ -16,6 +16,8 @@ export const BrokerConfig = z.object({
   dataDir: z.string().default(path.resolve("data")),
   /** `:memory:` or a file; defaults to <dataDir>/tandem.sqlite. */
   sqliteFile: z.string().optional(),
+  /** `off` only behind a load balancer or proxy that terminates TLS for the broker. */
+  tls: z.enum(["on", "off"]).default("on"),
   tlsCertFile: z.string().optional(),
   tlsKeyFile: z.string().optional(),
   /** An external IdP; without it the broker issues and verifies its own tokens. */
@@ -44,6 +46,7 @@ const ENV_NAMES: Record<keyof BrokerConfig, string> = {
   publicOrigin: "TANDEM_PUBLIC_ORIGIN",
   dataDir: "TANDEM_DATA_DIR",
   sqliteFile: "TANDEM_SQLITE_FILE",
+  tls: "TANDEM_TLS",
   tlsCertFile: "TANDEM_TLS_CERT",
   tlsKeyFile: "TANDEM_TLS_KEY",
   jwksUrl: "TANDEM_JWKS_URL",

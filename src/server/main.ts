@@ -8,10 +8,10 @@ const url = await broker.listen();
 
 const lines = [
   "",
-  `Tandem broker listening on ${url}  (open https://localhost:${new URL(url).port}/)`,
-  `  WebSocket:     wss://localhost:${new URL(url).port}/ws`,
+  `Tandem broker listening on ${url}  (open ${new URL(url).protocol}//localhost:${new URL(url).port}/)`,
+  `  WebSocket:     ${broker.tls ? "wss" : "ws"}://localhost:${new URL(url).port}/ws`,
   `  Data folder:   ${config.dataDir}`,
-  broker.tls.caCertPath ? `  Local CA:      ${broker.tls.caCertPath}  (trust it, or export NODE_EXTRA_CA_CERTS=${broker.tls.caCertPath})` : null,
+  broker.tls?.caCertPath ? `  Local CA:      ${broker.tls.caCertPath}  (trust it, or export NODE_EXTRA_CA_CERTS=${broker.tls.caCertPath})` : null,
   broker.localIssuer
     ? "  Sign-in:       the broker's own token issuer (mint a token: npm run token -- --sub alice --name 'Alice')"
     : `  Sign-in:       tokens from ${config.jwtIssuer} (JWKS ${config.jwksUrl})`,
@@ -19,6 +19,7 @@ const lines = [
   "",
 ];
 console.log(lines.filter((line) => line !== null).join("\n"));
+if (!broker.tls) console.warn("  TLS is off (TANDEM_TLS=off): serve this broker only behind a proxy that terminates TLS.\n");
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {

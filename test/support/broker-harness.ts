@@ -39,8 +39,8 @@ export async function startHarness(settings: Partial<BrokerConfigInput> = {}, ov
   });
   const broker = await buildBroker(config, overrides);
   const httpsOrigin = await broker.listen();
-  const wsUrl = `${httpsOrigin.replace("https:", "wss:")}/ws`;
-  const ca = broker.tls.caCert!;
+  const wsUrl = `${httpsOrigin.replace(/^http/, "ws")}/ws`;
+  const ca = broker.tls?.caCert ?? "";
   const clients: BrokerClient[] = [];
   const track = (client: BrokerClient) => {
     clients.push(client);

@@ -5,11 +5,11 @@ import type { TlsMaterial } from "../tls/local-ca.js";
 /** Health, the local CA to trust, the own issuer's JWKS, and a plain front page. */
 export function registerStatusRoutes(
   app: FastifyInstance,
-  o: { tls: TlsMaterial; localIssuer: LocalIssuer | null; stats: () => { connections: number; liveSessions: number } },
+  o: { tls: TlsMaterial | null; localIssuer: LocalIssuer | null; stats: () => { connections: number; liveSessions: number } },
 ) {
   app.get("/healthz", async () => ({ ok: true, ...o.stats() }));
 
-  if (o.tls.caCert) {
+  if (o.tls?.caCert) {
     const caCert = o.tls.caCert;
     app.get("/ca.crt", async (_request, reply) =>
       reply.type("application/x-x509-ca-cert").header("content-disposition", 'attachment; filename="tandem-local-ca.crt"').send(caCert),

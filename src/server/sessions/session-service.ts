@@ -217,7 +217,8 @@ export function createSessionService(o: SessionServiceOptions) {
         to: "helper",
         message: { type: "session.peer_joined", session: viewOf(record), peer: { userId: sharer.userId, name: sharer.name } },
       });
-      return attachedView(record, "sharer", resumeToken);
+      // Chat opens only once the sharer is in, so a first join has no history to send.
+      return { role: "sharer", session: viewOf(record), peer: peerOf(record, "sharer"), resumeToken, chat: [] };
     },
 
     /** A party that lost its connection comes back with its resume token. */

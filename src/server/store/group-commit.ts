@@ -45,6 +45,11 @@ export class GroupCommit<DB> {
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
       await this.db.transaction().execute(async (tx) => {
+        if (batch.length === 1) {
+          // Alone in its transaction, a write needs no savepoint: its failure rolls back the transaction.
+          outcomes.push({ ok: true, value: await batch[0]!.work(tx) });
+          return;
+        }
         for (const item of batch) {
           await sql`savepoint group_write`.execute(tx);
           try {
@@ -59,7 +64,7 @@ export class GroupCommit<DB> {
         }
       });
     } catch (error) {
-      // The commit itself failed: nothing of the batch is stored.
+      // A lone write failed, or the commit itself did: nothing of the batch is stored.
       for (const item of batch) item.reject(error);
       return;
     }

@@ -1,7 +1,9 @@
 import { performance } from "node:perf_hooks";
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
 import type { FastifyInstance } from "fastify";
-import type {} from "@fastify/websocket"; // adds the `websocket` route option
-import type { WebSocket } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
+import { MAX_FRAME_BYTES } from "../../protocol/index.js";
 import { ProtocolError } from "../protocol-error.js";
 import { type Connection, send } from "./connection.js";
 import type { WsContext } from "./context.js";
@@ -13,6 +15,8 @@ export interface WsLimits {
   messagesPerSecond: number;
   messageBurst: number;
   helloTimeoutMs: number;
+  /** Behind a load balancer: take the client address from X-Forwarded-For. */
+  trustProxy: boolean;
 }
 
 export interface WsEndpoint {
@@ -28,12 +32,25 @@ export function registerWsEndpoint(app: FastifyInstance, ctx: WsContext, limits:
   const connections = new Set<Connection & { openedAt: number }>();
   let nextId = 1;
 
-  app.get("/ws", { websocket: true }, (socket: WebSocket, request) => {
+  // Upgrades are taken straight from the HTTP server rather than routed through
+  // Fastify: a routed upgrade keeps its request and reply objects alive for the
+  // connection's whole life, which at 10,000 idle connections is memory for nothing.
+  // Frames over the protocol cap still get a typed `too_large` reply; only absurd ones close the socket.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * MAX_FRAME_BYTES });
+  app.server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(request.url ?? "/", "http://x").pathname !== "/ws") {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request));
+  });
+
+  function accept(socket: WebSocket, request: IncomingMessage) {
     const now = performance.now();
     const connection: Connection & { openedAt: number } = {
       id: nextId++,
       socket,
-      address: request.ip,
+      address: clientAddress(request, limits.trustProxy),
       rate: createRateBucket(limits.messagesPerSecond, limits.messageBurst),
       identity: null,
       session: null,
@@ -72,7 +89,7 @@ export function registerWsEndpoint(app: FastifyInstance, ctx: WsContext, limits:
       }
     });
     socket.on("error", (error) => app.log.warn({ err: error, connection: connection.id }, "websocket error"));
-  });
+  }
 
   // Silent loss (no FIN, e.g. a laptop lid or a dead network) shows only as missing heartbeats.
   const sweep = setInterval(
@@ -95,8 +112,15 @@ export function registerWsEndpoint(app: FastifyInstance, ctx: WsContext, limits:
     close() {
       clearInterval(sweep);
       for (const connection of connections) connection.socket.terminate();
+      wss.close();
     },
   };
+}
+
+function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = request.headers["x-forwarded-for"];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
+  return trustProxy && first ? first : (request.socket.remoteAddress ?? "unknown");
 }
 
 function reply(connection: Connection, error: unknown, reqId: string | undefined, app: FastifyInstance) {
