@@ -1,14 +1,19 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 
 /**
  * Group commit: writes issued in the same turn of the event loop share one
  * transaction, so under load a commit carries many sessions' changes instead
- * of one (on SQLite, the WAL write per commit is most of a write's cost). Each
- * write runs in its own savepoint: one that fails rolls back alone and rejects
- * alone. At low load a write is simply its own transaction, one tick later.
+ * of one (on SQLite, the WAL write per commit is most of a write's cost). At
+ * low load a write is simply its own transaction, one tick later.
+ *
+ * A write that fails takes its batch's transaction with it; the batch is then
+ * replayed one write per transaction, so only the failing write fails. Writes
+ * are therefore database work only, safe to run again from the start.
  */
+type Write<DB> = { work: (tx: Kysely<DB>) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+
 export class GroupCommit<DB> {
-  private queue: { work: (tx: Kysely<DB>) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  private queue: Write<DB>[] = [];
   private flushing: Promise<void> | null = null;
   private scheduled = false;
 
@@ -42,32 +47,25 @@ export class GroupCommit<DB> {
 
   private async flush(): Promise<void> {
     const batch = this.queue.splice(0);
-    const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
-      await this.db.transaction().execute(async (tx) => {
-        if (batch.length === 1) {
-          // Alone in its transaction, a write needs no savepoint: its failure rolls back the transaction.
-          outcomes.push({ ok: true, value: await batch[0]!.work(tx) });
-          return;
-        }
-        for (const item of batch) {
-          await sql`savepoint group_write`.execute(tx);
-          try {
-            const value = await item.work(tx);
-            await sql`release savepoint group_write`.execute(tx);
-            outcomes.push({ ok: true, value });
-          } catch (error) {
-            await sql`rollback to savepoint group_write`.execute(tx);
-            await sql`release savepoint group_write`.execute(tx);
-            outcomes.push({ ok: false, value: error });
-          }
-        }
+      const values = await this.db.transaction().execute(async (tx) => {
+        const out: unknown[] = [];
+        for (const write of batch) out.push(await write.work(tx));
+        return out;
       });
+      batch.forEach((write, i) => write.resolve(values[i]));
     } catch (error) {
-      // A lone write failed, or the commit itself did: nothing of the batch is stored.
-      for (const item of batch) item.reject(error);
-      return;
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      for (const write of batch) {
+        try {
+          write.resolve(await this.db.transaction().execute((tx) => write.work(tx)));
+        } catch (alone) {
+          write.reject(alone);
+        }
+      }
     }
-    batch.forEach((item, i) => (outcomes[i]!.ok ? item.resolve(outcomes[i]!.value) : item.reject(outcomes[i]!.value)));
   }
 }

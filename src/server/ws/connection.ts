@@ -18,5 +18,10 @@ export interface Connection {
 }
 
 export function send(connection: Connection, message: ServerMessage): void {
-  if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(JSON.stringify(message));
+  sendSerialized(connection, JSON.stringify(message));
+}
+
+/** For a message that goes to several connections: serialise once. */
+export function sendSerialized(connection: Connection, json: string): void {
+  if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(json);
 }

@@ -1,6 +1,6 @@
 import type { PartyRole, SessionView } from "../../protocol/index.js";
 import type { Delivery, SessionBus } from "../sessions/session-bus.js";
-import { type Connection, send } from "./connection.js";
+import { type Connection, sendSerialized } from "./connection.js";
 
 /**
  * Which connection holds which side of which session on this broker, and the
@@ -63,9 +63,10 @@ export class Hub {
     if (!seats) return;
     const view = "session" in message ? message.session : undefined;
     if (view) this.views.set(sessionId, view);
+    const json = JSON.stringify(message);
     for (const role of to === "both" ? (["helper", "sharer"] as const) : [to]) {
       const connection = seats[role];
-      if (connection) send(connection, message);
+      if (connection) sendSerialized(connection, json);
     }
     if (view?.status === "ended") {
       for (const connection of Object.values(seats)) this.detach(connection);
