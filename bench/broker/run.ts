@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { BrokerClient } from "../../tools/broker-client.js";
@@ -12,7 +13,7 @@ const arg = (name: string, fallback: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const IDLE = arg("idle", 10_000);
-const SETUPS = arg("setups", 3_000);
+const SETUPS = arg("setups", 6_000);
 const SETUP_CONCURRENCY = arg("concurrency", 64);
 const RELAY_PAIRS = arg("relay-pairs", 100);
 const RELAY_RATE = arg("relay-rate", 1_000);
@@ -190,5 +191,9 @@ for (const [phase, env] of phases.filter(([p]) => !only || p.name === only)) {
     await broker.stop();
   }
 }
-console.log("\n| figure | measured | target |\n|---|---|---|");
-for (const [what, value, target] of results) console.log(`| ${what} | ${value} | ${target} |`);
+const table = ["| figure | measured | target |", "|---|---|---|", ...results.map(([what, value, target]) => `| ${what} | ${value} | ${target} |`)].join("\n");
+console.log(`\n${table}`);
+if (!only) {
+  const header = `# Broker benchmark\n\nMachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}; the load client runs on the same cores.\nDate: ${new Date().toISOString()}\nCommand: \`npm run bench:broker\`\n\n`;
+  fs.writeFileSync(new URL("./results.md", import.meta.url), `${header}${table}\n`);
+}
