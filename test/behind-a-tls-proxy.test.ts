@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrokerClient } from "../tools/broker-client.js";
 import { type Harness, startHarness } from "./support/broker-harness.js";
-
-const refusal = (p: Promise<unknown>) => p.then(() => "accepted", (e: { code: string }) => e.code);
+import { refusal } from "./support/session-steps.js";
 
 describe("a broker behind a load balancer that terminates TLS", () => {
   let h: Harness;

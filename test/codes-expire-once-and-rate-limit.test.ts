@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./support/broker-harness.js";
 import { ManualClock } from "./support/manual-clock.js";
+import { refusal } from "./support/session-steps.js";
 
-const errorCode = (e: unknown) => (e as { code: string }).code;
 
 describe("codes: single use, ten minutes, no guessing", () => {
   let h: Harness;
@@ -22,7 +22,7 @@ describe("codes: single use, ten minutes, no guessing", () => {
     expect(helper.pending().some((m) => m.type === "session.state")).toBe(false);
     clock.advance(1);
     expect(await helper.next("session.state")).toMatchObject({ session: { status: "ended", endReason: "code_expired" } });
-    expect(errorCode(await sharer.request({ type: "session.join", code: created.code }, "session.joined").catch((e) => e))).toBe("code_expired");
+    expect(await refusal(sharer.request({ type: "session.join", code: created.code }, "session.joined"))).toBe("code_expired");
   });
 
   it("is accepted as people type it, once; the second redemption gets code_used", async () => {
@@ -34,24 +34,23 @@ describe("codes: single use, ten minutes, no guessing", () => {
     expect(joined.session.sessionId).toBe(created.session.sessionId);
 
     const late = await h.signIn("sharer-e2b");
-    expect(errorCode(await late.request({ type: "session.join", code: created.code }, "session.joined").catch((e) => e))).toBe("code_used");
+    expect(await refusal(late.request({ type: "session.join", code: created.code }, "session.joined"))).toBe("code_used");
   });
 
   it("wrong codes get code_invalid and then rate_limited with a retry time, per user", async () => {
     const guesser = await h.signIn("sharer-guesser");
     for (let i = 0; i < 5; i++) {
-      const e = await guesser.request({ type: "session.join", code: `zzzz${i}zzz` }, "session.joined").catch((x) => x);
-      expect(errorCode(e)).toBe("code_invalid");
+      expect(await refusal(guesser.request({ type: "session.join", code: `zzzz${i}zzz` }, "session.joined"))).toBe("code_invalid");
     }
     const limited = await guesser.request({ type: "session.join", code: "zzzzzzzz" }, "session.joined").catch((x) => x);
-    expect(errorCode(limited)).toBe("rate_limited");
+    expect(limited.code).toBe("rate_limited");
     expect(limited.reply.retryAfterMs).toBeGreaterThan(0);
     expect(limited.reply.retryAfterMs).toBeLessThanOrEqual(60_000);
 
     // Even the right code waits: the limit applies before the code is looked at.
     const helper = await h.signIn("helper-e3");
     const created = await helper.request({ type: "session.create" }, "session.created");
-    expect(errorCode(await guesser.request({ type: "session.join", code: created.code }, "session.joined").catch((x) => x))).toBe("rate_limited");
+    expect(await refusal(guesser.request({ type: "session.join", code: created.code }, "session.joined"))).toBe("rate_limited");
     clock.advance(60_000);
     const joined = await guesser.request({ type: "session.join", code: created.code }, "session.joined");
     expect(joined.peer?.userId).toBe("helper-e3");
@@ -66,7 +65,7 @@ describe("codes: single use, ten minutes, no guessing", () => {
     for (let i = 0; i < 4; i++) {
       const user = await h.signIn(`sharer-addr-${i}`);
       for (let j = 0; j < 4; j++) {
-        limited.push(errorCode(await user.request({ type: "session.join", code: "yyyyyyyy" }, "session.joined").catch((x) => x)));
+        limited.push(await refusal(user.request({ type: "session.join", code: "yyyyyyyy" }, "session.joined")));
       }
     }
     // 12 failures from 127.0.0.1 are allowed; the 4 after them are refused though no single user hit its own limit.

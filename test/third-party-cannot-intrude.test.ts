@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./support/broker-harness.js";
-import { createAndJoin, grant } from "./support/session-steps.js";
-
-const refusal = (p: Promise<unknown>) => p.then(() => "accepted", (e: { code: string }) => e.code);
+import { createAndJoin, grant, refusal } from "./support/session-steps.js";
 
 describe("a third party cannot join, relay into, or read a session", () => {
   let h: Harness;

@@ -22,3 +22,11 @@ export async function grant(helper: BrokerClient, sharer: BrokerClient, sessionI
     m.type === "session.state" && m.session.status === "active" && m.session.level === level;
   await Promise.all([helper.next(isActive), sharer.next(isActive)]);
 }
+
+/** The error code a request was refused with, or "accepted". */
+export function refusal(answer: Promise<unknown>): Promise<string> {
+  return answer.then(
+    () => "accepted",
+    (e: { code: string }) => e.code,
+  );
+}
