@@ -57,6 +57,30 @@ describe("presence: the helper learns at once when the sharer is gone", () => {
     expect(helper.pending().some((m) => m.type === "session.state" && m.session.status === "ended")).toBe(false);
   });
 
+  it("a resume on a new connection while the old one still looks alive takes over the seat", async () => {
+    const { helper, sharer, joined, sessionId } = await createAndJoin(h, "helper-v6", "sharer-v6");
+    await grant(helper, sharer, sessionId, "view");
+    const second = await h.signIn("sharer-v6");
+    await second.request({ type: "session.resume", sessionId, resumeToken: joined.resumeToken }, "session.joined");
+    expect((await sharer.closed).code).toBe(4409);
+    helper.send({ type: "signal.offer", sessionId, sdp: "v=0 to the new seat" });
+    expect(await second.next("signal.offer")).toMatchObject({ sdp: "v=0 to the new seat" });
+    // The old connection's close neither suspended nor ended the session.
+    await new Promise((r) => setTimeout(r, 1700));
+    expect(helper.pending().filter((m) => m.type === "session.peer_presence" || (m.type === "session.state" && m.session.status === "ended"))).toEqual([]);
+  });
+
+  it("a helper who leaves before the sharer arrives spends the code", async () => {
+    const helper = await h.signIn("helper-v7");
+    const created = await helper.request({ type: "session.create" }, "session.created");
+    helper.kill();
+    await new Promise((r) => setTimeout(r, 1800));
+    const sharer = await h.signIn("sharer-v7");
+    await expect(sharer.request({ type: "session.join", code: created.code }, "session.joined")).rejects.toMatchObject({ code: "code_expired" });
+    const audit = await h.broker.store.listAudit({ tenantId: "northwind.test", sessionId: created.session.sessionId });
+    expect(audit.find((e) => e.action === "session.ended")).toMatchObject({ detail: { reason: "helper_disconnected" } });
+  });
+
   it("a resume token is bound to its user", async () => {
     const { sharer, joined, sessionId } = await createAndJoin(h, "helper-v4", "sharer-v4");
     sharer.kill();

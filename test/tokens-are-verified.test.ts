@@ -6,7 +6,7 @@ import { type Harness, startHarness } from "./support/broker-harness.js";
 describe("every connection proves who it is with a verified bearer token", () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ helloTimeoutMs: 1000 });
   });
   afterAll(() => h.close());
 
@@ -68,6 +68,13 @@ describe("every connection proves who it is with a verified bearer token", () =>
     expect(answer).toMatchObject({ code: "version_mismatch" });
     expect(answer.type === "error" && answer.message).toContain(`speaks protocol ${PROTOCOL_VERSION}`);
     expect(closed?.code).toBe(4400);
+  });
+
+  it("closes a connection that never says hello", async () => {
+    const silent = await h.connect();
+    silent.startHeartbeats(200); // talking, but never authenticating
+    const closed = await silent.closed;
+    expect(closed.code).toBe(1006); // terminated
   });
 
   it("answers anything before hello with unauthenticated", async () => {

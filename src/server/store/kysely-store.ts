@@ -81,7 +81,8 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
         .executeTakeFirst();
       if (!row) return { ok: false, reason: "code_invalid" };
       const session = toSession(row);
-      const expired = session.status === "created" || session.endReason === "code_expired";
+      // A code nobody redeemed is spent by time (or by its session ending first), not by use.
+      const expired = session.joinedAt === null;
       return { ok: false, reason: expired ? "code_expired" : "code_used", session };
     },
 
