@@ -15,7 +15,7 @@ describe("a whole session over real WebSockets", () => {
     expect(created.code).toMatch(/^[0-9a-hjkmnp-tv-z]{8}$/);
     expect(created.link).toBe(`https://localhost:${new URL(h.httpsOrigin).port}/s?code=${created.code}`);
     expect(created.expiresAt - Date.now()).toBeGreaterThan(9 * 60_000);
-    expect(joined.peer).toEqual({ userId: "helper-ana", name: "Ana Helper" });
+    expect(joined.peer).toMatchObject({ userId: "helper-ana", name: "Ana Helper" });
     expect(joined.session.status).toBe("joined");
 
     await grant(helper, sharer, sessionId, "view");

@@ -4,6 +4,7 @@ import type { NewSession, Store } from "../src/server/store/store.js";
 import { storeEngines } from "./support/store-engines.js";
 
 const T0 = 1_800_000_000_000;
+const profile = (userId: string, name: string) => ({ userId, name, jobTitle: "Engineer", company: "Northwind", photoUrl: null, verifiedDomain: "northwind.test", tenantName: "Northwind Traders" });
 
 function newSession(patch: Partial<NewSession> = {}): NewSession {
   return {
@@ -18,6 +19,7 @@ function newSession(patch: Partial<NewSession> = {}): NewSession {
     endReason: null,
     helperId: "helper-1",
     helperName: "Ana",
+    helperProfile: profile("helper-1", "Ana"),
     helperResumeHash: "resume-helper",
     createdAt: T0,
     ...patch,
@@ -26,7 +28,7 @@ function newSession(patch: Partial<NewSession> = {}): NewSession {
 
 const audit = (s: NewSession, action = "session.created") => ({ tenantId: s.tenantId, sessionId: s.id, actorId: s.helperId, action, detail: {}, at: T0 });
 const joinAudit = { actorId: "sharer", action: "session.joined", detail: {}, at: T0 + 1000 };
-const redemption = (at = T0 + 1000, sharerId = "sharer-1") => ({ sharerId, sharerName: "Sam", sharerResumeHash: "resume-sharer", at });
+const redemption = (at = T0 + 1000, sharerId = "sharer-1") => ({ sharerId, sharerName: "Sam", sharerProfile: profile(sharerId, "Sam 山本"), sharerResumeHash: "resume-sharer", at });
 
 describe.each(storeEngines)("store contract on $name", ({ open }) => {
   let store: Store;
@@ -39,7 +41,7 @@ describe.each(storeEngines)("store contract on $name", ({ open }) => {
     const s = newSession();
     expect(await store.insertSession(s, audit(s))).toBe(true);
     const { codeHash: _hash, ...expected } = s;
-    expect(await store.getSession(s.id)).toEqual({ ...expected, sharerId: null, sharerName: null, sharerResumeHash: null, joinedAt: null, endedAt: null });
+    expect(await store.getSession(s.id)).toEqual({ ...expected, sharerId: null, sharerName: null, sharerProfile: null, sharerResumeHash: null, joinedAt: null, endedAt: null });
   });
 
   it("refuses a second session with a code hash already taken", async () => {
@@ -82,7 +84,8 @@ describe.each(storeEngines)("store contract on $name", ({ open }) => {
     const joins = await store.listAudit({ tenantId: s.tenantId, sessionId: s.id });
     expect(joins.map((e) => e.action)).toEqual(["session.created", "session.joined"]); // one audit row per real redemption
     const stored = await store.getSession(s.id);
-    expect(stored).toMatchObject({ status: "joined", sharerId: winners[0]!.ok ? winners[0]!.session.sharerId : "", joinedAt: T0 + 1000 });
+    const winner = winners[0]!.ok ? winners[0]!.session.sharerId! : "";
+    expect(stored).toMatchObject({ status: "joined", sharerId: winner, sharerProfile: profile(winner, "Sam 山本"), joinedAt: T0 + 1000 });
   });
 
   it("tells an expired code from an unknown one and from another tenant's", async () => {

@@ -51,7 +51,16 @@ export type ClientMessageType = ClientMessage["type"];
 
 // ---- broker → client -------------------------------------------------------
 
-export const Party = z.object({ userId: z.string(), name: z.string() });
+/** A party's verified profile, as the identity provider states it; shown on the trust screen. */
+export const Party = z.object({
+  userId: z.string(),
+  name: z.string(),
+  jobTitle: z.string(),
+  company: z.string(),
+  photoUrl: z.string().nullable(),
+  verifiedDomain: z.string().nullable(),
+  tenantName: z.string(),
+});
 export type Party = z.infer<typeof Party>;
 
 export const ChatMessage = z.object({

@@ -1,4 +1,4 @@
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet } from "jose";
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from "jose";
 import { AuthError, type Identity } from "./identity.js";
 
 /**
@@ -35,13 +35,37 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
           clockTolerance: options.clockToleranceSeconds ?? 30,
           requiredClaims: ["sub", "exp"],
         });
-        const name = typeof payload.name === "string" ? payload.name : payload.sub!;
-        const tenantId = typeof payload.tid === "string" && payload.tid ? payload.tid : "default";
-        return { userId: payload.sub!, name, tenantId };
+        return identityFromClaims(payload);
       } catch (error) {
         throw new AuthError(describe(error));
       }
     },
+  };
+}
+
+const text = (value: unknown, fallback: string) => (typeof value === "string" && value ? value : fallback);
+const strings = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
+
+/** Maps verified claims (the embedded IdP's or Entra ID's names) to an Identity. */
+export function identityFromClaims(payload: JWTPayload): Identity {
+  const userId = payload.sub!;
+  const name = text(payload.name, userId);
+  const tenantId = text(payload.tid, "default");
+  return {
+    userId,
+    name,
+    tenantId,
+    profile: {
+      userId,
+      name,
+      jobTitle: text(payload.job_title ?? payload.jobTitle, ""),
+      company: text(payload.company ?? payload.companyName, ""),
+      photoUrl: typeof payload.picture === "string" ? payload.picture : null,
+      verifiedDomain: typeof payload.verified_domain === "string" ? payload.verified_domain : null,
+      tenantName: text(payload.tenant_name, tenantId),
+    },
+    groups: strings(payload.groups),
+    amr: strings(payload.amr),
   };
 }
 

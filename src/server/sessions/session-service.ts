@@ -164,6 +164,8 @@ export function createSessionService(o: SessionServiceOptions) {
           helperName: helper.name,
           sharerId: null,
           sharerName: null,
+          helperProfile: helper.profile,
+          sharerProfile: null,
           helperResumeHash: o.secrets.hashResumeToken(resumeToken),
           sharerResumeHash: null,
           createdAt: now,
@@ -200,7 +202,7 @@ export function createSessionService(o: SessionServiceOptions) {
       const result = await o.store.redeemCode(
         codeHash,
         sharer.tenantId,
-        { sharerId: sharer.userId, sharerName: sharer.name, sharerResumeHash: o.secrets.hashResumeToken(resumeToken), at: now },
+        { sharerId: sharer.userId, sharerName: sharer.name, sharerProfile: sharer.profile, sharerResumeHash: o.secrets.hashResumeToken(resumeToken), at: now },
         { actorId: sharer.userId, action: "session.joined", detail: { address }, at: now },
       );
       if (!result.ok) throw await rejected(result.reason, result.session);
@@ -215,7 +217,7 @@ export function createSessionService(o: SessionServiceOptions) {
       o.bus.publish({
         sessionId: record.id,
         to: "helper",
-        message: { type: "session.peer_joined", session: viewOf(record), peer: { userId: sharer.userId, name: sharer.name } },
+        message: { type: "session.peer_joined", session: viewOf(record), peer: sharer.profile },
       });
       // Chat opens only once the sharer is in, so a first join has no history to send.
       return { role: "sharer", session: viewOf(record), peer: peerOf(record, "sharer"), resumeToken, chat: [] };

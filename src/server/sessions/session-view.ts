@@ -22,8 +22,7 @@ export function roleOf(record: SessionRecord, userId: string): PartyRole | null 
 }
 
 export function peerOf(record: SessionRecord, role: PartyRole): Party | null {
-  if (role === "sharer") return { userId: record.helperId, name: record.helperName };
-  return record.sharerId === null ? null : { userId: record.sharerId, name: record.sharerName ?? record.sharerId };
+  return role === "sharer" ? record.helperProfile : record.sharerProfile;
 }
 
 export function otherRole(role: PartyRole): PartyRole {

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
-import type { EndReason, Level, PartyRole, SessionStatus } from "../../protocol/index.js";
+import type { EndReason, Level, Party, PartyRole, SessionStatus } from "../../protocol/index.js";
 import type { Engine } from "./engine.js";
 import { GroupCommit } from "./group-commit.js";
 import { migrateToLatest } from "./migrations.js";
@@ -33,6 +33,8 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
             helper_name: s.helperName,
             sharer_id: null,
             sharer_name: null,
+            helper_profile: JSON.stringify(s.helperProfile),
+            sharer_profile: null,
             helper_resume_hash: s.helperResumeHash,
             sharer_resume_hash: null,
             chat_seq: 0,
@@ -60,6 +62,7 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
           status: "joined",
           sharer_id: r.sharerId,
           sharer_name: r.sharerName,
+          sharer_profile: JSON.stringify(r.sharerProfile),
           sharer_resume_hash: r.sharerResumeHash,
           joined_at: r.at,
         })
@@ -210,6 +213,8 @@ function toSession(row: Selectable<SessionsTable>): SessionRecord {
     helperName: row.helper_name,
     sharerId: row.sharer_id,
     sharerName: row.sharer_name,
+    helperProfile: JSON.parse(row.helper_profile) as Party,
+    sharerProfile: row.sharer_profile === null ? null : (JSON.parse(row.sharer_profile) as Party),
     helperResumeHash: row.helper_resume_hash,
     sharerResumeHash: row.sharer_resume_hash,
     createdAt: Number(row.created_at),

@@ -59,6 +59,12 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
         await db.schema.createIndex("audit_events_tenant_at").on("audit_events").columns(["tenant_id", "at"]).execute();
       },
     },
+    "0002_party_profiles": {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable("sessions").addColumn("helper_profile", "text", (c) => c.notNull().defaultTo("{}")).execute();
+        await db.schema.alterTable("sessions").addColumn("sharer_profile", "text").execute();
+      },
+    },
   };
 }
 

@@ -15,6 +15,9 @@ export interface SessionsTable {
   helper_name: string;
   sharer_id: string | null;
   sharer_name: string | null;
+  /** JSON of the verified profile (protocol Party) shown to the other party. */
+  helper_profile: string;
+  sharer_profile: string | null;
   helper_resume_hash: string;
   sharer_resume_hash: string | null;
   chat_seq: number;

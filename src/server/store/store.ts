@@ -1,4 +1,4 @@
-import type { EndReason, Level, PartyRole, SessionStatus } from "../../protocol/index.js";
+import type { EndReason, Level, Party, PartyRole, SessionStatus } from "../../protocol/index.js";
 
 /**
  * The store contract every engine fulfils. Services depend on this interface
@@ -17,6 +17,8 @@ export interface SessionRecord {
   helperName: string;
   sharerId: string | null;
   sharerName: string | null;
+  helperProfile: Party;
+  sharerProfile: Party | null;
   helperResumeHash: string;
   sharerResumeHash: string | null;
   createdAt: number;
@@ -24,7 +26,7 @@ export interface SessionRecord {
   endedAt: number | null;
 }
 
-export type NewSession = Omit<SessionRecord, "sharerId" | "sharerName" | "sharerResumeHash" | "joinedAt" | "endedAt"> & {
+export type NewSession = Omit<SessionRecord, "sharerId" | "sharerName" | "sharerProfile" | "sharerResumeHash" | "joinedAt" | "endedAt"> & {
   codeHash: string;
 };
 
@@ -38,6 +40,7 @@ export type SessionPatch = Partial<
 export interface Redemption {
   sharerId: string;
   sharerName: string;
+  sharerProfile: Party;
   sharerResumeHash: string;
   at: number;
 }

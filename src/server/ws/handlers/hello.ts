@@ -32,7 +32,7 @@ export async function handleHello(ctx: WsContext, connection: Connection, msg: H
     type: "welcome",
     reqId: msg.reqId,
     protocol: PROTOCOL_VERSION,
-    user: { userId: connection.identity.userId, name: connection.identity.name },
+    user: connection.identity.profile,
     heartbeatIntervalMs: ctx.heartbeatIntervalMs,
     heartbeatTimeoutMs: ctx.heartbeatTimeoutMs,
   });

@@ -1,0 +1,111 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import querystring from "node:querystring";
+import { TOTP } from "otpauth";
+import type Provider from "oidc-provider";
+import type { Directory, DirectoryUser } from "../directory.js";
+import { avatarSvg } from "./avatar.js";
+import { loginPage } from "./login-page.js";
+import { CONSOLE_CLIENT_ID } from "./provider.js";
+
+/**
+ * Serves everything under /idp: our sign-in interaction and photos, and the
+ * provider's own endpoints (with the prefix stripped, as the provider expects
+ * when mounted).
+ */
+export const IDP_PREFIX = "/idp";
+const MAX_FORM_BYTES = 16 * 1024;
+
+export function createIdpHandler(provider: Provider, directory: Directory) {
+  const callback = provider.callback();
+
+  return async function handleIdp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const path = new URL(req.url ?? "/", "http://x").pathname.slice(IDP_PREFIX.length) || "/";
+      const interaction = /^\/interaction\/([\w-]+)$/.exec(path);
+      if (interaction && req.method === "GET") return await showLogin(req, res);
+      if (interaction && req.method === "POST") return await submitLogin(req, res);
+      const photo = /^\/photos\/([^/]+)\.svg$/.exec(path);
+      if (photo && req.method === "GET") return servePhoto(res, decodeURIComponent(photo[1]!));
+      if (path === "/token" && req.method === "POST") await stripOfflineAccessOnRefresh(req);
+      req.url = req.url!.slice(IDP_PREFIX.length) || "/";
+      await callback(req, res);
+    } catch (error) {
+      if (!res.headersSent) res.writeHead(400, { "content-type": "text/plain; charset=utf-8" });
+      res.end(`sign-in request refused: ${(error as Error).message}`);
+    }
+  };
+
+  async function showLogin(req: IncomingMessage, res: ServerResponse, error?: string, username?: string) {
+    const details = await provider.interactionDetails(req, res);
+    if (details.prompt.name !== "login") {
+      // Consent is implied for Tandem's own clients (see loadExistingGrant).
+      return provider.interactionFinished(req, res, { consent: {} }, { mergeWithLastSubmission: true });
+    }
+    const clientName = details.params.client_id === CONSOLE_CLIENT_ID ? "the Tandem console" : "the Tandem app";
+    html(res, error ? 401 : 200, loginPage({ action: `${IDP_PREFIX}/interaction/${details.uid}`, clientName, error, username }));
+  }
+
+  async function submitLogin(req: IncomingMessage, res: ServerResponse) {
+    const form = await readForm(req);
+    const username = String(form.username ?? "");
+    const user = directory.authenticate(username, String(form.password ?? ""));
+    if (!user) return showLogin(req, res, "That email and password do not match.", username);
+    const otp = String(form.otp ?? "").trim();
+    if (otp && !totpValid(user, otp)) return showLogin(req, res, "That one-time code is not valid.", username);
+    const amr = otp ? ["pwd", "otp", "mfa"] : ["pwd"];
+    await provider.interactionFinished(req, res, { login: { accountId: user.id, amr } }, { mergeWithLastSubmission: false });
+  }
+
+  function servePhoto(res: ServerResponse, userId: string) {
+    const user = directory.findUser(userId);
+    if (!user) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": "image/svg+xml", "cache-control": "public, max-age=3600", "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'" });
+    res.end(avatarSvg(user.id, user.displayName));
+  }
+}
+
+function totpValid(user: DirectoryUser, code: string): boolean {
+  if (!user.totpSecret) return false;
+  const totp = new TOTP({ secret: user.totpSecret, digits: 6, period: 30 });
+  return totp.validate({ token: code, window: 1 }) !== null;
+}
+
+function html(res: ServerResponse, status: number, body: string) {
+  res.writeHead(status, {
+    "content-type": "text/html; charset=utf-8",
+    "cache-control": "no-store",
+    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    "x-content-type-options": "nosniff",
+  });
+  res.end(body);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_FORM_BYTES) throw new Error("form too large");
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function readForm(req: IncomingMessage): Promise<querystring.ParsedUrlQuery> {
+  return querystring.parse(await readBody(req));
+}
+
+/**
+ * msal re-sends `offline_access` with a refresh, which the refresh grant refuses
+ * as widening the scope; the provider reads an already-read body from req.body.
+ */
+async function stripOfflineAccessOnRefresh(req: IncomingMessage & { body?: string }) {
+  const form = querystring.parse(await readBody(req));
+  if (form.grant_type === "refresh_token" && typeof form.scope === "string") {
+    form.scope = form.scope.split(" ").filter((s) => s !== "offline_access").join(" ");
+  }
+  req.body = querystring.stringify(form);
+}
