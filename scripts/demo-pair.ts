@@ -4,22 +4,24 @@ import { localBrokerAccess } from "./local-tokens.js";
 
 // `npm run demo:pair`: a scripted helper and sharer go through a whole session
 // against the running broker (npm start), printing every step.
-const { ca, issuer, wsUrl } = await localBrokerAccess();
+const { ca, wsUrl, tokenFor } = localBrokerAccess();
 const t0 = performance.now();
 const step = (who: string, what: string) => console.log(`${(performance.now() - t0).toFixed(0).padStart(6)} ms  ${who.padEnd(7)} ${what}`);
 
-const helper = await BrokerClient.signIn(wsUrl, process.env.TANDEM_HELPER_TOKEN ?? (await issuer.mint({ sub: "demo-helper", name: "Hana Helper" })), { ca });
-step("helper", "signed in");
-const sharer = await BrokerClient.signIn(wsUrl, process.env.TANDEM_SHARER_TOKEN ?? (await issuer.mint({ sub: "demo-sharer", name: "Sami Sharer" })), { ca });
-step("sharer", "signed in");
+const helper = await BrokerClient.signIn(wsUrl, process.env.TANDEM_HELPER_TOKEN ?? (await tokenFor("hugo@northwind.test")), { ca });
+step("helper", "signed in at the IdP as hugo@northwind.test");
+const sharer = await BrokerClient.signIn(wsUrl, process.env.TANDEM_SHARER_TOKEN ?? (await tokenFor("sam@northwind.test")), { ca });
+step("sharer", "signed in at the IdP as sam@northwind.test");
 
 const created = await helper.request({ type: "session.create" }, "session.created");
 const sessionId = created.session.sessionId;
 step("helper", `created a session: code ${created.code.toUpperCase()}  link ${created.link}`);
 
 const joined = await sharer.request({ type: "session.join", code: created.code.toUpperCase() }, "session.joined");
-step("sharer", `typed the code and joined; helper is ${joined.peer?.name}`);
-step("helper", `sees ${(await helper.next("session.peer_joined")).peer.name} joined`);
+const helperProfile = joined.peer!;
+step("sharer", `typed the code; trust screen: ${helperProfile.name}, ${helperProfile.jobTitle}, ${helperProfile.company} (verified domain ${helperProfile.verifiedDomain})`);
+const sharerProfile = (await helper.next("session.peer_joined")).peer;
+step("helper", `trust screen: ${sharerProfile.name}, ${sharerProfile.jobTitle}, ${sharerProfile.company} (verified domain ${sharerProfile.verifiedDomain})`);
 
 const active = (level: string) => (m: { type: string; session?: { status: string; level: string | null } }) =>
   m.type === "session.state" && m.session?.status === "active" && m.session.level === level;

@@ -9,6 +9,7 @@ import { buildBroker } from "../src/server/broker.js";
 import { BrokerConfig } from "../src/server/config.js";
 import { loadOrCreateLocalTls } from "../src/server/tls/local-ca.js";
 import { BrokerClient } from "../tools/broker-client.js";
+import { signInAsDesktop } from "../tools/desktop-sign-in.js";
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -45,26 +46,25 @@ describe("first start on a fresh machine", () => {
     expect(second).toEqual(first);
   });
 
-  it("with no IdP configured, serves HTTPS and verifies tokens of its own issuer through the JWKS seam", async () => {
+  it("with no IdP configured, serves HTTPS and signs people in through the embedded IdP", async () => {
     const dataDir = tempDir();
     const broker = await buildBroker(BrokerConfig.parse({ port: 0, dataDir, logLevel: "silent" }));
     try {
       const origin = await broker.listen();
       const ca = broker.tls!.caCert!;
-      const jwks = JSON.parse((await get(`${origin}/.well-known/jwks.json`, ca)).body) as { keys: { d?: string }[] };
-      expect(jwks.keys).toHaveLength(1);
-      expect(jwks.keys[0]!.d).toBeUndefined(); // never the private part
       expect((await get(`${origin}/`, ca)).body).toContain("Tandem broker is running");
       expect(JSON.parse((await get(`${origin}/healthz`, ca)).body)).toMatchObject({ ok: true });
+      const discovery = JSON.parse((await get(`${broker.origin}/idp/.well-known/openid-configuration`, ca)).body);
+      expect(discovery.issuer).toBe(`${broker.origin}/idp`);
 
-      const token = await broker.localIssuer!.mint({ sub: "alice", name: "Alice Admin" }, 60);
-      const client = await BrokerClient.signIn(`${origin.replace("https", "wss")}/ws`, token, { ca });
+      const { accessToken } = await signInAsDesktop({ issuer: `${broker.origin}/idp`, ca, username: "hugo@northwind.test", password: "demo-helper-1" });
+      const client = await BrokerClient.signIn(`${broker.origin.replace("https", "wss")}/ws`, accessToken, { ca });
       const created = await client.request({ type: "session.create" }, "session.created");
       expect(created.link).toMatch(/^https:\/\/localhost:\d+\/s\?code=[0-9a-z]{8}$/);
       client.kill();
 
-      const stranger = await BrokerClient.connect(`${origin.replace("https", "wss")}/ws`, { ca });
-      stranger.send({ type: "hello", protocol: PROTOCOL_VERSION, token: token.slice(0, -4) + "AAAA" });
+      const stranger = await BrokerClient.connect(`${broker.origin.replace("https", "wss")}/ws`, { ca });
+      stranger.send({ type: "hello", protocol: PROTOCOL_VERSION, token: accessToken.slice(0, -4) + "AAAA" });
       expect(await stranger.next("error")).toMatchObject({ code: "unauthenticated" });
     } finally {
       await broker.close();
@@ -75,22 +75,26 @@ describe("first start on a fresh machine", () => {
     const dataDir = tempDir();
     const config = BrokerConfig.parse({ port: 0, dataDir, logLevel: "silent", graceMs: 5000 });
     const first = await buildBroker(config);
-    const origin = await first.listen();
+    await first.listen();
     const ca = first.tls!.caCert!;
-    const ws = (o: string) => `${o.replace("https", "wss")}/ws`;
-    const helper = await BrokerClient.signIn(ws(origin), await first.localIssuer!.mint({ sub: "h", name: "H" }), { ca });
-    const sharer = await BrokerClient.signIn(ws(origin), await first.localIssuer!.mint({ sub: "s", name: "S" }), { ca });
+    const issuer = `${first.origin}/idp`;
+    const ws = `${first.origin.replace("https", "wss")}/ws`;
+    const token = async (username: string, password: string) => (await signInAsDesktop({ issuer, ca, username, password })).accessToken;
+    const helperToken = await token("hugo@northwind.test", "demo-helper-1");
+    const helper = await BrokerClient.signIn(ws, helperToken, { ca });
+    const sharer = await BrokerClient.signIn(ws, await token("sam@northwind.test", "demo-sharer-1"), { ca });
     const created = await helper.request({ type: "session.create" }, "session.created");
     await sharer.request({ type: "session.join", code: created.code }, "session.joined");
     await helper.request({ type: "chat.send", sessionId: created.session.sessionId, clientMsgId: "1", text: "hold on" }, "chat.ack");
     await first.close();
 
-    const second = await buildBroker(config);
+    // Same data folder, same port: the IdP's keys and the issuer are the same, so the old token still verifies.
+    const second = await buildBroker({ ...config, port: Number(new URL(first.origin).port) });
     try {
-      const origin2 = await second.listen();
-      const back = await BrokerClient.signIn(ws(origin2), await second.localIssuer!.mint({ sub: "h", name: "H" }), { ca });
+      await second.listen();
+      const back = await BrokerClient.signIn(ws, helperToken, { ca });
       const resumed = await back.request({ type: "session.resume", sessionId: created.session.sessionId, resumeToken: created.resumeToken }, "session.joined");
-      expect(resumed).toMatchObject({ role: "helper", session: { status: "joined" }, peer: { userId: "s" } });
+      expect(resumed).toMatchObject({ role: "helper", session: { status: "joined" }, peer: { userId: "nw-sharer-1", name: "Sam Okafor" } });
       expect(resumed.chat.map((m) => m.text)).toEqual(["hold on"]);
       back.kill();
     } finally {

@@ -2,14 +2,15 @@ import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { loadOrCreateLocalIssuer, type LocalIssuer } from "../../src/server/identity/local-issuer.js";
+import { startTestIssuer, type TestIssuer } from "../../tools/token-issuer.js";
 
 /** A real broker in its own process (so its memory is its own), on a fresh data folder. */
 export interface BrokerProcess {
   wsUrl: string;
   /** The local CA to trust, or undefined when the broker runs without TLS. */
   ca: string | undefined;
-  issuer: LocalIssuer;
+  /** The benchmark's own token issuer, which the broker trusts (minting 10,000 tokens through the IdP's login page would measure the IdP). */
+  issuer: TestIssuer;
   pid: number;
   rssBytes(): number;
   /** CPU seconds (user + system) the broker process has used so far. */
@@ -20,8 +21,18 @@ export interface BrokerProcess {
 export async function startBrokerProcess(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<BrokerProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-bench-"));
   const port = 20000 + Math.floor(Math.random() * 20000);
+  const issuer = await startTestIssuer();
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/server/main.ts"], {
-    env: { ...process.env, TANDEM_DATA_DIR: dataDir, TANDEM_PORT: String(port), TANDEM_LOG_LEVEL: "warn", ...env },
+    env: {
+      ...process.env,
+      TANDEM_DATA_DIR: dataDir,
+      TANDEM_PORT: String(port),
+      TANDEM_LOG_LEVEL: "warn",
+      TANDEM_JWKS_URL: issuer.jwksUrl,
+      TANDEM_JWT_ISSUER: issuer.issuer,
+      TANDEM_JWT_AUDIENCE: issuer.audience,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise<void>((resolve, reject) => {
@@ -33,7 +44,6 @@ export async function startBrokerProcess(env: Record<string, string> = {}, nodeA
     child.once("exit", (code) => reject(new Error(`broker exited with ${code}`)));
   });
   child.stdout!.resume();
-  const issuer = await loadOrCreateLocalIssuer(dataDir, "urn:tandem:local-issuer");
   return {
     wsUrl: env.TANDEM_TLS === "off" ? `ws://127.0.0.1:${port}/ws` : `wss://localhost:${port}/ws`,
     ca: env.TANDEM_TLS === "off" ? undefined : fs.readFileSync(path.join(dataDir, "tls", "ca.crt"), "utf8"),
@@ -50,6 +60,7 @@ export async function startBrokerProcess(env: Record<string, string> = {}, nodeA
     async stop() {
       child.kill("SIGTERM");
       await new Promise((resolve) => child.once("exit", resolve));
+      await issuer.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,11 +1,15 @@
 import fs from "node:fs";
+import http, { type RequestListener } from "node:http";
+import https from "node:https";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
 import { createChatService } from "./chat/chat-service.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { BrokerConfig } from "./config.js";
-import { type LocalIssuer, loadOrCreateLocalIssuer } from "./identity/local-issuer.js";
+import { type EmbeddedIdp, startEmbeddedIdp } from "./identity/idp/embedded-idp.js";
+import { IDP_PREFIX } from "./identity/idp/mount.js";
+import { freePort } from "./http/free-port.js";
 import { createTokenVerifier, type TokenVerifier } from "./identity/token-verifier.js";
 import { registerStatusRoutes } from "./http/status-routes.js";
 import { createAttemptLimiter } from "./sessions/attempt-limiter.js";
@@ -29,8 +33,10 @@ export interface Broker {
   app: FastifyInstance;
   /** Null when TLS is terminated in front of the broker (TANDEM_TLS=off). */
   tls: TlsMaterial | null;
-  /** Present when no external IdP is configured. */
-  localIssuer: LocalIssuer | null;
+  /** The embedded identity provider, unless an external one is configured. */
+  idp: EmbeddedIdp | null;
+  /** Where people reach this broker (links, redirect URIs). */
+  origin: string;
   store: Store;
   /** Listens and returns the origin, e.g. https://127.0.0.1:8443. */
   listen(): Promise<string>;
@@ -42,15 +48,21 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const clock = overrides.clock ?? systemClock;
   const tls = config.tls === "off" ? null : await loadTls(config);
-  const common = { logger: { level: config.logLevel }, trustProxy: config.trustProxy };
-  const app = (tls ? Fastify({ ...common, https: { cert: tls.cert, key: tls.key } }) : Fastify(common)) as unknown as FastifyInstance;
   const scheme = tls ? "https" : "http";
+  const port = config.port === 0 ? await freePort(config.host) : config.port;
+  const origin = config.publicOrigin ?? `${scheme}://localhost:${port}`;
 
-  let origin = config.publicOrigin ?? `${scheme}://localhost:${config.port}`;
-  const localIssuer = config.jwksUrl ? null : await loadOrCreateLocalIssuer(config.dataDir, "urn:tandem:local-issuer");
-  const verifier: TokenVerifier = localIssuer
-    ? createTokenVerifier({ issuer: localIssuer.issuer, audience: localIssuer.audience, keys: { jwks: localIssuer.jwks } })
-    : createTokenVerifier({ issuer: config.jwtIssuer!, audience: config.jwtAudience!, keys: { jwksUrl: config.jwksUrl! } });
+  const idp = config.jwksUrl
+    ? null
+    : await startEmbeddedIdp({ publicOrigin: origin, dataDir: config.dataDir, directoryFile: config.directoryFile, behindProxy: config.trustProxy, accessTokenTtlSeconds: config.idpAccessTokenTtlSeconds });
+  const verifier: TokenVerifier = idp?.verifier ?? createTokenVerifier({ issuer: config.jwtIssuer!, audience: config.jwtAudience!, keys: { jwksUrl: config.jwksUrl! } });
+
+  // /idp is served by the identity provider (a Koa app) before Fastify sees the request.
+  const serverFactory = (fastifyHandler: RequestListener) => {
+    const listener: RequestListener = (req, res) => (idp && req.url?.startsWith(`${IDP_PREFIX}/`) ? void idp.handle(req, res) : fastifyHandler(req, res));
+    return tls ? https.createServer({ cert: tls.cert, key: tls.key }, listener) : http.createServer(listener);
+  };
+  const app = Fastify({ logger: { level: config.logLevel }, trustProxy: config.trustProxy, serverFactory }) as unknown as FastifyInstance;
 
   const store = overrides.store ?? (await createKyselyStore(openSqlite(config.sqliteFile ?? path.join(config.dataDir, "tandem.sqlite")), "sqlite"));
   const bus = overrides.bus ?? createLocalBus();
@@ -65,9 +77,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
     },
     codeTtlMs: config.codeTtlMs,
     graceMs: config.graceMs,
-    get publicOrigin() {
-      return origin;
-    },
+    publicOrigin: origin,
   });
   const chat = createChatService({ store, clock, bus });
   const hub = new Hub(bus);
@@ -77,19 +87,17 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
     { verifier, sessions, chat, bus, hub, heartbeatIntervalMs: config.heartbeatIntervalMs, heartbeatTimeoutMs: config.heartbeatTimeoutMs },
     { messagesPerSecond: config.messagesPerSecond, messageBurst: config.messageBurst, helloTimeoutMs: config.helloTimeoutMs, trustProxy: config.trustProxy },
   );
-  registerStatusRoutes(app, { tls, localIssuer, stats: () => ({ connections: ws.connectionCount, liveSessions: hub.sessionCount }) });
+  registerStatusRoutes(app, { tls, stats: () => ({ connections: ws.connectionCount, liveSessions: hub.sessionCount }) });
   await sessions.recover();
 
   return {
     app,
     tls,
-    localIssuer,
+    idp,
     store,
+    origin,
     async listen() {
-      await app.listen({ host: config.host, port: config.port });
-      const address = app.server.address();
-      const port = typeof address === "object" && address ? address.port : config.port;
-      if (!config.publicOrigin) origin = `${scheme}://localhost:${port}`;
+      await app.listen({ host: config.host, port });
       return `${scheme}://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     },
     async close() {

@@ -4,7 +4,7 @@ import { z } from "zod";
 /**
  * All broker settings, from the environment, with defaults that make
  * `npm start` work on a fresh machine: HTTPS on localhost:8443, data in ./data,
- * the broker's own token issuer unless an external IdP's JWKS is configured.
+ * the embedded IdP with the demo directory unless an external IdP is configured.
  */
 const ms = (defaultMs: number) => z.coerce.number().int().positive().default(defaultMs);
 
@@ -20,7 +20,10 @@ export const BrokerConfig = z.object({
   tls: z.enum(["on", "off"]).default("on"),
   tlsCertFile: z.string().optional(),
   tlsKeyFile: z.string().optional(),
-  /** An external IdP; without it the broker issues and verifies its own tokens. */
+  /** The embedded IdP's directory (tenants, people, groups). */
+  directoryFile: z.string().default(path.resolve("config/demo-directory.json")),
+  idpAccessTokenTtlSeconds: z.coerce.number().int().positive().default(3600),
+  /** An external IdP's keys; without them the embedded IdP at /idp signs in everyone. */
   jwksUrl: z.string().url().optional(),
   jwtIssuer: z.string().optional(),
   jwtAudience: z.string().optional(),
@@ -49,6 +52,8 @@ const ENV_NAMES: Record<keyof BrokerConfig, string> = {
   tls: "TANDEM_TLS",
   tlsCertFile: "TANDEM_TLS_CERT",
   tlsKeyFile: "TANDEM_TLS_KEY",
+  directoryFile: "TANDEM_DIRECTORY_FILE",
+  idpAccessTokenTtlSeconds: "TANDEM_IDP_ACCESS_TOKEN_TTL",
   jwksUrl: "TANDEM_JWKS_URL",
   jwtIssuer: "TANDEM_JWT_ISSUER",
   jwtAudience: "TANDEM_JWT_AUDIENCE",

@@ -4,7 +4,7 @@ import path from "node:path";
 import { type Broker, type BrokerOverrides, buildBroker } from "../../src/server/broker.js";
 import { BrokerConfig, type BrokerConfigInput } from "../../src/server/config.js";
 import { BrokerClient } from "../../tools/broker-client.js";
-import { startTestIssuer, type TestIssuer } from "./test-issuer.js";
+import { startTestIssuer, type TestIssuer } from "../../tools/token-issuer.js";
 
 /**
  * One real broker over HTTPS on a free loopback port, trusting the tests' own

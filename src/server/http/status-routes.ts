@@ -1,11 +1,10 @@
 import type { FastifyInstance } from "fastify";
-import type { LocalIssuer } from "../identity/local-issuer.js";
 import type { TlsMaterial } from "../tls/local-ca.js";
 
-/** Health, the local CA to trust, the own issuer's JWKS, and a plain front page. */
+/** Health, the local CA to trust, and a plain front page. */
 export function registerStatusRoutes(
   app: FastifyInstance,
-  o: { tls: TlsMaterial | null; localIssuer: LocalIssuer | null; stats: () => { connections: number; liveSessions: number } },
+  o: { tls: TlsMaterial | null; stats: () => { connections: number; liveSessions: number } },
 ) {
   app.get("/healthz", async () => ({ ok: true, ...o.stats() }));
 
@@ -14,11 +13,6 @@ export function registerStatusRoutes(
     app.get("/ca.crt", async (_request, reply) =>
       reply.type("application/x-x509-ca-cert").header("content-disposition", 'attachment; filename="tandem-local-ca.crt"').send(caCert),
     );
-  }
-
-  if (o.localIssuer) {
-    const jwks = o.localIssuer.jwks;
-    app.get("/.well-known/jwks.json", async () => jwks);
   }
 
   app.get("/", async (_request, reply) =>

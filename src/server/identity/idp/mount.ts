@@ -27,6 +27,8 @@ export function createIdpHandler(provider: Provider, directory: Directory) {
       const photo = /^\/photos\/([^/]+)\.svg$/.exec(path);
       if (photo && req.method === "GET") return servePhoto(res, decodeURIComponent(photo[1]!));
       if (path === "/token" && req.method === "POST") await stripOfflineAccessOnRefresh(req);
+      // Mounted the way Express mounts: the provider derives its mount path from originalUrl.
+      (req as IncomingMessage & { originalUrl?: string }).originalUrl = req.url;
       req.url = req.url!.slice(IDP_PREFIX.length) || "/";
       await callback(req, res);
     } catch (error) {

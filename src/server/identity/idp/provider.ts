@@ -20,6 +20,7 @@ export interface IdpOptions {
   directory: Directory;
   keys: IdpKeys;
   behindProxy: boolean;
+  accessTokenTtlSeconds: number;
 }
 
 export function profileClaims(user: DirectoryUser, directory: Directory) {
@@ -62,7 +63,7 @@ export function createProvider(o: IdpOptions): Provider {
     jwks: { keys: o.keys.signingKeys as never },
     cookies: { keys: o.keys.cookieKeys },
     pkce: { required: () => true },
-    scopes: ["openid", "profile", "offline_access", API_SCOPE],
+    scopes: ["openid", "profile", "offline_access"], // plus the API's resource scope, see resourceIndicators
     claims: { openid: ["sub"], profile: ["name", "preferred_username", "job_title", "company", "picture", "tid", "tenant_name", "verified_domain", "groups"] },
     features: {
       devInteractions: { enabled: false },
@@ -73,7 +74,7 @@ export function createProvider(o: IdpOptions): Provider {
         useGrantedResource: async () => true,
         getResourceServerInfo: async (_ctx, resource) => {
           if (resource !== API_AUDIENCE) throw new Error("unknown resource");
-          return { scope: `openid profile offline_access ${API_SCOPE}`, audience: API_AUDIENCE, accessTokenFormat: "jwt", accessTokenTTL: 3600, jwt: { sign: { alg: "ES256" } } };
+          return { scope: `openid profile offline_access ${API_SCOPE}`, audience: API_AUDIENCE, accessTokenFormat: "jwt", accessTokenTTL: o.accessTokenTtlSeconds, jwt: { sign: { alg: "ES256" } } };
         },
       },
     },
@@ -103,7 +104,7 @@ export function createProvider(o: IdpOptions): Provider {
     },
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed("refresh_token"),
     interactions: { url: async (_ctx, interaction) => `/idp/interaction/${interaction.uid}` },
-    ttl: { AccessToken: 3600, AuthorizationCode: 60, IdToken: 3600, RefreshToken: 8 * 3600, Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600 },
+    ttl: { AccessToken: o.accessTokenTtlSeconds, AuthorizationCode: 60, IdToken: 3600, RefreshToken: 8 * 3600, Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600 },
     renderError: async (ctx, out) => {
       ctx.type = "html";
       ctx.body = `<!doctype html><meta charset="utf-8"><title>Sign-in error</title><h1>Sign-in could not finish</h1><p>${escapeHtml(String(out.error_description ?? out.error))}</p>`;

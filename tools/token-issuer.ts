@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from "jose";
 
 /**
- * A token issuer of the tests' own: an RSA key pair and a real JWKS endpoint
+ * A token issuer of our own for tests and benchmarks: an RSA key pair and a real JWKS endpoint
  * on loopback, so the broker verifies tokens exactly as it would an IdP's.
  */
 export interface TestIssuer {

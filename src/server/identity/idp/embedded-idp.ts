@@ -1,0 +1,29 @@
+import { loadDirectory, type Directory } from "../directory.js";
+import { createTokenVerifier, type TokenVerifier } from "../token-verifier.js";
+import { loadOrCreateIdpKeys, publicJwks } from "./idp-keys.js";
+import { createIdpHandler, IDP_PREFIX } from "./mount.js";
+import { API_AUDIENCE, createProvider } from "./provider.js";
+
+/** The embedded IdP, ready to serve /idp and to verify the tokens it issues. */
+export interface EmbeddedIdp {
+  issuer: string;
+  directory: Directory;
+  consoleClientSecret: string;
+  handle: ReturnType<typeof createIdpHandler>;
+  verifier: TokenVerifier;
+}
+
+export async function startEmbeddedIdp(o: { publicOrigin: string; dataDir: string; directoryFile: string; behindProxy: boolean; accessTokenTtlSeconds: number }): Promise<EmbeddedIdp> {
+  const issuer = `${o.publicOrigin}${IDP_PREFIX}`;
+  const directory = loadDirectory(o.directoryFile);
+  const keys = await loadOrCreateIdpKeys(o.dataDir);
+  const provider = createProvider({ issuer, publicOrigin: o.publicOrigin, directory, keys, behindProxy: o.behindProxy, accessTokenTtlSeconds: o.accessTokenTtlSeconds });
+  return {
+    issuer,
+    directory,
+    consoleClientSecret: keys.consoleClientSecret,
+    handle: createIdpHandler(provider, directory),
+    // The same verification as for any external IdP, with the key set held in process.
+    verifier: createTokenVerifier({ issuer, audience: API_AUDIENCE, keys: { jwks: publicJwks(keys) as never } }),
+  };
+}
