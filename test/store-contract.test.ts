@@ -127,6 +127,24 @@ describe.each(storeEngines)("store contract on $name", ({ open }) => {
     expect((await store.listChat(b.id, 0, 100)).map((m) => m.seq)).toEqual([1]);
   });
 
+  it("keeps the IdP's records, finds them by id, uid and user code, and revokes a grant's tokens", async () => {
+    await store.idp.upsert("Session", "s1", { uid: "u-1", accountId: "nw-helper" }, T0 + 60_000);
+    await store.idp.upsert("RefreshToken", "r1", { grantId: "g1", accountId: "nw-helper" }, null);
+    await store.idp.upsert("AccessToken", "a1", { grantId: "g1" }, T0 + 1000);
+    await store.idp.upsert("DeviceCode", "d1", { userCode: "ABCD-EFGH" }, null);
+    expect(await store.idp.find("Session", "s1")).toEqual({ payload: { uid: "u-1", accountId: "nw-helper" }, expiresAt: T0 + 60_000 });
+    expect(await store.idp.findBy("Session", "uid", "u-1")).toMatchObject({ payload: { accountId: "nw-helper" } });
+    expect(await store.idp.findBy("DeviceCode", "userCode", "ABCD-EFGH")).toMatchObject({ payload: { userCode: "ABCD-EFGH" } });
+    await store.idp.upsert("Session", "s1", { uid: "u-1", accountId: "nw-admin" }, T0 + 90_000);
+    expect(await store.idp.find("Session", "s1")).toEqual({ payload: { uid: "u-1", accountId: "nw-admin" }, expiresAt: T0 + 90_000 });
+    await store.idp.revokeByGrantId("g1");
+    expect(await store.idp.find("RefreshToken", "r1")).toBeUndefined();
+    expect(await store.idp.find("AccessToken", "a1")).toBeUndefined();
+    await store.idp.destroy("Session", "s1");
+    expect(await store.idp.find("Session", "s1")).toBeUndefined();
+    expect(await store.idp.find("Session", "missing")).toBeUndefined();
+  });
+
   it("appends audit events in order, per tenant, with their details", async () => {
     await store.appendAudit({ tenantId: "northwind.test", sessionId: null, actorId: "a", action: "session.created", detail: { n: 1 }, at: T0 });
     await store.appendAudit({ tenantId: "fabrikam.test", sessionId: null, actorId: "b", action: "session.created", detail: {}, at: T0 });

@@ -52,9 +52,18 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   const port = config.port === 0 ? await freePort(config.host) : config.port;
   const origin = config.publicOrigin ?? `${scheme}://localhost:${port}`;
 
+  const store = overrides.store ?? (await createKyselyStore(openSqlite(config.sqliteFile ?? path.join(config.dataDir, "tandem.sqlite")), "sqlite"));
   const idp = config.jwksUrl
     ? null
-    : await startEmbeddedIdp({ publicOrigin: origin, dataDir: config.dataDir, directoryFile: config.directoryFile, behindProxy: config.trustProxy, accessTokenTtlSeconds: config.idpAccessTokenTtlSeconds });
+    : await startEmbeddedIdp({
+        publicOrigin: origin,
+        dataDir: config.dataDir,
+        directoryFile: config.directoryFile,
+        behindProxy: config.trustProxy,
+        accessTokenTtlSeconds: config.idpAccessTokenTtlSeconds,
+        records: store.idp,
+        clock,
+      });
   const verifier: TokenVerifier = idp?.verifier ?? createTokenVerifier({ issuer: config.jwtIssuer!, audience: config.jwtAudience!, keys: { jwksUrl: config.jwksUrl! } });
 
   // /idp is served by the identity provider (a Koa app) before Fastify sees the request.
@@ -64,7 +73,6 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   };
   const app = Fastify({ logger: { level: config.logLevel }, trustProxy: config.trustProxy, serverFactory }) as unknown as FastifyInstance;
 
-  const store = overrides.store ?? (await createKyselyStore(openSqlite(config.sqliteFile ?? path.join(config.dataDir, "tandem.sqlite")), "sqlite"));
   const bus = overrides.bus ?? createLocalBus();
   const sessions = createSessionService({
     store,

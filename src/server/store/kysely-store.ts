@@ -4,7 +4,7 @@ import type { Engine } from "./engine.js";
 import { GroupCommit } from "./group-commit.js";
 import { migrateToLatest } from "./migrations.js";
 import type { Database, SessionsTable } from "./schema.js";
-import type { AuditEvent, NewAuditEvent, NewSession, RedeemResult, SessionRecord, Store, StoredChatMessage } from "./store.js";
+import type { AuditEvent, IdpRecord, IdpRecordStore, NewAuditEvent, NewSession, RedeemResult, SessionRecord, Store, StoredChatMessage } from "./store.js";
 
 /** The store contract over Kysely; the SQL is the same on every engine. */
 export async function createKyselyStore(db: Kysely<Database>, engine: Engine): Promise<Store> {
@@ -12,6 +12,8 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
   const writes = new GroupCommit(db);
 
   return {
+    idp: createIdpRecordStore(db, writes),
+
     insertSession(s: NewSession, audit) {
       return writes.run(async (tx) => {
         // Checked inside the write, so two sessions drawing the same code in one batch cannot both win.
@@ -180,6 +182,47 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
       await writes.drain();
       await db.destroy();
     },
+  };
+}
+
+function createIdpRecordStore(db: Kysely<Database>, writes: GroupCommit<Database>): IdpRecordStore {
+  const toRecord = (row: { payload: string; expires_at: number | null }): IdpRecord => ({
+    payload: JSON.parse(row.payload) as Record<string, unknown>,
+    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+  });
+  return {
+    upsert: (model, id, payload, expiresAt) =>
+      writes.run(async (tx) => {
+        const values = {
+          payload: JSON.stringify(payload),
+          grant_id: typeof payload.grantId === "string" ? payload.grantId : null,
+          user_code: typeof payload.userCode === "string" ? payload.userCode : null,
+          uid: typeof payload.uid === "string" ? payload.uid : null,
+          expires_at: expiresAt,
+        };
+        await tx
+          .insertInto("idp_records")
+          .values({ model, id, ...values })
+          .onConflict((oc) => oc.columns(["model", "id"]).doUpdateSet(values))
+          .execute();
+      }),
+    async find(model, id) {
+      const row = await db.selectFrom("idp_records").select(["payload", "expires_at"]).where("model", "=", model).where("id", "=", id).executeTakeFirst();
+      return row && toRecord(row);
+    },
+    async findBy(model, field, value) {
+      const column = field === "uid" ? "uid" : "user_code";
+      const row = await db.selectFrom("idp_records").select(["payload", "expires_at"]).where("model", "=", model).where(column, "=", value).executeTakeFirst();
+      return row && toRecord(row);
+    },
+    destroy: (model, id) =>
+      writes.run(async (tx) => {
+        await tx.deleteFrom("idp_records").where("model", "=", model).where("id", "=", id).execute();
+      }),
+    revokeByGrantId: (grantId) =>
+      writes.run(async (tx) => {
+        await tx.deleteFrom("idp_records").where("grant_id", "=", grantId).execute();
+      }),
   };
 }
 

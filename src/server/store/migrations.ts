@@ -65,6 +65,23 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
         await db.schema.alterTable("sessions").addColumn("sharer_profile", "text").execute();
       },
     },
+    "0003_idp_records": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("idp_records")
+          .addColumn("model", "text", (c) => c.notNull())
+          .addColumn("id", "text", (c) => c.notNull())
+          .addColumn("payload", "text", (c) => c.notNull())
+          .addColumn("grant_id", "text")
+          .addColumn("user_code", "text")
+          .addColumn("uid", "text")
+          .addColumn("expires_at", "bigint")
+          .addPrimaryKeyConstraint("idp_records_pk", ["model", "id"])
+          .execute();
+        await db.schema.createIndex("idp_records_grant").on("idp_records").column("grant_id").execute();
+        await db.schema.createIndex("idp_records_uid").on("idp_records").columns(["model", "uid"]).execute();
+      },
+    },
   };
 }
 

@@ -46,7 +46,19 @@ export interface AuditEventsTable {
   at: number;
 }
 
+/** The embedded IdP's state (sessions, grants, codes, refresh tokens), one row per record. */
+export interface IdpRecordsTable {
+  model: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  expires_at: number | null;
+}
+
 export interface Database {
+  idp_records: IdpRecordsTable;
   sessions: SessionsTable;
   chat_messages: ChatMessagesTable;
   audit_events: AuditEventsTable;

@@ -74,7 +74,22 @@ export type NewAuditEvent = Omit<AuditEvent, "id">;
 /** An audit event whose tenant and session are those of the session it is written with. */
 export type SessionAudit = Omit<NewAuditEvent, "tenantId" | "sessionId">;
 
+/** One stored record of the embedded IdP (payload is the provider's own JSON). */
+export interface IdpRecord {
+  payload: Record<string, unknown>;
+  expiresAt: number | null;
+}
+
+export interface IdpRecordStore {
+  upsert(model: string, id: string, payload: Record<string, unknown>, expiresAt: number | null): Promise<void>;
+  find(model: string, id: string): Promise<IdpRecord | undefined>;
+  findBy(model: string, field: "uid" | "userCode", value: string): Promise<IdpRecord | undefined>;
+  destroy(model: string, id: string): Promise<void>;
+  revokeByGrantId(grantId: string): Promise<void>;
+}
+
 export interface Store {
+  idp: IdpRecordStore;
   /**
    * Inserts a session and its audit event in one transaction; false when the
    * code hash is already taken (the caller draws a new code).

@@ -1,4 +1,7 @@
+import type { Clock } from "../../clock.js";
+import type { IdpRecordStore } from "../../store/store.js";
 import { loadDirectory, type Directory } from "../directory.js";
+import { storeAdapterFactory } from "./store-adapter.js";
 import { createTokenVerifier, type TokenVerifier } from "../token-verifier.js";
 import { loadOrCreateIdpKeys, publicJwks } from "./idp-keys.js";
 import { createIdpHandler, IDP_PREFIX } from "./mount.js";
@@ -13,11 +16,27 @@ export interface EmbeddedIdp {
   verifier: TokenVerifier;
 }
 
-export async function startEmbeddedIdp(o: { publicOrigin: string; dataDir: string; directoryFile: string; behindProxy: boolean; accessTokenTtlSeconds: number }): Promise<EmbeddedIdp> {
+export async function startEmbeddedIdp(o: {
+  publicOrigin: string;
+  dataDir: string;
+  directoryFile: string;
+  behindProxy: boolean;
+  accessTokenTtlSeconds: number;
+  records: IdpRecordStore;
+  clock: Clock;
+}): Promise<EmbeddedIdp> {
   const issuer = `${o.publicOrigin}${IDP_PREFIX}`;
   const directory = loadDirectory(o.directoryFile);
   const keys = await loadOrCreateIdpKeys(o.dataDir);
-  const provider = createProvider({ issuer, publicOrigin: o.publicOrigin, directory, keys, behindProxy: o.behindProxy, accessTokenTtlSeconds: o.accessTokenTtlSeconds });
+  const provider = createProvider({
+    issuer,
+    publicOrigin: o.publicOrigin,
+    directory,
+    keys,
+    behindProxy: o.behindProxy,
+    accessTokenTtlSeconds: o.accessTokenTtlSeconds,
+    adapter: storeAdapterFactory(o.records, o.clock),
+  });
   return {
     issuer,
     directory,

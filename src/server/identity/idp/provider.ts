@@ -21,6 +21,7 @@ export interface IdpOptions {
   keys: IdpKeys;
   behindProxy: boolean;
   accessTokenTtlSeconds: number;
+  adapter: NonNullable<Configuration["adapter"]>;
 }
 
 export function profileClaims(user: DirectoryUser, directory: Directory) {
@@ -41,6 +42,7 @@ export function profileClaims(user: DirectoryUser, directory: Directory) {
 
 export function createProvider(o: IdpOptions): Provider {
   const configuration: Configuration = {
+    adapter: o.adapter,
     clients: [
       {
         client_id: CONSOLE_CLIENT_ID,
