@@ -7,7 +7,11 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { createChatService } from "./chat/chat-service.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { BrokerConfig } from "./config.js";
+import { registerAuthRoutes } from "./auth/auth-routes.js";
+import { createConsoleAuth } from "./auth/console-auth.js";
+import { type ConsoleSignIn, entraAuthority } from "./auth/msal-config.js";
 import { type EmbeddedIdp, startEmbeddedIdp } from "./identity/idp/embedded-idp.js";
+import { API_SCOPE, CONSOLE_CLIENT_ID } from "./identity/idp/provider.js";
 import { IDP_PREFIX } from "./identity/idp/mount.js";
 import { freePort } from "./http/free-port.js";
 import { createTokenVerifier, type TokenVerifier } from "./identity/token-verifier.js";
@@ -88,11 +92,26 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
     publicOrigin: origin,
   });
   const chat = createChatService({ store, clock, bus });
+  const signIn = consoleSignInFor(config, idp, tls);
+  const consoleAuth = signIn ? createConsoleAuth({ signIn, verifier, origin, clock, sessionMaxAgeMs: config.consoleSessionMaxAgeMs }) : null;
+  if (consoleAuth) registerAuthRoutes(app, consoleAuth);
   const hub = new Hub(bus);
 
   const ws = registerWsEndpoint(
     app,
-    { verifier, sessions, chat, bus, hub, heartbeatIntervalMs: config.heartbeatIntervalMs, heartbeatTimeoutMs: config.heartbeatTimeoutMs },
+    {
+      verifier,
+      sessions,
+      chat,
+      bus,
+      hub,
+      heartbeatIntervalMs: config.heartbeatIntervalMs,
+      heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+      // A cookie rides along on any request to this site, so only this site's own pages may use it here.
+      cookieIdentity: consoleAuth
+        ? async ({ cookie, origin: from }) => (from === origin ? ((await consoleAuth.current(cookie))?.identity ?? null) : null)
+        : undefined,
+    },
     { messagesPerSecond: config.messagesPerSecond, messageBurst: config.messageBurst, helloTimeoutMs: config.helloTimeoutMs, trustProxy: config.trustProxy },
   );
   registerStatusRoutes(app, { tls, stats: () => ({ connections: ws.connectionCount, liveSessions: hub.sessionCount }) });
@@ -116,6 +135,15 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
       if (!overrides.store) await store.close();
     },
   };
+}
+
+/** How the console signs people in: the embedded IdP, Entra ID, or not at all (bearer tokens only). */
+function consoleSignInFor(config: BrokerConfig, idp: EmbeddedIdp | null, tls: TlsMaterial | null): ConsoleSignIn | null {
+  if (idp) return { kind: "embedded", issuer: idp.issuer, clientId: CONSOLE_CLIENT_ID, clientSecret: idp.consoleClientSecret, ca: tls?.caCert, scopes: [API_SCOPE] };
+  if (config.entraTenant) {
+    return { kind: "entra", authority: entraAuthority(config.entraTenant), clientId: config.oidcClientId!, clientSecret: config.oidcClientSecret!, scopes: config.oidcScopes!.split(" ") };
+  }
+  return null;
 }
 
 async function loadTls(config: BrokerConfig): Promise<TlsMaterial> {

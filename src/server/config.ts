@@ -27,6 +27,13 @@ export const BrokerConfig = z.object({
   jwksUrl: z.string().url().optional(),
   jwtIssuer: z.string().optional(),
   jwtAudience: z.string().optional(),
+  /** Console sign-in against Microsoft Entra ID instead of the embedded IdP (with the JWKS settings above). */
+  entraTenant: z.string().optional(),
+  oidcClientId: z.string().optional(),
+  oidcClientSecret: z.string().optional(),
+  /** Space-separated API scopes the console asks for, e.g. "api://<app id>/access_as_user". */
+  oidcScopes: z.string().optional(),
+  consoleSessionMaxAgeMs: ms(8 * 3600_000),
   codeTtlMs: ms(10 * 60_000),
   graceMs: ms(15_000),
   heartbeatIntervalMs: ms(1_000),
@@ -57,6 +64,11 @@ const ENV_NAMES: Record<keyof BrokerConfig, string> = {
   jwksUrl: "TANDEM_JWKS_URL",
   jwtIssuer: "TANDEM_JWT_ISSUER",
   jwtAudience: "TANDEM_JWT_AUDIENCE",
+  entraTenant: "TANDEM_ENTRA_TENANT",
+  oidcClientId: "TANDEM_OIDC_CLIENT_ID",
+  oidcClientSecret: "TANDEM_OIDC_CLIENT_SECRET",
+  oidcScopes: "TANDEM_OIDC_SCOPES",
+  consoleSessionMaxAgeMs: "TANDEM_CONSOLE_SESSION_MAX_AGE_MS",
   codeTtlMs: "TANDEM_CODE_TTL_MS",
   graceMs: "TANDEM_GRACE_MS",
   heartbeatIntervalMs: "TANDEM_HEARTBEAT_INTERVAL_MS",
@@ -86,6 +98,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BrokerConfi
   const config = parsed.data;
   if (config.jwksUrl && (!config.jwtIssuer || !config.jwtAudience)) {
     throw new Error("TANDEM_JWKS_URL needs TANDEM_JWT_ISSUER and TANDEM_JWT_AUDIENCE as well");
+  }
+  if (config.entraTenant && (!config.jwksUrl || !config.oidcClientId || !config.oidcClientSecret || !config.oidcScopes)) {
+    throw new Error("TANDEM_ENTRA_TENANT needs TANDEM_OIDC_CLIENT_ID, TANDEM_OIDC_CLIENT_SECRET, TANDEM_OIDC_SCOPES and the TANDEM_JWKS_URL/ISSUER/AUDIENCE of the tenant");
   }
   return config;
 }

@@ -1,4 +1,5 @@
 import type { ChatService } from "../chat/chat-service.js";
+import type { Identity } from "../identity/identity.js";
 import type { TokenVerifier } from "../identity/token-verifier.js";
 import type { SessionBus } from "../sessions/session-bus.js";
 import type { SessionService } from "../sessions/session-service.js";
@@ -13,4 +14,13 @@ export interface WsContext {
   hub: Hub;
   heartbeatIntervalMs: number;
   heartbeatTimeoutMs: number;
+  /** The console's signed-in user, from the session cookie of the upgrade request (same origin only). */
+  cookieIdentity?: (upgrade: UpgradeCredentials) => Promise<Identity | null>;
+}
+
+/** What the upgrade request carried that can authenticate the connection. */
+export interface UpgradeCredentials {
+  bearerToken?: string;
+  cookie?: string;
+  origin?: string;
 }

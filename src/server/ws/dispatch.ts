@@ -1,6 +1,6 @@
 import type { ClientMessage } from "../../protocol/index.js";
 import { type Connection, send } from "./connection.js";
-import type { WsContext } from "./context.js";
+import type { UpgradeCredentials, WsContext } from "./context.js";
 import { handleChatHistory, handleChatSend } from "./handlers/chat-handlers.js";
 import { handleHello } from "./handlers/hello.js";
 import { requireIdentity } from "./handlers/require-session.js";
@@ -8,10 +8,10 @@ import { handleCommand, handleCreate, handleJoin, handleResume } from "./handler
 import { handleSignal } from "./handlers/signal-handler.js";
 
 /** One handler per message type; a type nobody handles fails to compile. */
-export async function dispatch(ctx: WsContext, connection: Connection, msg: ClientMessage, headerToken?: string): Promise<void> {
+export async function dispatch(ctx: WsContext, connection: Connection, msg: ClientMessage, upgrade: UpgradeCredentials = {}): Promise<void> {
   switch (msg.type) {
     case "hello":
-      return handleHello(ctx, connection, msg, headerToken);
+      return handleHello(ctx, connection, msg, upgrade);
     case "heartbeat":
       requireIdentity(connection);
       return send(connection, { type: "heartbeat", reqId: msg.reqId, at: Date.now() });

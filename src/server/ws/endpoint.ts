@@ -60,7 +60,7 @@ export function registerWsEndpoint(app: FastifyInstance, ctx: WsContext, limits:
     };
     connections.add(connection);
     const header = request.headers.authorization;
-    const headerToken = header?.startsWith("Bearer ") ? header.slice(7) : undefined;
+    const upgrade = { bearerToken: header?.startsWith("Bearer ") ? header.slice(7) : undefined, cookie: request.headers.cookie, origin: request.headers.origin };
 
     socket.on("message", (data: Buffer, isBinary: boolean) => {
       connection.lastSeen = performance.now();
@@ -74,7 +74,7 @@ export function registerWsEndpoint(app: FastifyInstance, ctx: WsContext, limits:
         try {
           const msg = parseFrame(data, isBinary);
           reqId = msg.reqId;
-          await dispatch(ctx, connection, msg, headerToken);
+          await dispatch(ctx, connection, msg, upgrade);
         } catch (error) {
           reply(connection, error, reqId ?? reqIdOf(data), app);
         }

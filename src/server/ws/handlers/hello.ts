@@ -2,27 +2,31 @@ import { PROTOCOL_VERSION, type ClientMessage } from "../../../protocol/index.js
 import { AuthError } from "../../identity/identity.js";
 import { ProtocolError } from "../../protocol-error.js";
 import { type Connection, send } from "../connection.js";
-import type { WsContext } from "../context.js";
+import type { UpgradeCredentials, WsContext } from "../context.js";
 
 export const CLOSE_VERSION_MISMATCH = 4400;
 export const CLOSE_UNAUTHENTICATED = 4401;
 
 type Hello = Extract<ClientMessage, { type: "hello" }>;
 
-/** Version first, then the bearer token: from the hello, or the upgrade's Authorization header. */
-export async function handleHello(ctx: WsContext, connection: Connection, msg: Hello, headerToken: string | undefined) {
+/**
+ * Version first, then who: a bearer token (in the hello, or the upgrade's
+ * Authorization header; the desktop app's way) or the console's session cookie.
+ */
+export async function handleHello(ctx: WsContext, connection: Connection, msg: Hello, upgrade: UpgradeCredentials) {
   if (connection.identity) throw new ProtocolError("invalid_transition", "already authenticated");
   if (msg.protocol !== PROTOCOL_VERSION) {
     refuseAndClose(connection, msg.reqId, "version_mismatch", `this broker speaks protocol ${PROTOCOL_VERSION}; the client sent ${msg.protocol}`, CLOSE_VERSION_MISMATCH);
     return;
   }
-  const token = msg.token ?? headerToken;
-  if (!token) {
-    refuseAndClose(connection, msg.reqId, "unauthenticated", "no bearer token in hello or Authorization header", CLOSE_UNAUTHENTICATED);
-    return;
-  }
+  const token = msg.token ?? upgrade.bearerToken;
   try {
-    connection.identity = await ctx.verifier.verify(token);
+    const fromCookie = !token && ctx.cookieIdentity ? await ctx.cookieIdentity(upgrade) : null;
+    if (!token && !fromCookie) {
+      refuseAndClose(connection, msg.reqId, "unauthenticated", "no bearer token and no console session", CLOSE_UNAUTHENTICATED);
+      return;
+    }
+    connection.identity = fromCookie ?? (await ctx.verifier.verify(token!));
   } catch (error) {
     if (!(error instanceof AuthError)) throw error;
     refuseAndClose(connection, msg.reqId, "unauthenticated", error.message, CLOSE_UNAUTHENTICATED);
