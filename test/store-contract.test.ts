@@ -1,5 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type Kysely, sql } from "kysely";
+import { verifyChain } from "../src/server/audit/audit-chain.js";
+import type { Database } from "../src/server/store/schema.js";
 import type { NewSession, Store } from "../src/server/store/store.js";
 import { storeEngines } from "./support/store-engines.js";
 
@@ -32,8 +35,9 @@ const redemption = (at = T0 + 1000, sharerId = "sharer-1") => ({ sharerId, share
 
 describe.each(storeEngines)("store contract on $name", ({ open }) => {
   let store: Store;
+  let db: Kysely<Database>;
   beforeEach(async () => {
-    store = await open();
+    ({ store, db } = await open());
   });
   afterEach(() => store.close());
 
@@ -143,6 +147,43 @@ describe.each(storeEngines)("store contract on $name", ({ open }) => {
     await store.idp.destroy("Session", "s1");
     expect(await store.idp.find("Session", "s1")).toBeUndefined();
     expect(await store.idp.find("Session", "missing")).toBeUndefined();
+  });
+
+  it("keeps tenant documents apart by tenant and kind, each change audited with it", async () => {
+    const change = (tenantId: string, action: string) => ({ tenantId, sessionId: null, actorId: "nw-admin", action, detail: {}, at: T0 });
+    await store.documents.put("northwind.test", "role", "night-shift", { name: "Night shift" }, change("northwind.test", "role.created"));
+    await store.documents.put("fabrikam.test", "role", "night-shift", { name: "Other tenant" }, change("fabrikam.test", "role.created"));
+    await store.documents.put("northwind.test", "role", "night-shift", { name: "Night shift (v2)" }, change("northwind.test", "role.updated"));
+    expect(await store.documents.list("northwind.test", "role")).toEqual([{ id: "night-shift", body: { name: "Night shift (v2)" }, updatedAt: T0 }]);
+    expect(await store.documents.get("fabrikam.test", "role", "night-shift")).toMatchObject({ body: { name: "Other tenant" } });
+    expect(await store.documents.list("northwind.test", "settings")).toEqual([]);
+    expect(await store.documents.remove("northwind.test", "role", "night-shift", change("northwind.test", "role.deleted"))).toBe(true);
+    expect(await store.documents.remove("northwind.test", "role", "night-shift", change("northwind.test", "role.deleted"))).toBe(false);
+    expect((await store.listAudit({ tenantId: "northwind.test" })).map((e) => e.action)).toEqual(["role.created", "role.updated", "role.deleted"]);
+  });
+
+  it("chains audit rows per tenant, and the verifier finds an edited, a deleted and a reordered row", async () => {
+    for (let i = 0; i < 5; i++) {
+      await store.appendAudit({ tenantId: "northwind.test", sessionId: null, actorId: "a", action: `step.${i}`, detail: { i }, at: T0 + i });
+      await store.appendAudit({ tenantId: "fabrikam.test", sessionId: null, actorId: "b", action: `other.${i}`, detail: {}, at: T0 + i });
+    }
+    expect(verifyChain("northwind.test", await store.listAuditChain("northwind.test"))).toMatchObject({ ok: true, rows: 5 });
+    expect(await store.listAuditTenants()).toEqual(["fabrikam.test", "northwind.test"]);
+
+    await sql`update audit_events set detail = '{"i":99}' where tenant_id = 'northwind.test' and seq = 2`.execute(db);
+    expect(verifyChain("northwind.test", await store.listAuditChain("northwind.test")).problems).toEqual([{ seq: 2, problem: "edited" }]);
+
+    await sql`delete from audit_events where tenant_id = 'fabrikam.test' and seq = 3`.execute(db);
+    expect(verifyChain("fabrikam.test", await store.listAuditChain("fabrikam.test")).problems).toEqual([{ seq: 4, problem: "missing_before" }]);
+
+    // Swap the positions of rows 4 and 5 (ids), keeping each row's own fields.
+    const chain = await store.listAuditChain("northwind.test");
+    await sql`update audit_events set id = -1 where tenant_id = 'northwind.test' and seq = 4`.execute(db);
+    await sql`update audit_events set id = (select max(id) from audit_events) + 1 where id = -1`.execute(db);
+    const swapped = verifyChain("northwind.test", await store.listAuditChain("northwind.test"));
+    expect(chain).toHaveLength(5);
+    expect(swapped.ok).toBe(false);
+    expect(swapped.problems).toContainEqual({ seq: 4, problem: "out_of_order" });
   });
 
   it("appends audit events in order, per tenant, with their details", async () => {

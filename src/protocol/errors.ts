@@ -8,6 +8,7 @@ export const ErrorCode = z.enum([
   "version_mismatch", // hello carried another protocol version
   "unauthenticated", // no hello yet, or the token failed verification
   "forbidden", // authenticated, but not allowed to do this
+  "policy_blocked", // a tenant setting or conditional access policy refuses it; the message names it
   "code_invalid", // no session has this code
   "code_expired",
   "code_used",

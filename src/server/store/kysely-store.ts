@@ -4,7 +4,20 @@ import type { Engine } from "./engine.js";
 import { GroupCommit } from "./group-commit.js";
 import { migrateToLatest } from "./migrations.js";
 import type { Database, SessionsTable } from "./schema.js";
-import type { AuditEvent, IdpRecord, IdpRecordStore, NewAuditEvent, NewSession, RedeemResult, SessionRecord, Store, StoredChatMessage } from "./store.js";
+import { chainHash, GENESIS_HASH, type ChainedRow } from "../audit/audit-chain.js";
+import type {
+  AuditEvent,
+  IdpRecord,
+  IdpRecordStore,
+  NewAuditEvent,
+  NewSession,
+  RedeemResult,
+  SessionRecord,
+  Store,
+  StoredChatMessage,
+  TenantDocument,
+  TenantDocumentStore,
+} from "./store.js";
 
 /** The store contract over Kysely; the SQL is the same on every engine. */
 export async function createKyselyStore(db: Kysely<Database>, engine: Engine): Promise<Store> {
@@ -13,6 +26,27 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
 
   return {
     idp: createIdpRecordStore(db, writes),
+    documents: createDocumentStore(db, writes),
+
+    async listAuditChain(tenantId): Promise<ChainedRow[]> {
+      const rows = await db.selectFrom("audit_events").selectAll().where("tenant_id", "=", tenantId).orderBy("id").execute();
+      return rows.map((r) => ({
+        tenantId: r.tenant_id,
+        seq: Number(r.seq),
+        sessionId: r.session_id,
+        actorId: r.actor_id,
+        action: r.action,
+        detailJson: r.detail,
+        at: Number(r.at),
+        prevHash: r.prev_hash,
+        hash: r.hash,
+      }));
+    },
+
+    async listAuditTenants() {
+      const rows = await db.selectFrom("audit_events").select("tenant_id").distinct().orderBy("tenant_id").execute();
+      return rows.map((r) => r.tenant_id);
+    },
 
     insertSession(s: NewSession, audit) {
       return writes.run(async (tx) => {
@@ -226,20 +260,50 @@ function createIdpRecordStore(db: Kysely<Database>, writes: GroupCommit<Database
   };
 }
 
+/** Appends to the tenant's hash chain; runs inside a write, so the head it reads is the head it extends. */
 async function insertAudit(db: Kysely<Database>, e: NewAuditEvent): Promise<AuditEvent> {
+  const head = await db.selectFrom("audit_events").select(["seq", "hash"]).where("tenant_id", "=", e.tenantId).orderBy("seq", "desc").limit(1).executeTakeFirst();
+  const seq = head ? Number(head.seq) + 1 : 1;
+  const prevHash = head?.hash ?? GENESIS_HASH;
+  const detailJson = JSON.stringify(e.detail);
+  const hash = chainHash(prevHash, { tenantId: e.tenantId, seq, sessionId: e.sessionId, actorId: e.actorId, action: e.action, detailJson, at: e.at });
   const row = await db
     .insertInto("audit_events")
-    .values({
-      tenant_id: e.tenantId,
-      session_id: e.sessionId,
-      actor_id: e.actorId,
-      action: e.action,
-      detail: JSON.stringify(e.detail),
-      at: e.at,
-    })
+    .values({ tenant_id: e.tenantId, session_id: e.sessionId, actor_id: e.actorId, action: e.action, detail: detailJson, at: e.at, seq, prev_hash: prevHash, hash })
     .returning("id")
     .executeTakeFirstOrThrow();
   return { ...e, id: Number(row.id) };
+}
+
+function createDocumentStore(db: Kysely<Database>, writes: GroupCommit<Database>): TenantDocumentStore {
+  const toDocument = (r: { id: string; body: string; updated_at: number }): TenantDocument => ({ id: r.id, body: JSON.parse(r.body) as unknown, updatedAt: Number(r.updated_at) });
+  return {
+    async list(tenantId, kind) {
+      const rows = await db.selectFrom("tenant_documents").select(["id", "body", "updated_at"]).where("tenant_id", "=", tenantId).where("kind", "=", kind).orderBy("id").execute();
+      return rows.map(toDocument);
+    },
+    async get(tenantId, kind, id) {
+      const row = await db.selectFrom("tenant_documents").select(["id", "body", "updated_at"]).where("tenant_id", "=", tenantId).where("kind", "=", kind).where("id", "=", id).executeTakeFirst();
+      return row && toDocument(row);
+    },
+    put: (tenantId, kind, id, body, audit) =>
+      writes.run(async (tx) => {
+        const values = { body: JSON.stringify(body), updated_at: audit.at };
+        await tx
+          .insertInto("tenant_documents")
+          .values({ tenant_id: tenantId, kind, id, ...values })
+          .onConflict((oc) => oc.columns(["tenant_id", "kind", "id"]).doUpdateSet(values))
+          .execute();
+        await insertAudit(tx, audit);
+      }),
+    remove: (tenantId, kind, id, audit) =>
+      writes.run(async (tx) => {
+        const deleted = await tx.deleteFrom("tenant_documents").where("tenant_id", "=", tenantId).where("kind", "=", kind).where("id", "=", id).executeTakeFirst();
+        if (Number(deleted.numDeletedRows) === 0) return false;
+        await insertAudit(tx, audit);
+        return true;
+      }),
+  };
 }
 
 function toSession(row: Selectable<SessionsTable>): SessionRecord {

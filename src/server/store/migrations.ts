@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { chainHash, GENESIS_HASH } from "../audit/audit-chain.js";
 import type { Engine } from "./engine.js";
 
 /**
@@ -80,6 +81,33 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
           .execute();
         await db.schema.createIndex("idp_records_grant").on("idp_records").column("grant_id").execute();
         await db.schema.createIndex("idp_records_uid").on("idp_records").columns(["model", "uid"]).execute();
+      },
+    },
+    "0004_tenant_documents_audit_chain": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("tenant_documents")
+          .addColumn("tenant_id", "text", (c) => c.notNull())
+          .addColumn("kind", "text", (c) => c.notNull())
+          .addColumn("id", "text", (c) => c.notNull())
+          .addColumn("body", "text", (c) => c.notNull())
+          .addColumn("updated_at", "bigint", (c) => c.notNull())
+          .addPrimaryKeyConstraint("tenant_documents_pk", ["tenant_id", "kind", "id"])
+          .execute();
+        await db.schema.alterTable("audit_events").addColumn("seq", "bigint", (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema.alterTable("audit_events").addColumn("prev_hash", "text", (c) => c.notNull().defaultTo("")).execute();
+        await db.schema.alterTable("audit_events").addColumn("hash", "text", (c) => c.notNull().defaultTo("")).execute();
+        // Rows written before the chain existed join it now, in their original order.
+        const rows = await sql<{ id: number; tenant_id: string; session_id: string | null; actor_id: string | null; action: string; detail: string; at: number }>`select id, tenant_id, session_id, actor_id, action, detail, at from audit_events order by id`.execute(db);
+        const heads = new Map<string, { seq: number; hash: string }>();
+        for (const r of rows.rows) {
+          const head = heads.get(r.tenant_id) ?? { seq: 0, hash: GENESIS_HASH };
+          const seq = head.seq + 1;
+          const hash = chainHash(head.hash, { tenantId: r.tenant_id, seq, sessionId: r.session_id, actorId: r.actor_id, action: r.action, detailJson: r.detail, at: Number(r.at) });
+          await sql`update audit_events set seq = ${seq}, prev_hash = ${head.hash}, hash = ${hash} where id = ${r.id}`.execute(db);
+          heads.set(r.tenant_id, { seq, hash });
+        }
+        await db.schema.createIndex("audit_events_tenant_seq").unique().on("audit_events").columns(["tenant_id", "seq"]).execute();
       },
     },
   };

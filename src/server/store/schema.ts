@@ -44,6 +44,19 @@ export interface AuditEventsTable {
   action: string;
   detail: string;
   at: number;
+  /** Position in the tenant's hash chain, from 1. */
+  seq: number;
+  prev_hash: string;
+  hash: string;
+}
+
+/** A tenant's configuration, one JSON document per (kind, id): settings, roles, assignments, policies, rules. */
+export interface TenantDocumentsTable {
+  tenant_id: string;
+  kind: string;
+  id: string;
+  body: string;
+  updated_at: number;
 }
 
 /** The embedded IdP's state (sessions, grants, codes, refresh tokens), one row per record. */
@@ -58,6 +71,7 @@ export interface IdpRecordsTable {
 }
 
 export interface Database {
+  tenant_documents: TenantDocumentsTable;
   idp_records: IdpRecordsTable;
   sessions: SessionsTable;
   chat_messages: ChatMessagesTable;

@@ -1,4 +1,5 @@
 import type { EndReason, Level, Party, PartyRole, SessionStatus } from "../../protocol/index.js";
+import type { ChainedRow } from "../audit/audit-chain.js";
 
 /**
  * The store contract every engine fulfils. Services depend on this interface
@@ -88,8 +89,30 @@ export interface IdpRecordStore {
   revokeByGrantId(grantId: string): Promise<void>;
 }
 
+/** A tenant's configuration document (settings, a role, an assignment, a policy...). */
+export interface TenantDocument {
+  id: string;
+  body: unknown;
+  updatedAt: number;
+}
+
+export type DocumentKind = "settings" | "role" | "assignment" | "access_policy" | "compliance";
+
+/** Every change is written together with its audit event (before/after), or not at all. */
+export interface TenantDocumentStore {
+  list(tenantId: string, kind: DocumentKind): Promise<TenantDocument[]>;
+  get(tenantId: string, kind: DocumentKind, id: string): Promise<TenantDocument | undefined>;
+  put(tenantId: string, kind: DocumentKind, id: string, body: unknown, audit: NewAuditEvent): Promise<void>;
+  /** False when there was nothing to remove (and nothing is audited). */
+  remove(tenantId: string, kind: DocumentKind, id: string, audit: NewAuditEvent): Promise<boolean>;
+}
+
 export interface Store {
   idp: IdpRecordStore;
+  documents: TenantDocumentStore;
+  /** A tenant's audit rows with their chain fields, in stored order, for verification. */
+  listAuditChain(tenantId: string): Promise<ChainedRow[]>;
+  listAuditTenants(): Promise<string[]>;
   /**
    * Inserts a session and its audit event in one transaction; false when the
    * code hash is already taken (the caller draws a new code).

@@ -1,0 +1,65 @@
+import { z } from "zod";
+
+/**
+ * Who may do what, and the tenant's own rules: the vocabulary the broker
+ * enforces and the admin console edits.
+ */
+export const Permission = z.enum([
+  "session.view", // view a sharer's screen
+  "session.control", // take full control
+  "session.unenrolled", // help devices that are not enrolled
+  "reports.read",
+  "devices.read",
+  "settings.manage",
+  "roles.manage",
+]);
+export type Permission = z.infer<typeof Permission>;
+
+export const Role = z.object({
+  id: z.string().min(1).max(64).regex(/^[\w.-]+$/),
+  name: z.string().min(1).max(100),
+  permissions: z.array(Permission).max(Permission.options.length),
+  builtIn: z.boolean().default(false),
+});
+export type Role = z.infer<typeof Role>;
+
+export const BUILT_IN_ROLES: readonly Role[] = [
+  { id: "administrator", name: "Administrator", permissions: [...Permission.options], builtIn: true },
+  { id: "help-desk-operator", name: "Help desk operator", permissions: ["session.view", "session.control", "devices.read"], builtIn: true },
+  { id: "read-only-helper", name: "Read-only helper", permissions: ["session.view"], builtIn: true },
+  { id: "auditor", name: "Auditor", permissions: ["reports.read", "devices.read"], builtIn: true },
+];
+
+export const RoleAssignment = z.object({
+  id: z.string().min(1).max(64).regex(/^[\w.-]+$/),
+  roleId: z.string().min(1).max(64),
+  principal: z.object({ type: z.enum(["user", "group"]), id: z.string().min(1).max(256) }),
+  /** When set, the role applies only to sharers (users or devices) in one of these groups. */
+  scopeGroups: z.array(z.string().min(1).max(256)).max(100).nullable().default(null),
+});
+export type RoleAssignment = z.infer<typeof RoleAssignment>;
+
+export const TenantSettings = z.object({
+  remoteHelpEnabled: z.boolean().default(true),
+  allowUnenrolledDevices: z.boolean().default(false),
+  chatEnabled: z.boolean().default(true),
+  codeLifetimeSeconds: z.number().int().min(60).max(3600).default(600),
+  reconnectGraceSeconds: z.number().int().min(5).max(300).default(15),
+  auditRetentionDays: z.number().int().min(30).max(3650).default(365),
+});
+export type TenantSettings = z.infer<typeof TenantSettings>;
+
+export const AccessPolicy = z.object({
+  id: z.string().min(1).max(64).regex(/^[\w.-]+$/),
+  name: z.string().min(1).max(100),
+  enabled: z.boolean().default(true),
+  /** Empty lists match everyone / everywhere. */
+  conditions: z.object({
+    users: z.array(z.string().max(256)).max(1000).default([]),
+    groups: z.array(z.string().max(256)).max(1000).default([]),
+    addressRanges: z.array(z.string().max(64)).max(100).default([]), // CIDR, IPv4 or IPv6
+  }),
+  control: z.enum(["block", "require_mfa"]),
+  appliesTo: z.array(z.enum(["sign_in", "session_create", "level_request"])).min(1),
+});
+export type AccessPolicy = z.infer<typeof AccessPolicy>;
