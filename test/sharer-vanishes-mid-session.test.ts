@@ -7,7 +7,7 @@ import { createAndJoin, grant } from "./support/session-steps.js";
 describe("presence: the helper learns at once when the sharer is gone", () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ graceMs: 1500 });
+    h = await startHarness({ graceMs: 2000 });
   });
   afterAll(() => h.close());
 
@@ -18,11 +18,11 @@ describe("presence: the helper learns at once when the sharer is gone", () => {
     sharer.kill();
     const away = await helper.next("session.peer_presence");
     const noticedMs = performance.now() - t0;
-    expect(away).toMatchObject({ peer: "sharer", status: "disconnected", graceMs: 1500 });
+    expect(away).toMatchObject({ peer: "sharer", status: "disconnected", graceMs: 2000 });
     expect(noticedMs).toBeLessThan(100);
     const ended = await helper.next((m) => m.type === "session.state" && m.session.status === "ended", 4000);
     expect(ended).toMatchObject({ session: { endReason: "sharer_disconnected" } });
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(1400);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(1900);
   });
 
   it("silence (no heartbeats, no close) is detected within 3 s", async () => {
@@ -51,7 +51,7 @@ describe("presence: the helper learns at once when the sharer is gone", () => {
     expect(await helper.next("session.peer_presence")).toMatchObject({ status: "reconnected", peer: "sharer" });
 
     // Past the old grace, the session is still alive and relays again.
-    await new Promise((r) => setTimeout(r, 1700));
+    await new Promise((r) => setTimeout(r, 2300));
     helper.send({ type: "signal.offer", sessionId, sdp: "v=0 ice-restart" });
     expect(await back.next("signal.offer")).toMatchObject({ sdp: "v=0 ice-restart" });
     expect(helper.pending().some((m) => m.type === "session.state" && m.session.status === "ended")).toBe(false);
@@ -66,7 +66,7 @@ describe("presence: the helper learns at once when the sharer is gone", () => {
     helper.send({ type: "signal.offer", sessionId, sdp: "v=0 to the new seat" });
     expect(await second.next("signal.offer")).toMatchObject({ sdp: "v=0 to the new seat" });
     // The old connection's close neither suspended nor ended the session.
-    await new Promise((r) => setTimeout(r, 1700));
+    await new Promise((r) => setTimeout(r, 2300));
     expect(helper.pending().filter((m) => m.type === "session.peer_presence" || (m.type === "session.state" && m.session.status === "ended"))).toEqual([]);
   });
 
@@ -74,7 +74,7 @@ describe("presence: the helper learns at once when the sharer is gone", () => {
     const helper = await h.signIn("helper-v7");
     const created = await helper.request({ type: "session.create" }, "session.created");
     helper.kill();
-    await new Promise((r) => setTimeout(r, 1800));
+    await new Promise((r) => setTimeout(r, 2300));
     const sharer = await h.signIn("sharer-v7");
     await expect(sharer.request({ type: "session.join", code: created.code }, "session.joined")).rejects.toMatchObject({ code: "code_expired" });
     const audit = await h.broker.store.listAudit({ tenantId: "northwind.test", sessionId: created.session.sessionId });

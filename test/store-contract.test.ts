@@ -31,7 +31,7 @@ function newSession(patch: Partial<NewSession> = {}): NewSession {
 
 const audit = (s: NewSession, action = "session.created") => ({ tenantId: s.tenantId, sessionId: s.id, actorId: s.helperId, action, detail: {}, at: T0 });
 const joinAudit = { actorId: "sharer", action: "session.joined", detail: {}, at: T0 + 1000 };
-const redemption = (at = T0 + 1000, sharerId = "sharer-1") => ({ sharerId, sharerName: "Sam", sharerProfile: profile(sharerId, "Sam 山本"), sharerResumeHash: "resume-sharer", at });
+const redemption = (at = T0 + 1000, sharerId = "sharer-1") => ({ sharerId, sharerName: "Sam", sharerProfile: profile(sharerId, "Sam 山本"), sharerTarget: { groups: ["finance"], device: null }, sharerResumeHash: "resume-sharer", at });
 
 describe.each(storeEngines)("store contract on $name", ({ open }) => {
   let store: Store;
@@ -45,7 +45,7 @@ describe.each(storeEngines)("store contract on $name", ({ open }) => {
     const s = newSession();
     expect(await store.insertSession(s, audit(s))).toBe(true);
     const { codeHash: _hash, ...expected } = s;
-    expect(await store.getSession(s.id)).toEqual({ ...expected, sharerId: null, sharerName: null, sharerProfile: null, sharerResumeHash: null, joinedAt: null, endedAt: null });
+    expect(await store.getSession(s.id)).toEqual({ ...expected, sharerId: null, sharerName: null, sharerProfile: null, sharerTarget: null, sharerResumeHash: null, joinedAt: null, endedAt: null });
   });
 
   it("refuses a second session with a code hash already taken", async () => {
@@ -89,7 +89,7 @@ describe.each(storeEngines)("store contract on $name", ({ open }) => {
     expect(joins.map((e) => e.action)).toEqual(["session.created", "session.joined"]); // one audit row per real redemption
     const stored = await store.getSession(s.id);
     const winner = winners[0]!.ok ? winners[0]!.session.sharerId! : "";
-    expect(stored).toMatchObject({ status: "joined", sharerId: winner, sharerProfile: profile(winner, "Sam 山本"), joinedAt: T0 + 1000 });
+    expect(stored).toMatchObject({ status: "joined", sharerId: winner, sharerProfile: profile(winner, "Sam 山本"), sharerTarget: { groups: ["finance"], device: null }, joinedAt: T0 + 1000 });
   });
 
   it("tells an expired code from an unknown one and from another tenant's", async () => {
@@ -147,6 +147,20 @@ describe.each(storeEngines)("store contract on $name", ({ open }) => {
     await store.idp.destroy("Session", "s1");
     expect(await store.idp.find("Session", "s1")).toBeUndefined();
     expect(await store.idp.find("Session", "missing")).toBeUndefined();
+  });
+
+  it("registers devices per tenant, re-registers the same key in place, and records check-ins", async () => {
+    const key = { kty: "EC" as const, crv: "P-256" as const, x: "x".repeat(43), y: "y".repeat(43) };
+    const device = { tenantId: "northwind.test", id: "d".repeat(43), name: "Sam's MacBook", platform: "macos" as const, osVersion: "14.5", appVersion: "1.2.0", ownerId: "nw-sharer-1", groups: ["finance-macs"], publicKey: key, enrolled: true, registeredAt: T0, lastSeenAt: T0 };
+    const audit = { tenantId: "northwind.test", sessionId: null, actorId: "nw-sharer-1", action: "device.registered", detail: {}, at: T0 };
+    await store.devices.register(device, audit);
+    await store.devices.register({ ...device, tenantId: "fabrikam.test", name: "Other tenant's" }, { ...audit, tenantId: "fabrikam.test" });
+    await store.devices.register({ ...device, name: "Sam's new name", registeredAt: T0 + 5 }, audit);
+    expect(await store.devices.get("northwind.test", device.id)).toEqual({ ...device, name: "Sam's new name" });
+    await store.devices.checkIn("northwind.test", device.id, T0 + 99, { osVersion: "15.0", appVersion: "1.3.0" });
+    expect(await store.devices.get("northwind.test", device.id)).toMatchObject({ osVersion: "15.0", appVersion: "1.3.0", lastSeenAt: T0 + 99, registeredAt: T0 });
+    expect((await store.devices.list("fabrikam.test")).map((d) => d.name)).toEqual(["Other tenant's"]);
+    expect(await store.devices.get("fabrikam.test", "nope")).toBeUndefined();
   });
 
   it("keeps tenant documents apart by tenant and kind, each change audited with it", async () => {

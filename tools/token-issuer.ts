@@ -44,7 +44,8 @@ export async function startTestIssuer(): Promise<TestIssuer> {
     jwksUrl: `${origin}/jwks`,
     async mint(user, options = {}) {
       const now = Math.floor(Date.now() / 1000);
-      return new SignJWT({ name: user.name ?? user.sub, tid: user.tid ?? "northwind.test", ...options.extraClaims })
+      // Everyone it signs for is in "help-desk" unless told otherwise: the default Help desk operator group.
+      return new SignJWT({ name: user.name ?? user.sub, tid: user.tid ?? "northwind.test", groups: ["help-desk"], ...options.extraClaims })
         .setProtectedHeader({ alg: "RS256", kid: "test-key", typ: "JWT" })
         .setSubject(user.sub)
         .setIssuer(options.issuer ?? issuer)

@@ -21,10 +21,57 @@ export const IceCandidate = z.object({
 });
 export type IceCandidate = z.infer<typeof IceCandidate>;
 
+/** A device's public key (EC P-256); its JWK thumbprint is the device id. */
+export const DevicePublicKey = z.object({ kty: z.literal("EC"), crv: z.literal("P-256"), x: z.string().min(40).max(64), y: z.string().min(40).max(64) });
+export type DevicePublicKey = z.infer<typeof DevicePublicKey>;
+
+export const Platform = z.enum(["macos", "windows", "linux"]);
+const version = z.string().regex(/^\d+(\.\d+){0,3}$/).max(32);
+
+/** What a device reports about itself; checked against the tenant's compliance rules. */
+export const DeviceFacts = z.object({ platform: Platform, osVersion: version, appVersion: version });
+
+/** Proof that the connection holds the device's private key: an ES256 signature of deviceProofText(...). */
+export const DeviceProof = z.object({ deviceId: z.string().min(43).max(43), signature: z.string().min(64).max(200) });
+
+export function deviceProofText(nonce: string, deviceId: string, userId: string): string {
+  return `tandem-device-proof/v1|${nonce}|${deviceId}|${userId}`;
+}
+
+/** The device as the helper sees it before asking for a level. */
+export const DeviceView = z.object({
+  deviceId: z.string(),
+  name: z.string(),
+  platform: Platform,
+  osVersion: z.string(),
+  appVersion: z.string(),
+  enrolled: z.boolean(),
+  compliant: z.boolean(),
+  reasons: z.array(z.string()),
+});
+export type DeviceView = z.infer<typeof DeviceView>;
+
 // ---- client → broker -------------------------------------------------------
 
 export const ClientMessage = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("hello"), reqId, protocol: z.number().int(), token: z.string().max(16384).optional() }),
+  z.object({
+    type: z.literal("hello"),
+    reqId,
+    protocol: z.number().int(),
+    token: z.string().max(16384).optional(),
+    /** The desktop app proves its device on every connection, and reports what may have changed. */
+    device: DeviceProof.extend({ facts: DeviceFacts.optional() }).optional(),
+  }),
+  z.object({
+    type: z.literal("device.register"),
+    reqId,
+    name: z.string().min(1).max(100),
+    publicKey: DevicePublicKey,
+    facts: DeviceFacts,
+    /** From the MDM-deployed configuration; without it the device registers as unenrolled. */
+    enrollmentToken: z.string().min(16).max(200).optional(),
+    signature: z.string().min(64).max(200),
+  }),
   z.object({ type: z.literal("heartbeat"), reqId }),
   z.object({ type: z.literal("session.create"), reqId }),
   z.object({ type: z.literal("session.join"), reqId, code: z.string().min(1).max(32) }),
@@ -90,8 +137,13 @@ export const ServerMessage = z.discriminatedUnion("type", [
     user: Party,
     heartbeatIntervalMs: z.number().int(),
     heartbeatTimeoutMs: z.number().int(),
+    /** The proven device of this connection, if any. */
+    device: z.object({ deviceId: z.string(), enrolled: z.boolean() }).nullable(),
   }),
   z.object({ type: z.literal("heartbeat"), reqId, at: z.number().int() }),
+  /** Sent on connect: the nonce a device signs to prove itself on this connection. */
+  z.object({ type: z.literal("challenge"), nonce: z.string() }),
+  z.object({ type: z.literal("device.registered"), reqId, deviceId: z.string(), enrolled: z.boolean() }),
   z.object({
     type: z.literal("session.created"),
     reqId,
@@ -109,8 +161,10 @@ export const ServerMessage = z.discriminatedUnion("type", [
     peer: Party.nullable(),
     resumeToken: z.string(),
     chat: z.array(ChatMessage),
+    /** For the helper: the sharer's device as it was when they joined. */
+    peerDevice: DeviceView.nullable(),
   }),
-  z.object({ type: z.literal("session.peer_joined"), session: SessionView, peer: Party }),
+  z.object({ type: z.literal("session.peer_joined"), session: SessionView, peer: Party, device: DeviceView.nullable() }),
   z.object({ type: z.literal("session.state"), reqId, session: SessionView }),
   z.object({
     type: z.literal("session.peer_presence"),

@@ -25,7 +25,7 @@ export type Role = z.infer<typeof Role>;
 
 export const BUILT_IN_ROLES: readonly Role[] = [
   { id: "administrator", name: "Administrator", permissions: [...Permission.options], builtIn: true },
-  { id: "help-desk-operator", name: "Help desk operator", permissions: ["session.view", "session.control", "devices.read"], builtIn: true },
+  { id: "help-desk-operator", name: "Help desk operator", permissions: ["session.view", "session.control", "session.unenrolled", "devices.read"], builtIn: true },
   { id: "read-only-helper", name: "Read-only helper", permissions: ["session.view"], builtIn: true },
   { id: "auditor", name: "Auditor", permissions: ["reports.read", "devices.read"], builtIn: true },
 ];
@@ -39,15 +39,28 @@ export const RoleAssignment = z.object({
 });
 export type RoleAssignment = z.infer<typeof RoleAssignment>;
 
+const settingFields = {
+  remoteHelpEnabled: z.boolean(),
+  allowUnenrolledDevices: z.boolean(),
+  chatEnabled: z.boolean(),
+  codeLifetimeSeconds: z.number().int().min(60).max(3600),
+  reconnectGraceSeconds: z.number().int().min(1).max(300),
+  auditRetentionDays: z.number().int().min(30).max(3650),
+};
+
 export const TenantSettings = z.object({
-  remoteHelpEnabled: z.boolean().default(true),
-  allowUnenrolledDevices: z.boolean().default(false),
-  chatEnabled: z.boolean().default(true),
-  codeLifetimeSeconds: z.number().int().min(60).max(3600).default(600),
-  reconnectGraceSeconds: z.number().int().min(5).max(300).default(15),
-  auditRetentionDays: z.number().int().min(30).max(3650).default(365),
+  remoteHelpEnabled: settingFields.remoteHelpEnabled.default(true),
+  allowUnenrolledDevices: settingFields.allowUnenrolledDevices.default(false),
+  chatEnabled: settingFields.chatEnabled.default(true),
+  codeLifetimeSeconds: settingFields.codeLifetimeSeconds.default(600),
+  reconnectGraceSeconds: settingFields.reconnectGraceSeconds.default(15),
+  auditRetentionDays: settingFields.auditRetentionDays.default(365),
 });
 export type TenantSettings = z.infer<typeof TenantSettings>;
+
+/** Some settings, no defaults filled in: a directory's or an admin's change. */
+export const TenantSettingsPatch = z.object(settingFields).partial().strict();
+export type TenantSettingsPatch = z.infer<typeof TenantSettingsPatch>;
 
 export const AccessPolicy = z.object({
   id: z.string().min(1).max(64).regex(/^[\w.-]+$/),

@@ -7,7 +7,12 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { createChatService } from "./chat/chat-service.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { BrokerConfig } from "./config.js";
+import { TenantSettings } from "../protocol/index.js";
 import { registerAuthRoutes } from "./auth/auth-routes.js";
+import { createDeviceService } from "./devices/device-service.js";
+import type { DirectoryTenant } from "./identity/directory.js";
+import { createSessionPolicy } from "./policy/session-policy.js";
+import { createTenantConfig } from "./policy/tenant-config.js";
 import { createConsoleAuth } from "./auth/console-auth.js";
 import { type ConsoleSignIn, entraAuthority } from "./auth/msal-config.js";
 import { type EmbeddedIdp, startEmbeddedIdp } from "./identity/idp/embedded-idp.js";
@@ -78,6 +83,9 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   const app = Fastify({ logger: { level: config.logLevel }, trustProxy: config.trustProxy, serverFactory }) as unknown as FastifyInstance;
 
   const bus = overrides.bus ?? createLocalBus();
+  const tenants = createTenantConfig({ store, clock, defaultSettings: (tenantId) => defaultTenantSettings(config, idp?.directory.findTenant(tenantId)) });
+  const policy = createSessionPolicy({ tenants, store, clock });
+  const devices = createDeviceService({ store, clock, tenants });
   const sessions = createSessionService({
     store,
     clock,
@@ -87,11 +95,11 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
       perUser: createAttemptLimiter(clock, config.codeFailuresPerUser, config.codeFailureWindowMs),
       perAddress: createAttemptLimiter(clock, config.codeFailuresPerAddress, config.codeFailureWindowMs),
     },
-    codeTtlMs: config.codeTtlMs,
-    graceMs: config.graceMs,
+    policy,
+    devices,
     publicOrigin: origin,
   });
-  const chat = createChatService({ store, clock, bus });
+  const chat = createChatService({ store, clock, bus, policy });
   const signIn = consoleSignInFor(config, idp, tls);
   const consoleAuth = signIn ? createConsoleAuth({ signIn, verifier, origin, clock, sessionMaxAgeMs: config.consoleSessionMaxAgeMs }) : null;
   if (consoleAuth) registerAuthRoutes(app, consoleAuth);
@@ -102,6 +110,8 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
     {
       verifier,
       sessions,
+      devices,
+      policy,
       chat,
       bus,
       hub,
@@ -135,6 +145,16 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
       if (!overrides.store) await store.close();
     },
   };
+}
+
+/** A new tenant's settings: the broker's defaults, then the directory's word for that tenant. */
+function defaultTenantSettings(config: BrokerConfig, tenant: DirectoryTenant | undefined): TenantSettings {
+  return TenantSettings.parse({
+    codeLifetimeSeconds: Math.round(config.codeTtlMs / 1000),
+    reconnectGraceSeconds: Math.max(1, Math.round(config.graceMs / 1000)),
+    ...config.defaultTenantSettings,
+    ...tenant?.settings,
+  });
 }
 
 /** How the console signs people in: the embedded IdP, Entra ID, or not at all (bearer tokens only). */

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { TenantSettingsPatch } from "../protocol/index.js";
 
 /**
  * All broker settings, from the environment, with defaults that make
@@ -34,6 +35,12 @@ export const BrokerConfig = z.object({
   /** Space-separated API scopes the console asks for, e.g. "api://<app id>/access_as_user". */
   oidcScopes: z.string().optional(),
   consoleSessionMaxAgeMs: ms(8 * 3600_000),
+  /** JSON, e.g. {"allowUnenrolledDevices":true}: settings every new tenant starts with. */
+  defaultTenantSettings: z
+    .string()
+    .transform((text) => TenantSettingsPatch.parse(JSON.parse(text)))
+    .or(TenantSettingsPatch)
+    .default({}),
   codeTtlMs: ms(10 * 60_000),
   graceMs: ms(15_000),
   heartbeatIntervalMs: ms(1_000),
@@ -69,6 +76,7 @@ const ENV_NAMES: Record<keyof BrokerConfig, string> = {
   oidcClientSecret: "TANDEM_OIDC_CLIENT_SECRET",
   oidcScopes: "TANDEM_OIDC_SCOPES",
   consoleSessionMaxAgeMs: "TANDEM_CONSOLE_SESSION_MAX_AGE_MS",
+  defaultTenantSettings: "TANDEM_DEFAULT_TENANT_SETTINGS",
   codeTtlMs: "TANDEM_CODE_TTL_MS",
   graceMs: "TANDEM_GRACE_MS",
   heartbeatIntervalMs: "TANDEM_HEARTBEAT_INTERVAL_MS",

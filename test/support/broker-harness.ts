@@ -35,6 +35,8 @@ export async function startHarness(settings: Partial<BrokerConfigInput> = {}, ov
     jwtIssuer: issuer.issuer,
     jwtAudience: issuer.audience,
     logLevel: "silent",
+    // Most journeys here use a sharer without a registered device; the unenrolled rule has its own tests.
+    defaultTenantSettings: { allowUnenrolledDevices: true },
     ...settings,
   });
   const broker = await buildBroker(config, overrides);

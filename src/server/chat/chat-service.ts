@@ -4,6 +4,7 @@ import type { Identity } from "../identity/identity.js";
 import { ProtocolError } from "../protocol-error.js";
 import type { SessionBus } from "../sessions/session-bus.js";
 import { roleOf, stateOf } from "../sessions/session-view.js";
+import type { SessionPolicy } from "../policy/session-policy.js";
 import type { Store, StoredChatMessage } from "../store/store.js";
 
 /**
@@ -17,7 +18,7 @@ export function toChatMessage(m: StoredChatMessage): ChatMessage {
 
 export type ChatService = ReturnType<typeof createChatService>;
 
-export function createChatService(o: { store: Store; clock: Clock; bus: SessionBus }) {
+export function createChatService(o: { store: Store; clock: Clock; bus: SessionBus; policy: SessionPolicy }) {
   async function partyOf(user: Identity, sessionId: string): Promise<{ role: PartyRole; live: boolean }> {
     const record = await o.store.getSession(sessionId);
     const role = record && record.tenantId === user.tenantId ? roleOf(record, user.userId) : null;
@@ -29,6 +30,7 @@ export function createChatService(o: { store: Store; clock: Clock; bus: SessionB
     async send(user: Identity, sessionId: string, text: string): Promise<StoredChatMessage> {
       const { role, live } = await partyOf(user, sessionId);
       if (!live) throw new ProtocolError("invalid_transition", "chat is open only while both parties are in the session");
+      if (!(await o.policy.chatEnabled(user.tenantId))) throw new ProtocolError("policy_blocked", "chat is turned off for this organisation");
       const stored = await o.store.appendChat({
         sessionId,
         senderId: user.userId,

@@ -1,13 +1,20 @@
 import { scryptSync, timingSafeEqual, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { z } from "zod";
+import { TenantSettingsPatch } from "../../protocol/index.js";
 
 /**
  * The embedded IdP's directory: tenants and their people, from a readable JSON
  * file. Profiles come from here (through signed tokens), never from what a
  * client says about itself.
  */
-const Tenant = z.object({ id: z.string().min(1), name: z.string().min(1), verifiedDomains: z.array(z.string()).min(1) });
+const Tenant = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  verifiedDomains: z.array(z.string()).min(1),
+  /** Settings the tenant starts with (the rest are the broker's defaults). */
+  settings: TenantSettingsPatch.optional(),
+});
 
 const User = z
   .object({

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import {
   type ChatMessage,
+  type DeviceView,
   type EndReason,
   isTransitionError,
   initialSessionState,
@@ -15,7 +16,9 @@ import {
 import type { Clock, Timer } from "../clock.js";
 import type { Identity } from "../identity/identity.js";
 import { ProtocolError } from "../protocol-error.js";
-import type { SessionRecord, Store } from "../store/store.js";
+import type { DeviceService } from "../devices/device-service.js";
+import type { SessionPolicy } from "../policy/session-policy.js";
+import type { DeviceRecord, SessionRecord, SharerTarget, Store } from "../store/store.js";
 import type { AttemptLimiter } from "./attempt-limiter.js";
 import type { CodeSecrets } from "./code-secrets.js";
 import { KeyedMutex } from "./keyed-mutex.js";
@@ -29,8 +32,9 @@ export interface SessionServiceOptions {
   bus: SessionBus;
   secrets: CodeSecrets;
   codeLimits: { perUser: AttemptLimiter; perAddress: AttemptLimiter };
-  codeTtlMs: number;
-  graceMs: number;
+  /** Tenant settings, RBAC, the device rule and conditional access. */
+  policy: SessionPolicy;
+  devices: DeviceService;
   publicOrigin: string;
 }
 
@@ -48,6 +52,7 @@ export interface Attached {
   peer: Party | null;
   resumeToken: string;
   chat: ChatMessage[];
+  peerDevice: DeviceView | null;
 }
 
 /** The commands a party can send about its session, as state machine events. */
@@ -78,10 +83,10 @@ export function createSessionService(o: SessionServiceOptions) {
   }
 
   /** Applies one event under the session's lock, persists it, and tells both parties. */
-  async function apply(sessionId: string, event: SessionEvent, actorId: string | null, check?: (r: SessionRecord) => void) {
+  async function apply(sessionId: string, event: SessionEvent, actorId: string | null, check?: (r: SessionRecord) => Promise<void> | void) {
     return mutex.run(sessionId, async () => {
       const record = await load(sessionId);
-      check?.(record);
+      await check?.(record);
       const next = transition(stateOf(record), event);
       if (isTransitionError(next)) throw new ProtocolError(next.error, next.message);
       const now = o.clock.now();
@@ -127,10 +132,11 @@ export function createSessionService(o: SessionServiceOptions) {
   async function startGrace(sessionId: string, role: PartyRole): Promise<void> {
     const record = await o.store.getSession(sessionId);
     if (!record || record.status === "ended") return;
+    const graceMs = await o.policy.graceMs(record.tenantId);
     cancelGrace(sessionId, role);
     graceTimers.set(
       `${sessionId}:${role}`,
-      o.clock.setTimer(o.graceMs, () => {
+      o.clock.setTimer(graceMs, () => {
         graceTimers.delete(`${sessionId}:${role}`);
         const reason: EndReason = role === "helper" ? "helper_disconnected" : "sharer_disconnected";
         apply(sessionId, { type: "end", by: "system", reason }, null).catch(() => undefined); // ended meanwhile
@@ -140,17 +146,19 @@ export function createSessionService(o: SessionServiceOptions) {
     o.bus.publish({
       sessionId,
       to: otherRole(role),
-      message: { type: "session.peer_presence", sessionId, peer: role, status: "disconnected", graceMs: o.graceMs },
+      message: { type: "session.peer_presence", sessionId, peer: role, status: "disconnected", graceMs },
     });
   }
 
   async function attachedView(record: SessionRecord, role: PartyRole, resumeToken: string): Promise<Attached> {
     const chat = await o.store.listChat(record.id, 0, CHAT_HISTORY_LIMIT);
-    return { role, session: viewOf(record), peer: peerOf(record, role), resumeToken, chat: chat.map(toChatMessage) };
+    const peerDevice = role === "helper" ? (record.sharerTarget?.device ?? null) : null;
+    return { role, session: viewOf(record), peer: peerOf(record, role), resumeToken, chat: chat.map(toChatMessage), peerDevice };
   }
 
   return {
-    async create(helper: Identity): Promise<Created> {
+    async create(helper: Identity, address: string): Promise<Created> {
+      const { codeTtlMs } = await o.policy.create(helper, address);
       const now = o.clock.now();
       const resumeToken = o.secrets.newResumeToken();
       for (let attempt = 0; attempt < 5; attempt++) {
@@ -158,7 +166,7 @@ export function createSessionService(o: SessionServiceOptions) {
         const record: SessionRecord = {
           id: randomUUID(),
           tenantId: helper.tenantId,
-          codeExpiresAt: now + o.codeTtlMs,
+          codeExpiresAt: now + codeTtlMs,
           ...initialSessionState,
           helperId: helper.userId,
           helperName: helper.name,
@@ -166,6 +174,7 @@ export function createSessionService(o: SessionServiceOptions) {
           sharerName: null,
           helperProfile: helper.profile,
           sharerProfile: null,
+          sharerTarget: null,
           helperResumeHash: o.secrets.hashResumeToken(resumeToken),
           sharerResumeHash: null,
           createdAt: now,
@@ -181,7 +190,8 @@ export function createSessionService(o: SessionServiceOptions) {
       throw new ProtocolError("internal", "could not draw an unused code");
     },
 
-    async join(sharer: Identity, address: string, rawCode: string): Promise<Attached> {
+    /** The sharer redeems a code; `device` is the device this connection proved, if any. */
+    async join(sharer: Identity, address: string, rawCode: string, device: DeviceRecord | null): Promise<Attached> {
       const userKey = `${sharer.tenantId}:${sharer.userId}`;
       const wait = Math.max(o.codeLimits.perUser.retryAfter(userKey), o.codeLimits.perAddress.retryAfter(address));
       if (wait > 0) throw new ProtocolError("rate_limited", "too many wrong codes; wait before trying again", wait);
@@ -199,10 +209,11 @@ export function createSessionService(o: SessionServiceOptions) {
       const codeHash = o.secrets.hashCode(code);
       const resumeToken = o.secrets.newResumeToken();
       const now = o.clock.now();
+      const sharerTarget: SharerTarget = { groups: [...sharer.groups, ...(device?.groups ?? [])], device: device ? await o.devices.view(device) : null };
       const result = await o.store.redeemCode(
         codeHash,
         sharer.tenantId,
-        { sharerId: sharer.userId, sharerName: sharer.name, sharerProfile: sharer.profile, sharerResumeHash: o.secrets.hashResumeToken(resumeToken), at: now },
+        { sharerId: sharer.userId, sharerName: sharer.name, sharerProfile: sharer.profile, sharerTarget, sharerResumeHash: o.secrets.hashResumeToken(resumeToken), at: now },
         { actorId: sharer.userId, action: "session.joined", detail: { address }, at: now },
       );
       if (!result.ok) throw await rejected(result.reason, result.session);
@@ -217,10 +228,10 @@ export function createSessionService(o: SessionServiceOptions) {
       o.bus.publish({
         sessionId: record.id,
         to: "helper",
-        message: { type: "session.peer_joined", session: viewOf(record), peer: sharer.profile },
+        message: { type: "session.peer_joined", session: viewOf(record), peer: sharer.profile, device: sharerTarget.device },
       });
       // Chat opens only once the sharer is in, so a first join has no history to send.
-      return { role: "sharer", session: viewOf(record), peer: peerOf(record, "sharer"), resumeToken, chat: [] };
+      return { role: "sharer", session: viewOf(record), peer: peerOf(record, "sharer"), resumeToken, chat: [], peerDevice: null };
     },
 
     /** A party that lost its connection comes back with its resume token. */
@@ -240,17 +251,21 @@ export function createSessionService(o: SessionServiceOptions) {
           o.bus.publish({
             sessionId,
             to: otherRole(role),
-            message: { type: "session.peer_presence", sessionId, peer: role, status: "reconnected", graceMs: o.graceMs },
+            message: { type: "session.peer_presence", sessionId, peer: role, status: "reconnected", graceMs: await o.policy.graceMs(record.tenantId) },
           });
         }
         return attachedView(record, role, resumeToken);
       });
     },
 
-    async command(user: Identity, sessionId: string, role: PartyRole, command: PartyCommand): Promise<SessionRecord> {
+    async command(user: Identity, sessionId: string, role: PartyRole, command: PartyCommand, address: string): Promise<SessionRecord> {
       const event = toEvent(command, role);
-      return apply(sessionId, event, user.userId, (record) => {
+      return apply(sessionId, event, user.userId, async (record) => {
         if (roleOf(record, user.userId) !== role) throw new ProtocolError("forbidden", "you are not a party of this session");
+        // Checked for the state the machine would accept, so an out-of-state request is still invalid_transition.
+        if (command.type === "request" && !isTransitionError(transition(stateOf(record), event))) {
+          await o.policy.requestLevel(user, sessionId, command.level, record.sharerTarget ?? { groups: [], device: null }, address);
+        }
       });
     },
 

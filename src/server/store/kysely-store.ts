@@ -1,18 +1,21 @@
 import type { Kysely, Selectable } from "kysely";
-import type { EndReason, Level, Party, PartyRole, SessionStatus } from "../../protocol/index.js";
+import type { DevicePublicKey, EndReason, Level, Party, PartyRole, SessionStatus } from "../../protocol/index.js";
 import type { Engine } from "./engine.js";
 import { GroupCommit } from "./group-commit.js";
 import { migrateToLatest } from "./migrations.js";
-import type { Database, SessionsTable } from "./schema.js";
+import type { Database, DevicesTable, SessionsTable } from "./schema.js";
 import { chainHash, GENESIS_HASH, type ChainedRow } from "../audit/audit-chain.js";
 import type {
   AuditEvent,
+  DeviceRecord,
+  DeviceStore,
   IdpRecord,
   IdpRecordStore,
   NewAuditEvent,
   NewSession,
   RedeemResult,
   SessionRecord,
+  SharerTarget,
   Store,
   StoredChatMessage,
   TenantDocument,
@@ -27,6 +30,7 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
   return {
     idp: createIdpRecordStore(db, writes),
     documents: createDocumentStore(db, writes),
+    devices: createDeviceStore(db, writes),
 
     async listAuditChain(tenantId): Promise<ChainedRow[]> {
       const rows = await db.selectFrom("audit_events").selectAll().where("tenant_id", "=", tenantId).orderBy("id").execute();
@@ -71,6 +75,7 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
             sharer_name: null,
             helper_profile: JSON.stringify(s.helperProfile),
             sharer_profile: null,
+            sharer_target: null,
             helper_resume_hash: s.helperResumeHash,
             sharer_resume_hash: null,
             chat_seq: 0,
@@ -99,6 +104,7 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
           sharer_id: r.sharerId,
           sharer_name: r.sharerName,
           sharer_profile: JSON.stringify(r.sharerProfile),
+          sharer_target: JSON.stringify(r.sharerTarget),
           sharer_resume_hash: r.sharerResumeHash,
           joined_at: r.at,
         })
@@ -275,6 +281,61 @@ async function insertAudit(db: Kysely<Database>, e: NewAuditEvent): Promise<Audi
   return { ...e, id: Number(row.id) };
 }
 
+function createDeviceStore(db: Kysely<Database>, writes: GroupCommit<Database>): DeviceStore {
+  const toDevice = (r: Selectable<DevicesTable>): DeviceRecord => ({
+    tenantId: r.tenant_id,
+    id: r.id,
+    name: r.name,
+    platform: r.platform as DeviceRecord["platform"],
+    osVersion: r.os_version,
+    appVersion: r.app_version,
+    ownerId: r.owner_id,
+    groups: JSON.parse(r.groups) as string[],
+    publicKey: JSON.parse(r.public_key) as DevicePublicKey,
+    enrolled: Boolean(r.enrolled),
+    registeredAt: Number(r.registered_at),
+    lastSeenAt: Number(r.last_seen_at),
+  });
+  return {
+    register: (d, audit) =>
+      writes.run(async (tx) => {
+        const values = {
+          name: d.name,
+          platform: d.platform,
+          os_version: d.osVersion,
+          app_version: d.appVersion,
+          owner_id: d.ownerId,
+          groups: JSON.stringify(d.groups),
+          public_key: JSON.stringify(d.publicKey),
+          enrolled: d.enrolled ? 1 : 0,
+          last_seen_at: d.lastSeenAt,
+        };
+        await tx
+          .insertInto("devices")
+          .values({ tenant_id: d.tenantId, id: d.id, registered_at: d.registeredAt, ...values })
+          .onConflict((oc) => oc.columns(["tenant_id", "id"]).doUpdateSet(values))
+          .execute();
+        await insertAudit(tx, audit);
+      }),
+    async get(tenantId, id) {
+      const row = await db.selectFrom("devices").selectAll().where("tenant_id", "=", tenantId).where("id", "=", id).executeTakeFirst();
+      return row && toDevice(row);
+    },
+    async list(tenantId) {
+      return (await db.selectFrom("devices").selectAll().where("tenant_id", "=", tenantId).orderBy("name").execute()).map(toDevice);
+    },
+    checkIn: (tenantId, id, at, facts) =>
+      writes.run(async (tx) => {
+        await tx
+          .updateTable("devices")
+          .set({ last_seen_at: at, ...(facts ? { os_version: facts.osVersion, app_version: facts.appVersion } : {}) })
+          .where("tenant_id", "=", tenantId)
+          .where("id", "=", id)
+          .execute();
+      }),
+  };
+}
+
 function createDocumentStore(db: Kysely<Database>, writes: GroupCommit<Database>): TenantDocumentStore {
   const toDocument = (r: { id: string; body: string; updated_at: number }): TenantDocument => ({ id: r.id, body: JSON.parse(r.body) as unknown, updatedAt: Number(r.updated_at) });
   return {
@@ -322,6 +383,7 @@ function toSession(row: Selectable<SessionsTable>): SessionRecord {
     sharerName: row.sharer_name,
     helperProfile: JSON.parse(row.helper_profile) as Party,
     sharerProfile: row.sharer_profile === null ? null : (JSON.parse(row.sharer_profile) as Party),
+    sharerTarget: row.sharer_target === null ? null : (JSON.parse(row.sharer_target) as SharerTarget),
     helperResumeHash: row.helper_resume_hash,
     sharerResumeHash: row.sharer_resume_hash,
     createdAt: Number(row.created_at),

@@ -110,6 +110,27 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
         await db.schema.createIndex("audit_events_tenant_seq").unique().on("audit_events").columns(["tenant_id", "seq"]).execute();
       },
     },
+    "0005_devices": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("devices")
+          .addColumn("tenant_id", "text", (c) => c.notNull())
+          .addColumn("id", "text", (c) => c.notNull())
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("platform", "text", (c) => c.notNull())
+          .addColumn("os_version", "text", (c) => c.notNull())
+          .addColumn("app_version", "text", (c) => c.notNull())
+          .addColumn("owner_id", "text", (c) => c.notNull())
+          .addColumn("groups", "text", (c) => c.notNull().defaultTo("[]"))
+          .addColumn("public_key", "text", (c) => c.notNull())
+          .addColumn("enrolled", "integer", (c) => c.notNull())
+          .addColumn("registered_at", "bigint", (c) => c.notNull())
+          .addColumn("last_seen_at", "bigint", (c) => c.notNull())
+          .addPrimaryKeyConstraint("devices_pk", ["tenant_id", "id"])
+          .execute();
+        await db.schema.alterTable("sessions").addColumn("sharer_target", "text").execute();
+      },
+    },
   };
 }
 

@@ -18,6 +18,8 @@ export interface SessionsTable {
   /** JSON of the verified profile (protocol Party) shown to the other party. */
   helper_profile: string;
   sharer_profile: string | null;
+  /** JSON: the sharer's groups and device (with enrollment and compliance) at join, for policy checks. */
+  sharer_target: string | null;
   helper_resume_hash: string;
   sharer_resume_hash: string | null;
   chat_seq: number;
@@ -70,7 +72,23 @@ export interface IdpRecordsTable {
   expires_at: number | null;
 }
 
+export interface DevicesTable {
+  tenant_id: string;
+  id: string;
+  name: string;
+  platform: string;
+  os_version: string;
+  app_version: string;
+  owner_id: string;
+  groups: string;
+  public_key: string;
+  enrolled: number;
+  registered_at: number;
+  last_seen_at: number;
+}
+
 export interface Database {
+  devices: DevicesTable;
   tenant_documents: TenantDocumentsTable;
   idp_records: IdpRecordsTable;
   sessions: SessionsTable;

@@ -1,4 +1,4 @@
-import type { EndReason, Level, Party, PartyRole, SessionStatus } from "../../protocol/index.js";
+import type { DevicePublicKey, DeviceView, EndReason, Level, Party, PartyRole, SessionStatus } from "../../protocol/index.js";
 import type { ChainedRow } from "../audit/audit-chain.js";
 
 /**
@@ -20,6 +20,7 @@ export interface SessionRecord {
   sharerName: string | null;
   helperProfile: Party;
   sharerProfile: Party | null;
+  sharerTarget: SharerTarget | null;
   helperResumeHash: string;
   sharerResumeHash: string | null;
   createdAt: number;
@@ -27,7 +28,14 @@ export interface SessionRecord {
   endedAt: number | null;
 }
 
-export type NewSession = Omit<SessionRecord, "sharerId" | "sharerName" | "sharerProfile" | "sharerResumeHash" | "joinedAt" | "endedAt"> & {
+/** Who the helper would be helping: checked against scoped roles and the unenrolled-device rule. */
+export interface SharerTarget {
+  /** The sharer's groups and, when the device is known, its device groups. */
+  groups: string[];
+  device: DeviceView | null;
+}
+
+export type NewSession = Omit<SessionRecord, "sharerId" | "sharerName" | "sharerProfile" | "sharerTarget" | "sharerResumeHash" | "joinedAt" | "endedAt"> & {
   codeHash: string;
 };
 
@@ -42,6 +50,7 @@ export interface Redemption {
   sharerId: string;
   sharerName: string;
   sharerProfile: Party;
+  sharerTarget: SharerTarget;
   sharerResumeHash: string;
   at: number;
 }
@@ -96,7 +105,7 @@ export interface TenantDocument {
   updatedAt: number;
 }
 
-export type DocumentKind = "settings" | "role" | "assignment" | "access_policy" | "compliance";
+export type DocumentKind = "settings" | "role" | "assignment" | "access_policy" | "compliance" | "enrollment";
 
 /** Every change is written together with its audit event (before/after), or not at all. */
 export interface TenantDocumentStore {
@@ -107,8 +116,33 @@ export interface TenantDocumentStore {
   remove(tenantId: string, kind: DocumentKind, id: string, audit: NewAuditEvent): Promise<boolean>;
 }
 
+export interface DeviceRecord {
+  tenantId: string;
+  id: string;
+  name: string;
+  platform: "macos" | "windows" | "linux";
+  osVersion: string;
+  appVersion: string;
+  ownerId: string;
+  groups: string[];
+  publicKey: DevicePublicKey;
+  enrolled: boolean;
+  registeredAt: number;
+  lastSeenAt: number;
+}
+
+export interface DeviceStore {
+  /** Registers or re-registers (same key, same id) a device, with its audit event. */
+  register(device: DeviceRecord, audit: NewAuditEvent): Promise<void>;
+  get(tenantId: string, id: string): Promise<DeviceRecord | undefined>;
+  list(tenantId: string): Promise<DeviceRecord[]>;
+  /** A proven connection: the device checked in, possibly with new versions. */
+  checkIn(tenantId: string, id: string, at: number, facts?: { osVersion: string; appVersion: string }): Promise<void>;
+}
+
 export interface Store {
   idp: IdpRecordStore;
+  devices: DeviceStore;
   documents: TenantDocumentStore;
   /** A tenant's audit rows with their chain fields, in stored order, for verification. */
   listAuditChain(tenantId: string): Promise<ChainedRow[]>;

@@ -1,6 +1,7 @@
 import type { WebSocket } from "ws";
 import type { PartyRole, ServerMessage } from "../../protocol/index.js";
 import type { Identity } from "../identity/identity.js";
+import type { DeviceRecord } from "../store/store.js";
 import type { RateBucket } from "./message-rate.js";
 
 /** One client's WebSocket and what the broker knows about it. */
@@ -10,6 +11,10 @@ export interface Connection {
   readonly address: string;
   readonly rate: RateBucket;
   identity: Identity | null;
+  /** This connection's challenge; a device proves itself by signing it. */
+  readonly nonce: string;
+  /** The device this connection proved, if any (the desktop app); null for the web page. */
+  device: DeviceRecord | null;
   session: { id: string; role: PartyRole } | null;
   /** Monotonic time (performance.now) of the last frame received. */
   lastSeen: number;

@@ -1,4 +1,6 @@
 import type { ChatService } from "../chat/chat-service.js";
+import type { DeviceService } from "../devices/device-service.js";
+import type { SessionPolicy } from "../policy/session-policy.js";
 import type { Identity } from "../identity/identity.js";
 import type { TokenVerifier } from "../identity/token-verifier.js";
 import type { SessionBus } from "../sessions/session-bus.js";
@@ -9,6 +11,8 @@ import type { Hub } from "./hub.js";
 export interface WsContext {
   verifier: TokenVerifier;
   sessions: SessionService;
+  devices: DeviceService;
+  policy: SessionPolicy;
   chat: ChatService;
   bus: SessionBus;
   hub: Hub;

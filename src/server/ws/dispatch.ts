@@ -2,6 +2,7 @@ import type { ClientMessage } from "../../protocol/index.js";
 import { type Connection, send } from "./connection.js";
 import type { UpgradeCredentials, WsContext } from "./context.js";
 import { handleChatHistory, handleChatSend } from "./handlers/chat-handlers.js";
+import { handleDeviceRegister } from "./handlers/device-handler.js";
 import { handleHello } from "./handlers/hello.js";
 import { requireIdentity } from "./handlers/require-session.js";
 import { handleCommand, handleCreate, handleJoin, handleResume } from "./handlers/session-handlers.js";
@@ -35,6 +36,8 @@ export async function dispatch(ctx: WsContext, connection: Connection, msg: Clie
       return handleChatSend(ctx, connection, msg);
     case "chat.history":
       return handleChatHistory(ctx, connection, msg);
+    case "device.register":
+      return handleDeviceRegister(ctx, connection, msg);
     default: {
       const unhandled: never = msg;
       throw new Error(`unhandled message ${JSON.stringify(unhandled)}`);

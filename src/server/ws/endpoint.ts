@@ -53,12 +53,15 @@ export function registerWsEndpoint(app: FastifyInstance, ctx: WsContext, limits:
       address: clientAddress(request, limits.trustProxy),
       rate: createRateBucket(limits.messagesPerSecond, limits.messageBurst),
       identity: null,
+      nonce: ctx.devices.newNonce(),
+      device: null,
       session: null,
       lastSeen: now,
       openedAt: now,
       queue: Promise.resolve(),
     };
     connections.add(connection);
+    send(connection, { type: "challenge", nonce: connection.nonce });
     const header = request.headers.authorization;
     const upgrade = { bearerToken: header?.startsWith("Bearer ") ? header.slice(7) : undefined, cookie: request.headers.cookie, origin: request.headers.origin };
 

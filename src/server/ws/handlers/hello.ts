@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, type ClientMessage } from "../../../protocol/index.js";
+import { type ClientMessage, type ErrorCode, PROTOCOL_VERSION } from "../../../protocol/index.js";
 import { AuthError } from "../../identity/identity.js";
 import { ProtocolError } from "../../protocol-error.js";
 import { type Connection, send } from "../connection.js";
@@ -6,6 +6,7 @@ import type { UpgradeCredentials, WsContext } from "../context.js";
 
 export const CLOSE_VERSION_MISMATCH = 4400;
 export const CLOSE_UNAUTHENTICATED = 4401;
+export const CLOSE_POLICY_BLOCKED = 4403;
 
 type Hello = Extract<ClientMessage, { type: "hello" }>;
 
@@ -26,11 +27,20 @@ export async function handleHello(ctx: WsContext, connection: Connection, msg: H
       refuseAndClose(connection, msg.reqId, "unauthenticated", "no bearer token and no console session", CLOSE_UNAUTHENTICATED);
       return;
     }
-    connection.identity = fromCookie ?? (await ctx.verifier.verify(token!));
+    const identity = fromCookie ?? (await ctx.verifier.verify(token!));
+    await ctx.policy.signIn(identity, connection.address);
+    connection.device = msg.device ? await ctx.devices.prove(identity, connection.nonce, msg.device) : null;
+    connection.identity = identity;
   } catch (error) {
-    if (!(error instanceof AuthError)) throw error;
-    refuseAndClose(connection, msg.reqId, "unauthenticated", error.message, CLOSE_UNAUTHENTICATED);
-    return;
+    if (error instanceof AuthError) {
+      refuseAndClose(connection, msg.reqId, "unauthenticated", error.message, CLOSE_UNAUTHENTICATED);
+      return;
+    }
+    if (error instanceof ProtocolError) {
+      refuseAndClose(connection, msg.reqId, error.code, error.message, error.code === "policy_blocked" ? CLOSE_POLICY_BLOCKED : CLOSE_UNAUTHENTICATED);
+      return;
+    }
+    throw error;
   }
   send(connection, {
     type: "welcome",
@@ -39,10 +49,11 @@ export async function handleHello(ctx: WsContext, connection: Connection, msg: H
     user: connection.identity.profile,
     heartbeatIntervalMs: ctx.heartbeatIntervalMs,
     heartbeatTimeoutMs: ctx.heartbeatTimeoutMs,
+    device: connection.device ? { deviceId: connection.device.id, enrolled: connection.device.enrolled } : null,
   });
 }
 
-function refuseAndClose(connection: Connection, reqId: string | undefined, code: "version_mismatch" | "unauthenticated", message: string, closeCode: number) {
+function refuseAndClose(connection: Connection, reqId: string | undefined, code: ErrorCode, message: string, closeCode: number) {
   send(connection, { type: "error", reqId, code, message });
   connection.socket.close(closeCode, code);
 }

@@ -9,7 +9,7 @@ type Of<T extends ClientMessage["type"]> = Extract<ClientMessage, { type: T }>;
 export async function handleCreate(ctx: WsContext, connection: Connection, msg: Of<"session.create">) {
   const identity = requireIdentity(connection);
   requireNoSession(connection);
-  const created = await ctx.sessions.create(identity);
+  const created = await ctx.sessions.create(identity, connection.address);
   ctx.hub.attach(connection, created.session, "helper");
   send(connection, { type: "session.created", reqId: msg.reqId, ...created });
 }
@@ -17,7 +17,7 @@ export async function handleCreate(ctx: WsContext, connection: Connection, msg: 
 export async function handleJoin(ctx: WsContext, connection: Connection, msg: Of<"session.join">) {
   const identity = requireIdentity(connection);
   requireNoSession(connection);
-  const attached = await ctx.sessions.join(identity, connection.address, msg.code);
+  const attached = await ctx.sessions.join(identity, connection.address, msg.code, connection.device);
   ctx.hub.attach(connection, attached.session, "sharer");
   send(connection, { type: "session.joined", reqId: msg.reqId, ...attached });
 }
@@ -40,7 +40,7 @@ type CommandMessage = Of<"session.request" | "session.consent" | "session.downgr
 export async function handleCommand(ctx: WsContext, connection: Connection, msg: CommandMessage) {
   const identity = requireIdentity(connection);
   const session = requireSession(connection, msg.sessionId);
-  await ctx.sessions.command(identity, session.id, session.role, toCommand(msg));
+  await ctx.sessions.command(identity, session.id, session.role, toCommand(msg), connection.address);
 }
 
 function toCommand(msg: CommandMessage): PartyCommand {

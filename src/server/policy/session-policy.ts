@@ -1,0 +1,71 @@
+import type { Level, Permission } from "../../protocol/index.js";
+import type { Clock } from "../clock.js";
+import type { Identity } from "../identity/identity.js";
+import { ProtocolError } from "../protocol-error.js";
+import type { SharerTarget, Store } from "../store/store.js";
+import { type AccessStage, evaluateAccess } from "./access-policy.js";
+import { permissionsFor } from "./rbac.js";
+import type { TenantConfig } from "./tenant-config.js";
+
+/**
+ * Every policy decision the broker makes about a person acting on a session,
+ * in one place: tenant settings, RBAC (scoped to the sharer), the unenrolled
+ * device rule and conditional access. Refusals are typed errors and audited.
+ */
+export type SessionPolicy = ReturnType<typeof createSessionPolicy>;
+
+export function createSessionPolicy(o: { tenants: TenantConfig; store: Store; clock: Clock }) {
+  async function refuse(identity: Identity, code: "forbidden" | "policy_blocked", message: string, detail: Record<string, unknown>): Promise<never> {
+    await o.store.appendAudit({ tenantId: identity.tenantId, sessionId: (detail.sessionId as string) ?? null, actorId: identity.userId, action: "access.refused", detail: { code, message, ...detail }, at: o.clock.now() });
+    throw new ProtocolError(code, message);
+  }
+
+  async function conditionalAccess(identity: Identity, stage: AccessStage, address: string, sessionId?: string) {
+    const { policies } = await o.tenants.snapshot(identity.tenantId);
+    const refusal = evaluateAccess(policies, { stage, userId: identity.userId, groups: identity.groups, amr: identity.amr, address });
+    if (refusal) await refuse(identity, "policy_blocked", refusal.reason, { stage, policy: refusal.policy.id, address, sessionId });
+  }
+
+  async function permissions(identity: Identity, target?: SharerTarget): Promise<Set<Permission>> {
+    const { roles, assignments } = await o.tenants.snapshot(identity.tenantId);
+    return permissionsFor(identity, roles, assignments, target ? { groups: target.groups } : undefined);
+  }
+
+  return {
+    permissions,
+
+    /** On every authenticated connection (desktop token or console cookie). */
+    signIn: (identity: Identity, address: string) => conditionalAccess(identity, "sign_in", address),
+
+    /** Creating a session: remote help on, a helping role, access policy. Returns the tenant's timings. */
+    async create(identity: Identity, address: string): Promise<{ codeTtlMs: number }> {
+      const { settings } = await o.tenants.snapshot(identity.tenantId);
+      if (!settings.remoteHelpEnabled) await refuse(identity, "policy_blocked", "remote help is turned off for this organisation", { action: "session.create" });
+      const granted = await permissions(identity);
+      if (!granted.has("session.view") && !granted.has("session.control")) await refuse(identity, "forbidden", "you have no role that lets you help people", { action: "session.create" });
+      await conditionalAccess(identity, "session_create", address);
+      return { codeTtlMs: settings.codeLifetimeSeconds * 1000 };
+    },
+
+    /** Asking the sharer for a level: the level's permission for this sharer, the device rule, access policy. */
+    async requestLevel(identity: Identity, sessionId: string, level: Level, target: SharerTarget, address: string): Promise<void> {
+      const { settings } = await o.tenants.snapshot(identity.tenantId);
+      const granted = await permissions(identity, target);
+      const needed: Permission = level === "control" ? "session.control" : "session.view";
+      if (!granted.has(needed)) await refuse(identity, "forbidden", `your role does not allow ${level === "control" ? "full control" : "viewing the screen"} for this person`, { sessionId, level, needed });
+      if (!target.device?.enrolled) {
+        if (!settings.allowUnenrolledDevices) await refuse(identity, "policy_blocked", "this device is not enrolled, and your organisation does not allow helping unenrolled devices", { sessionId, level });
+        if (!granted.has("session.unenrolled")) await refuse(identity, "forbidden", "this device is not enrolled, and your role does not allow helping unenrolled devices", { sessionId, level });
+      }
+      await conditionalAccess(identity, "level_request", address, sessionId);
+    },
+
+    async chatEnabled(tenantId: string): Promise<boolean> {
+      return (await o.tenants.snapshot(tenantId)).settings.chatEnabled;
+    },
+
+    async graceMs(tenantId: string): Promise<number> {
+      return (await o.tenants.snapshot(tenantId)).settings.reconnectGraceSeconds * 1000;
+    },
+  };
+}
