@@ -14,6 +14,8 @@ export const ErrorCode = z.enum([
   "code_used",
   "not_in_session", // the connection has no session to act on
   "busy", // the connection already takes part in a session
+  "not_found", // (HTTP API) nothing of that id in your organisation
+  "conflict", // (HTTP API) the change contradicts existing data, e.g. deleting a role still assigned
   "invalid_transition", // the session's state does not allow this now
   "resume_failed", // resume token unknown, wrong user, or grace over
   "internal",

@@ -21,6 +21,10 @@ import { IDP_PREFIX } from "./identity/idp/mount.js";
 import { freePort } from "./http/free-port.js";
 import { createTokenVerifier, type TokenVerifier } from "./identity/token-verifier.js";
 import { registerStatusRoutes } from "./http/status-routes.js";
+import { registerAdminRoutes } from "./http/admin-routes.js";
+import { createApiGuard } from "./http/api-caller.js";
+import { typedHttpErrors } from "./http/typed-errors.js";
+import { registerReportRoutes } from "./http/report-routes.js";
 import { createAttemptLimiter } from "./sessions/attempt-limiter.js";
 import { createCodeSecrets } from "./sessions/code-secrets.js";
 import { createLocalBus, type SessionBus } from "./sessions/session-bus.js";
@@ -80,7 +84,8 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
     const listener: RequestListener = (req, res) => (idp && req.url?.startsWith(`${IDP_PREFIX}/`) ? void idp.handle(req, res) : fastifyHandler(req, res));
     return tls ? https.createServer({ cert: tls.cert, key: tls.key }, listener) : http.createServer(listener);
   };
-  const app = Fastify({ logger: { level: config.logLevel }, trustProxy: config.trustProxy, serverFactory }) as unknown as FastifyInstance;
+  const app = Fastify({ logger: { level: config.logLevel }, trustProxy: config.trustProxy, serverFactory, bodyLimit: 64 * 1024 }) as unknown as FastifyInstance;
+  app.setErrorHandler(typedHttpErrors);
 
   const bus = overrides.bus ?? createLocalBus();
   const tenants = createTenantConfig({ store, clock, defaultSettings: (tenantId) => defaultTenantSettings(config, idp?.directory.findTenant(tenantId)) });
@@ -124,6 +129,9 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
     },
     { messagesPerSecond: config.messagesPerSecond, messageBurst: config.messageBurst, helloTimeoutMs: config.helloTimeoutMs, trustProxy: config.trustProxy },
   );
+  const guard = createApiGuard({ verifier, consoleAuth, policy });
+  registerAdminRoutes(app, { guard, tenants, devices, store });
+  registerReportRoutes(app, { guard, store });
   registerStatusRoutes(app, { tls, stats: () => ({ connections: ws.connectionCount, liveSessions: hub.sessionCount }) });
   await sessions.recover();
 

@@ -147,6 +147,17 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
       });
     },
 
+    async listSessions(f) {
+      let query = db.selectFrom("sessions").selectAll().where("tenant_id", "=", f.tenantId);
+      if (f.from !== undefined) query = query.where("created_at", ">=", f.from);
+      if (f.to !== undefined) query = query.where("created_at", "<", f.to);
+      if (f.helperId !== undefined) query = query.where("helper_id", "=", f.helperId);
+      if (f.sharerId !== undefined) query = query.where("sharer_id", "=", f.sharerId);
+      if (f.endReason !== undefined) query = query.where("end_reason", "=", f.endReason);
+      const rows = await query.orderBy("created_at", "desc").orderBy("id").limit(f.limit).execute();
+      return rows.map(toSession);
+    },
+
     async listOpenSessions() {
       const rows = await db.selectFrom("sessions").selectAll().where("status", "!=", "ended").execute();
       return rows.map(toSession);

@@ -35,6 +35,17 @@ export interface SharerTarget {
   device: DeviceView | null;
 }
 
+export interface SessionFilter {
+  tenantId: string;
+  /** Created at or after / before (ms). */
+  from?: number;
+  to?: number;
+  helperId?: string;
+  sharerId?: string;
+  endReason?: EndReason;
+  limit: number;
+}
+
 export type NewSession = Omit<SessionRecord, "sharerId" | "sharerName" | "sharerProfile" | "sharerTarget" | "sharerResumeHash" | "joinedAt" | "endedAt"> & {
   codeHash: string;
 };
@@ -157,6 +168,8 @@ export interface Store {
   redeemCode(codeHash: string, tenantId: string, redemption: Redemption, audit: SessionAudit): Promise<RedeemResult>;
   /** A state change and its audit event are written together or not at all. */
   updateSession(id: string, patch: SessionPatch, audit?: NewAuditEvent): Promise<void>;
+  /** A tenant's sessions, newest first, for reports. */
+  listSessions(filter: SessionFilter): Promise<SessionRecord[]>;
   /** Sessions not yet ended, e.g. to re-arm timers after a restart. */
   listOpenSessions(): Promise<SessionRecord[]>;
 

@@ -1,0 +1,61 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Permission } from "../../protocol/index.js";
+import { sendError } from "../auth/auth-routes.js";
+import type { ConsoleAuth } from "../auth/console-auth.js";
+import { csrfMatches } from "../auth/web-sessions.js";
+import { AuthError, type Identity } from "../identity/identity.js";
+import type { TokenVerifier } from "../identity/token-verifier.js";
+import type { SessionPolicy } from "../policy/session-policy.js";
+
+/**
+ * Who is calling the HTTP API, and may they: a bearer token (automation, the
+ * desktop app) or the console's session cookie, which on a state-changing
+ * request must come with its CSRF token. The tenant is always the caller's
+ * own; no URL can name another.
+ */
+export interface ApiCaller {
+  identity: Identity;
+  permissions: Set<Permission>;
+}
+
+/** Resolves the caller, or sends the typed 401/403 and resolves undefined. `needs: null` = any signed-in person. */
+export type ApiGuard = (request: FastifyRequest, reply: FastifyReply, needs: Permission | null) => Promise<ApiCaller | undefined>;
+
+export function createApiGuard(o: { verifier: TokenVerifier; consoleAuth: ConsoleAuth | null; policy: SessionPolicy }): ApiGuard {
+  async function identify(request: FastifyRequest, reply: FastifyReply): Promise<Identity | undefined> {
+    const header = request.headers.authorization;
+    if (header?.startsWith("Bearer ")) {
+      try {
+        return await o.verifier.verify(header.slice(7));
+      } catch (error) {
+        if (error instanceof AuthError) sendError(reply, 401, "unauthenticated", error.message);
+        else throw error;
+        return undefined;
+      }
+    }
+    const session = o.consoleAuth ? await o.consoleAuth.current(request.headers.cookie) : undefined;
+    if (!session) {
+      sendError(reply, 401, "unauthenticated", "sign in, or send a bearer token");
+      return undefined;
+    }
+    const changes = request.method !== "GET" && request.method !== "HEAD";
+    const csrf = request.headers["x-csrf-token"];
+    if (changes && !csrfMatches(session, typeof csrf === "string" ? csrf : undefined)) {
+      sendError(reply, 403, "forbidden", "missing or wrong X-CSRF-Token");
+      return undefined;
+    }
+    return session.identity;
+  }
+
+  return async (request, reply, needs) => {
+    const identity = await identify(request, reply);
+    if (!identity) return undefined;
+    // Tenant-wide rights come only from unscoped assignments: a role scoped to some sharers administers nothing.
+    const permissions = await o.policy.permissions(identity, { groups: [], device: null });
+    if (needs && !permissions.has(needs)) {
+      sendError(reply, 403, "forbidden", `this needs the ${needs} permission`);
+      return undefined;
+    }
+    return { identity, permissions };
+  };
+}

@@ -1,0 +1,87 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { EndReason } from "../../protocol/index.js";
+import { verifyChain } from "../audit/audit-chain.js";
+import type { SessionRecord, Store } from "../store/store.js";
+import type { ApiGuard } from "./api-caller.js";
+import { parse } from "./admin-routes.js";
+import { toCsv } from "./csv.js";
+
+/** Session reports (JSON or CSV), the audit log, and its chain verification, for the caller's tenant. */
+const ReportQuery = z.object({
+  from: z.coerce.number().int().optional(),
+  to: z.coerce.number().int().optional(),
+  helper: z.string().max(256).optional(),
+  sharer: z.string().max(256).optional(),
+  endReason: EndReason.optional(),
+  format: z.enum(["json", "csv"]).default("json"),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+});
+
+export function sessionReportRow(s: SessionRecord) {
+  return {
+    sessionId: s.id,
+    helperId: s.helperId,
+    helperName: s.helperName,
+    sharerId: s.sharerId,
+    sharerName: s.sharerName,
+    deviceId: s.sharerTarget?.device?.deviceId ?? null,
+    deviceEnrolled: s.sharerTarget?.device?.enrolled ?? false,
+    deviceCompliant: s.sharerTarget?.device?.compliant ?? null,
+    level: s.level,
+    status: s.status,
+    endReason: s.endReason,
+    createdAt: s.createdAt,
+    joinedAt: s.joinedAt,
+    endedAt: s.endedAt,
+    durationSeconds: s.joinedAt !== null && s.endedAt !== null ? Math.round((s.endedAt - s.joinedAt) / 1000) : null,
+  };
+}
+
+const REPORT_COLUMNS = [
+  "sessionId",
+  "helperId",
+  "helperName",
+  "sharerId",
+  "sharerName",
+  "deviceId",
+  "deviceEnrolled",
+  "deviceCompliant",
+  "level",
+  "status",
+  "endReason",
+  "createdAt",
+  "joinedAt",
+  "endedAt",
+  "durationSeconds",
+] as const satisfies readonly (keyof ReturnType<typeof sessionReportRow>)[];
+
+export function registerReportRoutes(app: FastifyInstance, o: { guard: ApiGuard; store: Store }) {
+  app.get("/api/reports/sessions", async (request, reply) => {
+    const caller = await o.guard(request, reply, "reports.read");
+    const q = caller && parse(reply, ReportQuery, request.query);
+    if (!caller || !q) return reply;
+    const sessions = await o.store.listSessions({ tenantId: caller.identity.tenantId, from: q.from, to: q.to, helperId: q.helper, sharerId: q.sharer, endReason: q.endReason, limit: q.limit });
+    const rows = sessions.map(sessionReportRow);
+    if (q.format === "json") return rows;
+    const header = REPORT_COLUMNS;
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    const csv = toCsv(
+      [...header],
+      rows.map((r) => header.map((k) => (k.endsWith("At") ? iso(r[k] as number | null) : (r[k] as string | number | boolean | null)?.toString() ?? null))),
+    );
+    return reply.type("text/csv; charset=utf-8").header("content-disposition", 'attachment; filename="tandem-sessions.csv"').send(csv);
+  });
+
+  app.get("/api/audit", async (request, reply) => {
+    const caller = await o.guard(request, reply, "reports.read");
+    const q = caller && parse(reply, z.object({ sessionId: z.string().uuid().optional(), limit: z.coerce.number().int().min(1).max(10_000).default(1000) }), request.query);
+    if (!caller || !q) return reply;
+    return o.store.listAudit({ tenantId: caller.identity.tenantId, sessionId: q.sessionId, limit: q.limit });
+  });
+
+  app.get("/api/audit/verify", async (request, reply) => {
+    const caller = await o.guard(request, reply, "reports.read");
+    if (caller) return verifyChain(caller.identity.tenantId, await o.store.listAuditChain(caller.identity.tenantId));
+  });
+}

@@ -1,0 +1,14 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { ZodError } from "zod";
+
+/** Every HTTP failure as `{type:"error", code, message}`: malformed bodies are the client's, the rest ours (logged). */
+export function typedHttpErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const status = error.statusCode ?? (error instanceof ZodError ? 400 : 500);
+  if (status >= 500) {
+    request.log.error({ err: error }, "request failed");
+    return reply.status(500).send({ type: "error", code: "internal", message: "the broker could not handle this request" });
+  }
+  const code = status === 413 ? "too_large" : status === 404 ? "not_found" : "bad_message";
+  const message = error instanceof ZodError ? (error.issues[0]?.message ?? "invalid request") : error.message;
+  return reply.status(status).send({ type: "error", code, message });
+}
