@@ -6,6 +6,7 @@ import { csrfMatches } from "../auth/web-sessions.js";
 import { AuthError, type Identity } from "../identity/identity.js";
 import type { TokenVerifier } from "../identity/token-verifier.js";
 import type { SessionPolicy } from "../policy/session-policy.js";
+import { ProtocolError } from "../protocol-error.js";
 
 /**
  * Who is calling the HTTP API, and may they: a bearer token (automation, the
@@ -50,6 +51,13 @@ export function createApiGuard(o: { verifier: TokenVerifier; consoleAuth: Consol
   return async (request, reply, needs) => {
     const identity = await identify(request, reply);
     if (!identity) return undefined;
+    try {
+      await o.policy.signIn(identity, request.ip); // conditional access applies to API callers as to connections
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      sendError(reply, 403, error.code, error.message);
+      return undefined;
+    }
     // Tenant-wide rights come only from unscoped assignments: a role scoped to some sharers administers nothing.
     const permissions = await o.policy.permissions(identity, { groups: [], device: null });
     if (needs && !permissions.has(needs)) {
