@@ -6,6 +6,7 @@ import { startTestIssuer, type TestIssuer } from "../../tools/token-issuer.js";
 
 /** A real broker in its own process (so its memory is its own), on a fresh data folder. */
 export interface BrokerProcess {
+  origin: string;
   wsUrl: string;
   /** The local CA to trust, or undefined when the broker runs without TLS. */
   ca: string | undefined;
@@ -18,7 +19,8 @@ export interface BrokerProcess {
   stop(): Promise<void>;
 }
 
-export async function startBrokerProcess(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<BrokerProcess> {
+/** With `embeddedIdp`, the broker signs people in itself (as `npm start`); otherwise it trusts the benchmark's issuer. */
+export async function startBrokerProcess(env: Record<string, string> = {}, nodeArgs: string[] = [], embeddedIdp = false): Promise<BrokerProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-bench-"));
   const port = 20000 + Math.floor(Math.random() * 20000);
   const issuer = await startTestIssuer();
@@ -28,9 +30,8 @@ export async function startBrokerProcess(env: Record<string, string> = {}, nodeA
       TANDEM_DATA_DIR: dataDir,
       TANDEM_PORT: String(port),
       TANDEM_LOG_LEVEL: "warn",
-      TANDEM_JWKS_URL: issuer.jwksUrl,
-      TANDEM_JWT_ISSUER: issuer.issuer,
-      TANDEM_JWT_AUDIENCE: issuer.audience,
+      ...(embeddedIdp ? {} : { TANDEM_JWKS_URL: issuer.jwksUrl, TANDEM_JWT_ISSUER: issuer.issuer, TANDEM_JWT_AUDIENCE: issuer.audience }),
+      TANDEM_DEFAULT_TENANT_SETTINGS: JSON.stringify({ allowUnenrolledDevices: true }),
       ...env,
     },
     stdio: ["ignore", "pipe", "inherit"],
@@ -45,6 +46,7 @@ export async function startBrokerProcess(env: Record<string, string> = {}, nodeA
   });
   child.stdout!.resume();
   return {
+    origin: env.TANDEM_TLS === "off" ? `http://localhost:${port}` : `https://localhost:${port}`,
     wsUrl: env.TANDEM_TLS === "off" ? `ws://127.0.0.1:${port}/ws` : `wss://localhost:${port}/ws`,
     ca: env.TANDEM_TLS === "off" ? undefined : fs.readFileSync(path.join(dataDir, "tls", "ca.crt"), "utf8"),
     issuer,

@@ -214,7 +214,7 @@ export function createSessionService(o: SessionServiceOptions) {
         codeHash,
         sharer.tenantId,
         { sharerId: sharer.userId, sharerName: sharer.name, sharerProfile: sharer.profile, sharerTarget, sharerResumeHash: o.secrets.hashResumeToken(resumeToken), at: now },
-        { actorId: sharer.userId, action: "session.joined", detail: { address }, at: now },
+        { actorId: sharer.userId, action: "session.joined", detail: { address, device: deviceAudit(sharerTarget.device) }, at: now },
       );
       if (!result.ok) throw await rejected(result.reason, result.session);
       const record = result.session;
@@ -292,6 +292,11 @@ export function createSessionService(o: SessionServiceOptions) {
       graceTimers.clear();
     },
   };
+}
+
+/** What the audit keeps of the sharer's device at the start: which, enrolled, compliant and why not. */
+function deviceAudit(device: DeviceView | null) {
+  return device ? { deviceId: device.deviceId, name: device.name, enrolled: device.enrolled, compliant: device.compliant, reasons: device.reasons } : { enrolled: false };
 }
 
 function toEvent(command: PartyCommand, by: PartyRole): SessionEvent {
