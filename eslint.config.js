@@ -34,6 +34,9 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  // electron-builder loads its hooks with require(), so they are CommonJS.
+  { files: ["**/*.cjs"], rules: { "@typescript-eslint/no-require-imports": "off" } },
   { files: ["src/protocol/**"], rules: layering("protocol") },
-  ...PROCESS_FOLDERS.map((folder) => ({ files: [`src/${folder}/**`], rules: layering(folder) })),
+  // The broker serves the PPPC profile endpoint, so it may use the generator library.
+  ...PROCESS_FOLDERS.map((folder) => ({ files: [`src/${folder}/**`], rules: layering(folder, folder === "server" ? ["pppc"] : []) })),
 );

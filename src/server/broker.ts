@@ -25,6 +25,7 @@ import { registerAdminRoutes } from "./http/admin-routes.js";
 import { createApiGuard } from "./http/api-caller.js";
 import { typedHttpErrors } from "./http/typed-errors.js";
 import { registerReportRoutes } from "./http/report-routes.js";
+import { registerPppcRoutes } from "./http/pppc-routes.js";
 import { createAttemptLimiter } from "./sessions/attempt-limiter.js";
 import { createCodeSecrets } from "./sessions/code-secrets.js";
 import { createLocalBus, type SessionBus } from "./sessions/session-bus.js";
@@ -132,6 +133,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   const guard = createApiGuard({ verifier, consoleAuth, policy });
   registerAdminRoutes(app, { guard, tenants, devices, store });
   registerReportRoutes(app, { guard, store });
+  registerPppcRoutes(app, { guard });
   registerStatusRoutes(app, { tls, stats: () => ({ connections: ws.connectionCount, liveSessions: hub.sessionCount }) });
   await sessions.recover();
 
