@@ -23,6 +23,7 @@ function value(v: PlistValue, depth: number): string {
   return `${pad}<dict>\n${entries.map(([k, x]) => `${pad}\t<key>${escapeXml(k)}</key>\n${value(x, depth + 1)}`).join("\n")}\n${pad}</dict>`;
 }
 
+/** Escapes element text (a plist has no attributes, so quotes stay as they are, as Apple writes them). */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
+  return text.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c]!);
 }
