@@ -12,8 +12,9 @@ const file = config.sqliteFile ?? path.join(config.dataDir, "tandem.sqlite");
 const store = await createKyselyStore(openSqlite(file), "sqlite");
 let broken = 0;
 for (const tenantId of await store.listAuditTenants()) {
-  const report = verifyChain(tenantId, await store.listAuditChain(tenantId));
-  console.log(`${report.ok ? "intact" : "BROKEN"}  ${tenantId}: ${report.rows} rows`);
+  const anchor = await store.getAuditAnchor(tenantId);
+  const report = verifyChain(tenantId, await store.listAuditChain(tenantId), anchor);
+  console.log(`${report.ok ? "intact" : "BROKEN"}  ${tenantId}: ${report.rows} rows${anchor ? ` (from row ${anchor.seq + 1}; older rows removed by retention)` : ""}`);
   for (const p of report.problems) console.log(`        row ${p.seq}: ${p.problem.replace(/_/g, " ")}`);
   if (!report.ok) broken++;
 }

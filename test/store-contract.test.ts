@@ -200,6 +200,33 @@ describe.each(storeEngines)("store contract on $name", ({ open }) => {
     expect(swapped.problems).toContainEqual({ seq: 4, problem: "out_of_order" });
   });
 
+  it("prunes ended sessions, their chat and old audit rows, and the chain still verifies from its anchor", async () => {
+    const DAY = 86_400_000;
+    const old = newSession({ createdAt: T0 });
+    const live = newSession({ createdAt: T0 });
+    await store.insertSession(old, audit(old));
+    await store.insertSession(live, audit(live));
+    await store.appendChat({ sessionId: old.id, senderId: "u", senderRole: "helper", senderName: "N", text: "old", createdAt: T0 });
+    await store.updateSession(old.id, { status: "ended", endReason: "helper_ended", endedAt: T0 + 1000 }, { ...audit(old, "session.ended"), at: T0 + 1000 });
+    await store.appendAudit({ tenantId: "northwind.test", sessionId: null, actorId: "a", action: "later", detail: {}, at: T0 + 40 * DAY });
+
+    const removed = await store.pruneBefore("northwind.test", T0 + 30 * DAY, T0 + 41 * DAY);
+    expect(removed).toEqual({ sessions: 1, auditRows: 3 });
+    expect(await store.getSession(old.id)).toBeUndefined();
+    expect(await store.listChat(old.id, 0, 10)).toEqual([]);
+    expect(await store.getSession(live.id)).toBeDefined(); // not ended: kept
+    const anchor = await store.getAuditAnchor("northwind.test");
+    expect(anchor).toMatchObject({ seq: 3 });
+    const rows = await store.listAuditChain("northwind.test");
+    expect(rows.map((r) => r.action)).toEqual(["later", "retention.pruned"]);
+    expect(verifyChain("northwind.test", rows, anchor)).toMatchObject({ ok: true });
+    expect(verifyChain("northwind.test", rows).ok).toBe(false); // without the anchor the start looks truncated
+
+    await sql`update audit_events set action = 'innocent' where tenant_id = 'northwind.test' and action = 'later'`.execute(db);
+    expect(verifyChain("northwind.test", await store.listAuditChain("northwind.test"), anchor).problems).toEqual([{ seq: 4, problem: "edited" }]);
+    expect(await store.pruneBefore("fabrikam.test", T0 + 30 * DAY, T0 + 41 * DAY)).toEqual({ sessions: 0, auditRows: 0 });
+  });
+
   it("appends audit events in order, per tenant, with their details", async () => {
     await store.appendAudit({ tenantId: "northwind.test", sessionId: null, actorId: "a", action: "session.created", detail: { n: 1 }, at: T0 });
     await store.appendAudit({ tenantId: "fabrikam.test", sessionId: null, actorId: "b", action: "session.created", detail: {}, at: T0 });

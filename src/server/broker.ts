@@ -10,6 +10,7 @@ import type { BrokerConfig } from "./config.js";
 import { TenantSettings } from "../protocol/index.js";
 import { registerAuthRoutes } from "./auth/auth-routes.js";
 import { createDeviceService } from "./devices/device-service.js";
+import { type RetentionJob, startRetentionJob } from "./audit/retention.js";
 import type { DirectoryTenant } from "./identity/directory.js";
 import { createSessionPolicy } from "./policy/session-policy.js";
 import { createTenantConfig } from "./policy/tenant-config.js";
@@ -49,6 +50,8 @@ export interface Broker {
   tls: TlsMaterial | null;
   /** The embedded identity provider, unless an external one is configured. */
   idp: EmbeddedIdp | null;
+  /** Removes data past each tenant's retention period (hourly; `runOnce` for tests and operators). */
+  retention: RetentionJob;
   /** Where people reach this broker (links, redirect URIs). */
   origin: string;
   store: Store;
@@ -136,6 +139,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   registerPppcRoutes(app, { guard });
   registerStatusRoutes(app, { tls, stats: () => ({ connections: ws.connectionCount, liveSessions: hub.sessionCount }) });
   await sessions.recover();
+  const retention = startRetentionJob({ store, tenants, clock, everyMs: 3_600_000, log: (error) => app.log.error({ err: error }, "retention run failed") });
 
   return {
     app,
@@ -147,7 +151,9 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
       await app.listen({ host: config.host, port });
       return `${scheme}://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     },
+    retention,
     async close() {
+      retention.stop();
       ws.close();
       sessions.shutdown();
       hub.close();

@@ -38,11 +38,17 @@ export interface ChainReport {
   problems: ChainProblem[];
 }
 
-/** Walks one tenant's rows (in stored id order) and names every break. */
-export function verifyChain(tenantId: string, rows: ChainedRow[]): ChainReport {
+/** Where a chain starts after retention removed its oldest rows: the last removed row's seq and hash. */
+export interface ChainAnchor {
+  seq: number;
+  hash: string;
+}
+
+/** Walks one tenant's rows (in stored id order) from its start or anchor, and names every break. */
+export function verifyChain(tenantId: string, rows: ChainedRow[], anchor: ChainAnchor | null = null): ChainReport {
   const problems: ChainProblem[] = [];
-  let prevHash = GENESIS_HASH;
-  let expectedSeq = 1;
+  let prevHash = anchor?.hash ?? GENESIS_HASH;
+  let expectedSeq = (anchor?.seq ?? 0) + 1;
   for (const row of rows) {
     if (row.seq < expectedSeq) problems.push({ seq: row.seq, problem: "out_of_order" });
     else if (row.seq > expectedSeq || row.prevHash !== prevHash) problems.push({ seq: row.seq, problem: "missing_before" });

@@ -82,6 +82,8 @@ export function registerReportRoutes(app: FastifyInstance, o: { guard: ApiGuard;
 
   app.get("/api/audit/verify", async (request, reply) => {
     const caller = await o.guard(request, reply, "reports.read");
-    if (caller) return verifyChain(caller.identity.tenantId, await o.store.listAuditChain(caller.identity.tenantId));
+    if (!caller) return reply;
+    const tenantId = caller.identity.tenantId;
+    return verifyChain(tenantId, await o.store.listAuditChain(tenantId), await o.store.getAuditAnchor(tenantId));
   });
 }

@@ -4,7 +4,7 @@ import type { Engine } from "./engine.js";
 import { GroupCommit } from "./group-commit.js";
 import { migrateToLatest } from "./migrations.js";
 import type { Database, DevicesTable, SessionsTable } from "./schema.js";
-import { chainHash, GENESIS_HASH, type ChainedRow } from "../audit/audit-chain.js";
+import { type ChainAnchor, chainHash, GENESIS_HASH, type ChainedRow } from "../audit/audit-chain.js";
 import type {
   AuditEvent,
   DeviceRecord,
@@ -46,6 +46,38 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
         hash: r.hash,
       }));
     },
+
+    async getAuditAnchor(tenantId) {
+      const doc = await db.selectFrom("tenant_documents").select("body").where("tenant_id", "=", tenantId).where("kind", "=", "audit_anchor").where("id", "=", "chain").executeTakeFirst();
+      return doc ? (JSON.parse(doc.body) as ChainAnchor) : null;
+    },
+
+    pruneBefore: (tenantId, cutoff, at) =>
+      writes.run(async (tx) => {
+        const old = await tx.selectFrom("sessions").select("id").where("tenant_id", "=", tenantId).where("status", "=", "ended").where("ended_at", "<", cutoff).execute();
+        const ids = old.map((s) => s.id);
+        if (ids.length) {
+          await tx.deleteFrom("chat_messages").where("session_id", "in", ids).execute();
+          await tx.deleteFrom("sessions").where("id", "in", ids).execute();
+        }
+        const last = await tx.selectFrom("audit_events").select(["seq", "hash"]).where("tenant_id", "=", tenantId).where("at", "<", cutoff).orderBy("seq", "desc").limit(1).executeTakeFirst();
+        let auditRows = 0;
+        if (last) {
+          const deleted = await tx.deleteFrom("audit_events").where("tenant_id", "=", tenantId).where("seq", "<=", Number(last.seq)).executeTakeFirst();
+          auditRows = Number(deleted.numDeletedRows);
+          const anchor: ChainAnchor = { seq: Number(last.seq), hash: last.hash };
+          const body = JSON.stringify(anchor);
+          await tx
+            .insertInto("tenant_documents")
+            .values({ tenant_id: tenantId, kind: "audit_anchor", id: "chain", body, updated_at: at })
+            .onConflict((oc) => oc.columns(["tenant_id", "kind", "id"]).doUpdateSet({ body, updated_at: at }))
+            .execute();
+        }
+        if (ids.length || auditRows) {
+          await insertAudit(tx, { tenantId, sessionId: null, actorId: null, action: "retention.pruned", detail: { cutoff, sessions: ids.length, auditRows, anchorSeq: last ? Number(last.seq) : null }, at });
+        }
+        return { sessions: ids.length, auditRows };
+      }),
 
     async listAuditTenants() {
       const rows = await db.selectFrom("audit_events").select("tenant_id").distinct().orderBy("tenant_id").execute();

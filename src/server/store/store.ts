@@ -1,5 +1,5 @@
 import type { DevicePublicKey, DeviceView, EndReason, Level, Party, PartyRole, SessionStatus } from "../../protocol/index.js";
-import type { ChainedRow } from "../audit/audit-chain.js";
+import type { ChainAnchor, ChainedRow } from "../audit/audit-chain.js";
 
 /**
  * The store contract every engine fulfils. Services depend on this interface
@@ -116,7 +116,7 @@ export interface TenantDocument {
   updatedAt: number;
 }
 
-export type DocumentKind = "settings" | "role" | "assignment" | "access_policy" | "compliance" | "enrollment";
+export type DocumentKind = "settings" | "role" | "assignment" | "access_policy" | "compliance" | "enrollment" | "audit_anchor";
 
 /** Every change is written together with its audit event (before/after), or not at all. */
 export interface TenantDocumentStore {
@@ -158,6 +158,14 @@ export interface Store {
   /** A tenant's audit rows with their chain fields, in stored order, for verification. */
   listAuditChain(tenantId: string): Promise<ChainedRow[]>;
   listAuditTenants(): Promise<string[]>;
+  /** Where the tenant's chain starts, once retention has removed older rows. */
+  getAuditAnchor(tenantId: string): Promise<ChainAnchor | null>;
+  /**
+   * Retention: removes the tenant's sessions (with their chat) that ended before
+   * the cutoff, and audit rows written before it, in one transaction; records the
+   * new chain anchor and appends the pruning itself to the chain.
+   */
+  pruneBefore(tenantId: string, cutoff: number, at: number): Promise<{ sessions: number; auditRows: number }>;
   /**
    * Inserts a session and its audit event in one transaction; false when the
    * code hash is already taken (the caller draws a new code).

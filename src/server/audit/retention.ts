@@ -1,0 +1,46 @@
+import type { Clock, Timer } from "../clock.js";
+import type { TenantConfig } from "../policy/tenant-config.js";
+import type { Store } from "../store/store.js";
+
+/**
+ * Keeps each tenant's sessions, chat and audit rows for its retention period
+ * (tenant setting `auditRetentionDays`), then removes them. The audit chain
+ * stays verifiable: it restarts from an anchor, and the pruning is itself
+ * written to the chain.
+ */
+export interface RetentionJob {
+  runOnce(): Promise<{ tenantId: string; sessions: number; auditRows: number }[]>;
+  stop(): void;
+}
+
+export function startRetentionJob(o: { store: Store; tenants: TenantConfig; clock: Clock; everyMs: number; log: (error: unknown) => void }): RetentionJob {
+  let timer: Timer | null = null;
+  let stopped = false;
+
+  async function runOnce() {
+    const results = [];
+    for (const tenantId of await o.store.listAuditTenants()) {
+      const { settings } = await o.tenants.snapshot(tenantId);
+      const now = o.clock.now();
+      const removed = await o.store.pruneBefore(tenantId, now - settings.auditRetentionDays * 86_400_000, now);
+      results.push({ tenantId, ...removed });
+    }
+    return results;
+  }
+
+  const schedule = () => {
+    if (stopped) return;
+    timer = o.clock.setTimer(o.everyMs, () => {
+      runOnce().catch(o.log).finally(schedule);
+    });
+  };
+  schedule();
+
+  return {
+    runOnce,
+    stop() {
+      stopped = true;
+      timer?.cancel();
+    },
+  };
+}
