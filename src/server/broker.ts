@@ -31,7 +31,7 @@ import { createAttemptLimiter } from "./sessions/attempt-limiter.js";
 import { createCodeSecrets } from "./sessions/code-secrets.js";
 import { createLocalBus, type SessionBus } from "./sessions/session-bus.js";
 import { createSessionService } from "./sessions/session-service.js";
-import { openSqlite } from "./store/engine.js";
+import { openPostgres, openSqlite } from "./store/engine.js";
 import { createKyselyStore } from "./store/kysely-store.js";
 import type { Store } from "./store/store.js";
 import { loadOrCreateLocalTls, type TlsMaterial } from "./tls/local-ca.js";
@@ -69,7 +69,11 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   const port = config.port === 0 ? await freePort(config.host) : config.port;
   const origin = config.publicOrigin ?? `${scheme}://localhost:${port}`;
 
-  const store = overrides.store ?? (await createKyselyStore(openSqlite(config.sqliteFile ?? path.join(config.dataDir, "tandem.sqlite")), "sqlite"));
+  const store =
+    overrides.store ??
+    (config.databaseUrl
+      ? await createKyselyStore(openPostgres(config.databaseUrl, config.databasePoolSize), "postgres")
+      : await createKyselyStore(openSqlite(config.sqliteFile ?? path.join(config.dataDir, "tandem.sqlite")), "sqlite"));
   const idp = config.jwksUrl
     ? null
     : await startEmbeddedIdp({

@@ -15,6 +15,9 @@ export const BrokerConfig = z.object({
   /** The origin people reach the broker at (links in codes); defaults to https://localhost:<port>. */
   publicOrigin: z.string().url().optional(),
   dataDir: z.string().default(path.resolve("data")),
+  /** PostgreSQL instead of the embedded SQLite file, e.g. postgres://tandem@db/tandem. */
+  databaseUrl: z.string().url().optional(),
+  databasePoolSize: z.coerce.number().int().min(1).max(200).default(10),
   /** `:memory:` or a file; defaults to <dataDir>/tandem.sqlite. */
   sqliteFile: z.string().optional(),
   /** `off` only behind a load balancer or proxy that terminates TLS for the broker. */
@@ -62,6 +65,8 @@ const ENV_NAMES: Record<keyof BrokerConfig, string> = {
   port: "TANDEM_PORT",
   publicOrigin: "TANDEM_PUBLIC_ORIGIN",
   dataDir: "TANDEM_DATA_DIR",
+  databaseUrl: "DATABASE_URL",
+  databasePoolSize: "TANDEM_DB_POOL_SIZE",
   sqliteFile: "TANDEM_SQLITE_FILE",
   tls: "TANDEM_TLS",
   tlsCertFile: "TANDEM_TLS_CERT",

@@ -30,7 +30,7 @@ export async function startHarness(settings: Partial<BrokerConfigInput> = {}, ov
     host: "127.0.0.1",
     port: 0,
     dataDir,
-    sqliteFile: ":memory:",
+    sqliteFile: settings.databaseUrl ? undefined : ":memory:",
     jwksUrl: issuer.jwksUrl,
     jwtIssuer: issuer.issuer,
     jwtAudience: issuer.audience,

@@ -1,10 +1,16 @@
 import path from "node:path";
 import fs from "node:fs";
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
 import type { Database } from "./schema.js";
 
 export type Engine = "sqlite" | "postgres";
+
+/** PostgreSQL for several brokers (DATABASE_URL); the pool is per broker. */
+export function openPostgres(url: string, poolSize: number): Kysely<Database> {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: poolSize }) }) });
+}
 
 /** The embedded engine: one SQLite file in the data folder (or `:memory:`). */
 export function openSqlite(file: string): Kysely<Database> {

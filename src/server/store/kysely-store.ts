@@ -86,10 +86,8 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
 
     insertSession(s: NewSession, audit) {
       return writes.run(async (tx) => {
-        // Checked inside the write, so two sessions drawing the same code in one batch cannot both win.
-        const taken = await tx.selectFrom("sessions").select("id").where("code_hash", "=", s.codeHash).executeTakeFirst();
-        if (taken) return false;
-        await tx
+        // A code hash already taken (by any broker) inserts nothing: the caller draws another code.
+        const inserted = await tx
           .insertInto("sessions")
           .values({
             id: s.id,
@@ -115,7 +113,10 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
             joined_at: null,
             ended_at: null,
           })
-          .execute();
+          .onConflict((oc) => oc.column("code_hash").doNothing())
+          .returning("id")
+          .executeTakeFirst();
+        if (!inserted) return false;
         await insertAudit(tx, audit);
         return true;
       });

@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { verifyChain } from "../src/server/audit/audit-chain.js";
+import { type Harness, startHarness } from "./support/broker-harness.js";
+import { createTestDatabase } from "./support/postgres-database.js";
+import { createAndJoin, grant } from "./support/session-steps.js";
+
+const postgresUrl = inject("postgresUrl");
+
+describe.skipIf(!postgresUrl)("a whole session with the broker on PostgreSQL (DATABASE_URL)", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ databaseUrl: await createTestDatabase(postgresUrl!, "broker") });
+  });
+  afterAll(() => h.close());
+
+  it("creates, joins, consents, relays, chats and ends, with every step audited in an intact chain", async () => {
+    const { helper, sharer, sessionId } = await createAndJoin(h, "pg-helper", "pg-sharer");
+    await grant(helper, sharer, sessionId, "control");
+    helper.send({ type: "signal.offer", sessionId, sdp: "v=0 pg" });
+    expect(await sharer.next("signal.offer")).toMatchObject({ sdp: "v=0 pg" });
+    const acks = await Promise.all(["一", "二", "三"].map((text, i) => sharer.request({ type: "chat.send", sessionId, clientMsgId: `c${i}`, text }, "chat.ack")));
+    expect(acks.map((a) => a.seq).sort()).toEqual([1, 2, 3]);
+    sharer.send({ type: "session.end", sessionId });
+    expect(await helper.next((m) => m.type === "session.state" && m.session.status === "ended")).toMatchObject({ session: { endReason: "sharer_ended" } });
+
+    const store = h.broker.store;
+    expect((await store.listAudit({ tenantId: "northwind.test", sessionId })).map((e) => e.action)).toEqual([
+      "session.created",
+      "session.joined",
+      "session.level_requested",
+      "session.consent_given",
+      "session.ended",
+    ]);
+    expect(verifyChain("northwind.test", await store.listAuditChain("northwind.test"), await store.getAuditAnchor("northwind.test"))).toMatchObject({ ok: true });
+  });
+});

@@ -1,0 +1,57 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+/**
+ * A throwaway PostgreSQL cluster for the test run, on 127.0.0.1 and a free
+ * port, from the Debian packages (`postgresql`). initdb refuses to run as root,
+ * so as root it runs as the `postgres` user.
+ */
+export interface PostgresServer {
+  url: string;
+  stop(): void;
+}
+
+export function findPostgresBin(): string | null {
+  const root = "/usr/lib/postgresql";
+  if (!fs.existsSync(root)) return null;
+  const versions = fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, "bin", "initdb"))).sort((a, b) => Number(b) - Number(a));
+  return versions[0] ? path.join(root, versions[0], "bin") : null;
+}
+
+export async function startPostgres(bin: string): Promise<PostgresServer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-pg-"));
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) execFileSync("chown", ["postgres", dir]);
+  const run = (tool: string, args: string[]) => {
+    const [cmd, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", path.join(bin, tool), ...args]] : [path.join(bin, tool), args];
+    const result = spawnSync(cmd, argv, { encoding: "utf8" });
+    if (result.status !== 0) throw new Error(`${tool} failed: ${result.stderr || result.error}`);
+  };
+  const port = await freePort();
+  run("initdb", ["-D", path.join(dir, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
+  run("pg_ctl", ["-D", path.join(dir, "data"), "-l", path.join(dir, "pg.log"), "-w", "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=200`, "start"]);
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop() {
+      try {
+        run("pg_ctl", ["-D", path.join(dir, "data"), "-m", "immediate", "-w", "stop"]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
