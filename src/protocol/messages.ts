@@ -119,6 +119,14 @@ export const ChatMessage = z.object({
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
+/** ICE servers for the session's RTCPeerConnection: STUN, and TURN with short-lived credentials. */
+export const IceConfig = z.object({
+  iceServers: z.array(z.object({ urls: z.array(z.string()), username: z.string().optional(), credential: z.string().optional() })),
+  /** "relay" when the tenant keeps sharers' addresses private: only TURN candidates. */
+  iceTransportPolicy: z.enum(["all", "relay"]),
+});
+export type IceConfig = z.infer<typeof IceConfig>;
+
 export const SessionView = z.object({
   sessionId,
   status: SessionStatus,
@@ -152,6 +160,7 @@ export const ServerMessage = z.discriminatedUnion("type", [
     link: z.string(),
     expiresAt: z.number().int(),
     resumeToken: z.string(),
+    ice: IceConfig,
   }),
   z.object({
     type: z.literal("session.joined"),
@@ -160,6 +169,7 @@ export const ServerMessage = z.discriminatedUnion("type", [
     session: SessionView,
     peer: Party.nullable(),
     resumeToken: z.string(),
+    ice: IceConfig,
     chat: z.array(ChatMessage),
     /** For the helper: the sharer's device as it was when they joined. */
     peerDevice: DeviceView.nullable(),

@@ -46,6 +46,7 @@ const settingFields = {
   codeLifetimeSeconds: z.number().int().min(60).max(3600),
   reconnectGraceSeconds: z.number().int().min(1).max(300),
   auditRetentionDays: z.number().int().min(30).max(3650),
+  relayOnlyForSharers: z.boolean(),
 };
 
 export const TenantSettings = z.object({
@@ -55,6 +56,8 @@ export const TenantSettings = z.object({
   codeLifetimeSeconds: settingFields.codeLifetimeSeconds.default(600),
   reconnectGraceSeconds: settingFields.reconnectGraceSeconds.default(15),
   auditRetentionDays: settingFields.auditRetentionDays.default(365),
+  /** Sharers' media only through TURN: their addresses are never offered to the helper. */
+  relayOnlyForSharers: settingFields.relayOnlyForSharers.default(false),
 });
 export type TenantSettings = z.infer<typeof TenantSettings>;
 

@@ -110,6 +110,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
     },
     policy,
     devices,
+    turn: { stunUrls: config.stunUrls, turnUrls: config.turnUrls, turnSecret: config.turnSecret, ttlSeconds: config.turnTtlSeconds },
     publicOrigin: origin,
   });
   const chat = createChatService({ store, clock, bus, policy });

@@ -7,6 +7,7 @@ import { TenantSettingsPatch } from "../protocol/index.js";
  * `npm start` work on a fresh machine: HTTPS on localhost:8443, data in ./data,
  * the embedded IdP with the demo directory unless an external IdP is configured.
  */
+const list = (text: string) => text.split(",").map((s) => s.trim()).filter(Boolean);
 const ms = (defaultMs: number) => z.coerce.number().int().positive().default(defaultMs);
 
 export const BrokerConfig = z.object({
@@ -44,6 +45,11 @@ export const BrokerConfig = z.object({
     .transform((text) => TenantSettingsPatch.parse(JSON.parse(text)))
     .or(TenantSettingsPatch)
     .default({}),
+  /** Comma-separated STUN and TURN URLs (e.g. turn:turn.example.com:3478?transport=udp) and coturn's static-auth-secret. */
+  stunUrls: z.string().default("").transform(list),
+  turnUrls: z.string().default("").transform(list),
+  turnSecret: z.string().min(16).optional(),
+  turnTtlSeconds: z.coerce.number().int().min(60).max(86_400).default(600),
   codeTtlMs: ms(10 * 60_000),
   graceMs: ms(15_000),
   heartbeatIntervalMs: ms(1_000),
@@ -82,6 +88,10 @@ const ENV_NAMES: Record<keyof BrokerConfig, string> = {
   oidcScopes: "TANDEM_OIDC_SCOPES",
   consoleSessionMaxAgeMs: "TANDEM_CONSOLE_SESSION_MAX_AGE_MS",
   defaultTenantSettings: "TANDEM_DEFAULT_TENANT_SETTINGS",
+  stunUrls: "TANDEM_STUN_URLS",
+  turnUrls: "TANDEM_TURN_URLS",
+  turnSecret: "TANDEM_TURN_SECRET",
+  turnTtlSeconds: "TANDEM_TURN_TTL_SECONDS",
   codeTtlMs: "TANDEM_CODE_TTL_MS",
   graceMs: "TANDEM_GRACE_MS",
   heartbeatIntervalMs: "TANDEM_HEARTBEAT_INTERVAL_MS",

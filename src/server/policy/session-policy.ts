@@ -60,6 +60,10 @@ export function createSessionPolicy(o: { tenants: TenantConfig; store: Store; cl
       await conditionalAccess(identity, "level_request", address, sessionId);
     },
 
+    async relayOnlyForSharers(tenantId: string): Promise<boolean> {
+      return (await o.tenants.snapshot(tenantId)).settings.relayOnlyForSharers;
+    },
+
     async chatEnabled(tenantId: string): Promise<boolean> {
       return (await o.tenants.snapshot(tenantId)).settings.chatEnabled;
     },

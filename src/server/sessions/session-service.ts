@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import {
   type ChatMessage,
   type DeviceView,
+  type IceConfig,
   type EndReason,
   isTransitionError,
   initialSessionState,
@@ -21,6 +22,7 @@ import type { SessionPolicy } from "../policy/session-policy.js";
 import type { DeviceRecord, SessionRecord, SharerTarget, Store } from "../store/store.js";
 import type { AttemptLimiter } from "./attempt-limiter.js";
 import type { CodeSecrets } from "./code-secrets.js";
+import { iceConfigFor, type TurnSettings } from "./ice-config.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import type { SessionBus } from "./session-bus.js";
 import { otherRole, peerOf, roleOf, stateOf, viewOf } from "./session-view.js";
@@ -35,6 +37,7 @@ export interface SessionServiceOptions {
   /** Tenant settings, RBAC, the device rule and conditional access. */
   policy: SessionPolicy;
   devices: DeviceService;
+  turn: TurnSettings;
   publicOrigin: string;
 }
 
@@ -44,6 +47,7 @@ export interface Created {
   link: string;
   expiresAt: number;
   resumeToken: string;
+  ice: IceConfig;
 }
 
 export interface Attached {
@@ -51,6 +55,7 @@ export interface Attached {
   session: SessionView;
   peer: Party | null;
   resumeToken: string;
+  ice: IceConfig;
   chat: ChatMessage[];
   peerDevice: DeviceView | null;
 }
@@ -150,10 +155,15 @@ export function createSessionService(o: SessionServiceOptions) {
     });
   }
 
+  async function ice(record: SessionRecord, userId: string, role: PartyRole): Promise<IceConfig> {
+    return iceConfigFor({ userId, role, relayOnlyForSharers: await o.policy.relayOnlyForSharers(record.tenantId), turn: o.turn, now: o.clock.now() });
+  }
+
   async function attachedView(record: SessionRecord, role: PartyRole, resumeToken: string): Promise<Attached> {
     const chat = await o.store.listChat(record.id, 0, CHAT_HISTORY_LIMIT);
     const peerDevice = role === "helper" ? (record.sharerTarget?.device ?? null) : null;
-    return { role, session: viewOf(record), peer: peerOf(record, role), resumeToken, chat: chat.map(toChatMessage), peerDevice };
+    const userId = role === "helper" ? record.helperId : record.sharerId!;
+    return { role, session: viewOf(record), peer: peerOf(record, role), resumeToken, ice: await ice(record, userId, role), chat: chat.map(toChatMessage), peerDevice };
   }
 
   return {
@@ -185,7 +195,7 @@ export function createSessionService(o: SessionServiceOptions) {
         if (!(await o.store.insertSession({ ...record, codeHash: o.secrets.hashCode(code) }, created))) continue;
         armExpiry(record);
         const link = new URL(sharerLinkPath(code), o.publicOrigin).toString();
-        return { session: viewOf(record), code, link, expiresAt: record.codeExpiresAt, resumeToken };
+        return { session: viewOf(record), code, link, expiresAt: record.codeExpiresAt, resumeToken, ice: await ice(record, helper.userId, "helper") };
       }
       throw new ProtocolError("internal", "could not draw an unused code");
     },
@@ -231,7 +241,7 @@ export function createSessionService(o: SessionServiceOptions) {
         message: { type: "session.peer_joined", session: viewOf(record), peer: sharer.profile, device: sharerTarget.device },
       });
       // Chat opens only once the sharer is in, so a first join has no history to send.
-      return { role: "sharer", session: viewOf(record), peer: peerOf(record, "sharer"), resumeToken, chat: [], peerDevice: null };
+      return { role: "sharer", session: viewOf(record), peer: peerOf(record, "sharer"), resumeToken, ice: await ice(record, sharer.userId, "sharer"), chat: [], peerDevice: null };
     },
 
     /** A party that lost its connection comes back with its resume token. */
