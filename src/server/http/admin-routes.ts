@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
-import { AccessPolicy, BUILT_IN_ROLES, Role, RoleAssignment, TenantSettings } from "../../protocol/index.js";
+import { AccessPolicy, BUILT_IN_ROLES, type Permission, Role, RoleAssignment, TenantSettings } from "../../protocol/index.js";
 import { sendError } from "../auth/auth-routes.js";
 import type { DeviceService } from "../devices/device-service.js";
 import { validCidr } from "../policy/access-policy.js";
 import { ComplianceRules } from "../policy/compliance.js";
-import type { TenantConfig } from "../policy/tenant-config.js";
+import type { TenantConfig, TenantSnapshot } from "../policy/tenant-config.js";
 import type { Store } from "../store/store.js";
-import type { ApiGuard } from "./api-caller.js";
+import type { ApiCaller, ApiGuard } from "./api-caller.js";
 
 /**
  * The admin HTTP API: settings, roles, assignments, access policies,
@@ -16,8 +16,50 @@ import type { ApiGuard } from "./api-caller.js";
  */
 const Id = z.object({ id: z.string().min(1).max(64).regex(/^[\w.-]+$/) });
 
+/** A document addressed by id (a role, an assignment, a policy): GET the list, PUT one, DELETE one. */
+interface DocumentRoutes<T extends { id: string }> {
+  path: string;
+  label: string;
+  permission: Permission;
+  schema: z.ZodType<T>;
+  list(snapshot: TenantSnapshot): T[];
+  /** A refusal message (sent as 400/409) or null when the change may go ahead. */
+  check?(item: T, snapshot: TenantSnapshot): { status: 400 | 409; message: string } | null;
+  checkDelete?(id: string, snapshot: TenantSnapshot): string | null;
+  put(tenantId: string, item: T, actorId: string): Promise<unknown>;
+  remove(tenantId: string, id: string, actorId: string): Promise<{ changed: boolean }>;
+}
+
 export function registerAdminRoutes(app: FastifyInstance, o: { guard: ApiGuard; tenants: TenantConfig; devices: DeviceService; store: Store }) {
   const { guard, tenants } = o;
+  const snapshotOf = (caller: ApiCaller) => tenants.snapshot(caller.identity.tenantId);
+
+  function documentRoutes<T extends { id: string }>(d: DocumentRoutes<T>) {
+    app.get(d.path, async (request, reply) => {
+      const caller = await guard(request, reply, d.permission);
+      if (caller) return d.list(await snapshotOf(caller));
+    });
+    app.put(`${d.path}/:id`, async (request, reply) => {
+      const caller = await guard(request, reply, d.permission);
+      const params = caller && parse(reply, Id, request.params);
+      const item = params && parse(reply, d.schema, request.body);
+      if (!caller || !params || !item) return reply;
+      if (item.id !== params.id) return sendError(reply, 400, "bad_message", `the ${d.label}'s id must match the URL`);
+      const refusal = d.check?.(item, await snapshotOf(caller));
+      if (refusal) return sendError(reply, refusal.status, refusal.status === 409 ? "conflict" : "bad_message", refusal.message);
+      await d.put(caller.identity.tenantId, item, caller.identity.userId);
+      return item;
+    });
+    app.delete(`${d.path}/:id`, async (request, reply) => {
+      const caller = await guard(request, reply, d.permission);
+      const params = caller && parse(reply, Id, request.params);
+      if (!caller || !params) return reply;
+      const conflict = d.checkDelete?.(params.id, await snapshotOf(caller));
+      if (conflict) return sendError(reply, 409, "conflict", conflict);
+      const { changed } = await d.remove(caller.identity.tenantId, params.id, caller.identity.userId);
+      return changed ? reply.status(204).send() : sendError(reply, 404, "not_found", `no such ${d.label}`);
+    });
+  }
 
   app.get("/api/me/permissions", async (request, reply) => {
     const caller = await guard(request, reply, null);
@@ -26,7 +68,7 @@ export function registerAdminRoutes(app: FastifyInstance, o: { guard: ApiGuard; 
 
   app.get("/api/settings", async (request, reply) => {
     const caller = await guard(request, reply, "settings.manage");
-    if (caller) return (await tenants.snapshot(caller.identity.tenantId)).settings;
+    if (caller) return (await snapshotOf(caller)).settings;
   });
 
   app.put("/api/settings", async (request, reply) => {
@@ -37,86 +79,48 @@ export function registerAdminRoutes(app: FastifyInstance, o: { guard: ApiGuard; 
     return body;
   });
 
-  app.get("/api/roles", async (request, reply) => {
-    const caller = await guard(request, reply, "roles.manage");
-    if (caller) return (await tenants.snapshot(caller.identity.tenantId)).roles;
+  const builtIn = (id: string) => BUILT_IN_ROLES.some((r) => r.id === id);
+  documentRoutes({
+    path: "/api/roles",
+    label: "role",
+    permission: "roles.manage",
+    schema: Role.strict(),
+    list: (s) => s.roles,
+    check: (role) => (role.builtIn || builtIn(role.id) ? { status: 409, message: "built-in roles cannot be changed; make a custom role" } : null),
+    checkDelete: (id, s) =>
+      builtIn(id) ? "built-in roles cannot be deleted" : s.assignments.some((a) => a.roleId === id) ? "the role is still assigned; remove its assignments first" : null,
+    put: tenants.putRole,
+    remove: tenants.removeRole,
   });
 
-  app.put("/api/roles/:id", async (request, reply) => {
-    const caller = await guard(request, reply, "roles.manage");
-    const params = caller && parse(reply, Id, request.params);
-    const role = params && parse(reply, Role.strict(), request.body);
-    if (!caller || !params || !role) return reply;
-    if (role.id !== params.id) return sendError(reply, 400, "bad_message", "the role's id must match the URL");
-    if (role.builtIn || BUILT_IN_ROLES.some((r) => r.id === role.id)) return sendError(reply, 409, "conflict", "built-in roles cannot be changed; make a custom role");
-    await tenants.putRole(caller.identity.tenantId, role, caller.identity.userId);
-    return role;
+  documentRoutes({
+    path: "/api/assignments",
+    label: "assignment",
+    permission: "roles.manage",
+    schema: RoleAssignment.strict(),
+    list: (s) => s.assignments,
+    check: (a, s) => (s.roles.some((r) => r.id === a.roleId) ? null : { status: 400, message: `no role ${a.roleId}` }),
+    put: tenants.putAssignment,
+    remove: tenants.removeAssignment,
   });
 
-  app.delete("/api/roles/:id", async (request, reply) => {
-    const caller = await guard(request, reply, "roles.manage");
-    const params = caller && parse(reply, Id, request.params);
-    if (!caller || !params) return reply;
-    if (BUILT_IN_ROLES.some((r) => r.id === params.id)) return sendError(reply, 409, "conflict", "built-in roles cannot be deleted");
-    const { assignments } = await tenants.snapshot(caller.identity.tenantId);
-    if (assignments.some((a) => a.roleId === params.id)) return sendError(reply, 409, "conflict", "the role is still assigned; remove its assignments first");
-    const { changed } = await tenants.removeRole(caller.identity.tenantId, params.id, caller.identity.userId);
-    return changed ? reply.status(204).send() : sendError(reply, 404, "not_found", "no such role");
-  });
-
-  app.get("/api/assignments", async (request, reply) => {
-    const caller = await guard(request, reply, "roles.manage");
-    if (caller) return (await tenants.snapshot(caller.identity.tenantId)).assignments;
-  });
-
-  app.put("/api/assignments/:id", async (request, reply) => {
-    const caller = await guard(request, reply, "roles.manage");
-    const params = caller && parse(reply, Id, request.params);
-    const assignment = params && parse(reply, RoleAssignment.strict(), request.body);
-    if (!caller || !params || !assignment) return reply;
-    if (assignment.id !== params.id) return sendError(reply, 400, "bad_message", "the assignment's id must match the URL");
-    const { roles } = await tenants.snapshot(caller.identity.tenantId);
-    if (!roles.some((r) => r.id === assignment.roleId)) return sendError(reply, 400, "bad_message", `no role ${assignment.roleId}`);
-    await tenants.putAssignment(caller.identity.tenantId, assignment, caller.identity.userId);
-    return assignment;
-  });
-
-  app.delete("/api/assignments/:id", async (request, reply) => {
-    const caller = await guard(request, reply, "roles.manage");
-    const params = caller && parse(reply, Id, request.params);
-    if (!caller || !params) return reply;
-    const { changed } = await tenants.removeAssignment(caller.identity.tenantId, params.id, caller.identity.userId);
-    return changed ? reply.status(204).send() : sendError(reply, 404, "not_found", "no such assignment");
-  });
-
-  app.get("/api/access-policies", async (request, reply) => {
-    const caller = await guard(request, reply, "settings.manage");
-    if (caller) return (await tenants.snapshot(caller.identity.tenantId)).policies;
-  });
-
-  app.put("/api/access-policies/:id", async (request, reply) => {
-    const caller = await guard(request, reply, "settings.manage");
-    const params = caller && parse(reply, Id, request.params);
-    const policy = params && parse(reply, AccessPolicy.strict(), request.body);
-    if (!caller || !params || !policy) return reply;
-    if (policy.id !== params.id) return sendError(reply, 400, "bad_message", "the policy's id must match the URL");
-    const bad = policy.conditions.addressRanges.find((r) => !validCidr(r));
-    if (bad) return sendError(reply, 400, "bad_message", `not an address range: ${bad}`);
-    await tenants.putPolicy(caller.identity.tenantId, policy, caller.identity.userId);
-    return policy;
-  });
-
-  app.delete("/api/access-policies/:id", async (request, reply) => {
-    const caller = await guard(request, reply, "settings.manage");
-    const params = caller && parse(reply, Id, request.params);
-    if (!caller || !params) return reply;
-    const { changed } = await tenants.removePolicy(caller.identity.tenantId, params.id, caller.identity.userId);
-    return changed ? reply.status(204).send() : sendError(reply, 404, "not_found", "no such policy");
+  documentRoutes({
+    path: "/api/access-policies",
+    label: "policy",
+    permission: "settings.manage",
+    schema: AccessPolicy.strict(),
+    list: (s) => s.policies,
+    check: (p) => {
+      const bad = p.conditions.addressRanges.find((r) => !validCidr(r));
+      return bad ? { status: 400, message: `not an address range: ${bad}` } : null;
+    },
+    put: tenants.putPolicy,
+    remove: tenants.removePolicy,
   });
 
   app.get("/api/compliance-rules", async (request, reply) => {
     const caller = await guard(request, reply, "devices.read");
-    if (caller) return (await tenants.snapshot(caller.identity.tenantId)).compliance;
+    if (caller) return (await snapshotOf(caller)).compliance;
   });
 
   app.put("/api/compliance-rules", async (request, reply) => {
