@@ -49,7 +49,7 @@ describe.each(storeEngines)("store contract on $name", ({ open, unavailable }) =
     const s = newSession();
     expect(await store.insertSession(s, audit(s))).toBe(true);
     const { codeHash: _hash, ...expected } = s;
-    expect(await store.getSession(s.id)).toEqual({ ...expected, sharerId: null, sharerName: null, sharerProfile: null, sharerTarget: null, sharerResumeHash: null, joinedAt: null, endedAt: null });
+    expect(await store.getSession(s.id)).toEqual({ ...expected, sharerId: null, sharerName: null, sharerProfile: null, sharerTarget: null, sharerResumeHash: null, joinedAt: null, endedAt: null, version: 0 });
   });
 
   it("refuses a second session with a code hash already taken", async () => {
@@ -102,6 +102,16 @@ describe.each(storeEngines)("store contract on $name", ({ open, unavailable }) =
     expect(await store.redeemCode(s.codeHash, s.tenantId, redemption(s.codeExpiresAt), joinAudit)).toMatchObject({ ok: false, reason: "code_expired" });
     expect(await store.redeemCode("no-such-hash", s.tenantId, redemption(), joinAudit)).toEqual({ ok: false, reason: "code_invalid" });
     expect(await store.redeemCode(s.codeHash, "fabrikam.test", redemption(), joinAudit)).toEqual({ ok: false, reason: "code_invalid" });
+  });
+
+  it("writes a change only at the version it was decided on (another broker may have moved first)", async () => {
+    const s = newSession();
+    await store.insertSession(s, audit(s));
+    const change = (action: string) => ({ ...audit(s, action), at: T0 + 1 });
+    expect(await store.updateSession(s.id, { status: "ended", endReason: "helper_ended", endedAt: T0 + 1 }, change("first"), 0)).toBe(true);
+    expect(await store.updateSession(s.id, { status: "ended", endReason: "sharer_ended", endedAt: T0 + 2 }, change("stale"), 0)).toBe(false);
+    expect(await store.getSession(s.id)).toMatchObject({ endReason: "helper_ended", version: 1 });
+    expect((await store.listAudit({ tenantId: s.tenantId, sessionId: s.id })).map((e) => e.action)).toEqual(["session.created", "first"]);
   });
 
   it("updates state fields and lists only open sessions", async () => {

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import http, { type RequestListener } from "node:http";
 import https from "node:https";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
 import { createChatService } from "./chat/chat-service.js";
 import { type Clock, systemClock } from "./clock.js";
@@ -30,6 +30,7 @@ import { registerPppcRoutes } from "./http/pppc-routes.js";
 import { createAttemptLimiter } from "./sessions/attempt-limiter.js";
 import { createCodeSecrets } from "./sessions/code-secrets.js";
 import { createLocalBus, type SessionBus } from "./sessions/session-bus.js";
+import { createRedisBus } from "./sessions/redis-bus.js";
 import { createSessionService } from "./sessions/session-service.js";
 import { openPostgres, openSqlite } from "./store/engine.js";
 import { createKyselyStore } from "./store/kysely-store.js";
@@ -95,7 +96,8 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   const app = Fastify({ logger: { level: config.logLevel }, trustProxy: config.trustProxy, serverFactory, bodyLimit: 64 * 1024 }) as unknown as FastifyInstance;
   app.setErrorHandler(typedHttpErrors);
 
-  const bus = overrides.bus ?? createLocalBus();
+  const redisBus = !overrides.bus && config.redisUrl ? await createRedisBus(config.redisUrl, randomUUID(), (error) => app.log.warn({ err: error }, "bad message on the session bus")) : null;
+  const bus = overrides.bus ?? redisBus ?? createLocalBus();
   const tenants = createTenantConfig({ store, clock, defaultSettings: (tenantId) => defaultTenantSettings(config, idp?.directory.findTenant(tenantId)) });
   const policy = createSessionPolicy({ tenants, store, clock });
   const devices = createDeviceService({ store, clock, tenants });
@@ -163,6 +165,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
       sessions.shutdown();
       hub.close();
       await app.close();
+      await redisBus?.close();
       if (!overrides.store) await store.close();
     },
   };

@@ -19,6 +19,8 @@ export const BrokerConfig = z.object({
   /** PostgreSQL instead of the embedded SQLite file, e.g. postgres://tandem@db/tandem. */
   databaseUrl: z.string().url().optional(),
   databasePoolSize: z.coerce.number().int().min(1).max(200).default(10),
+  /** Redis for several brokers: session events travel between them. */
+  redisUrl: z.string().url().optional(),
   /** `:memory:` or a file; defaults to <dataDir>/tandem.sqlite. */
   sqliteFile: z.string().optional(),
   /** `off` only behind a load balancer or proxy that terminates TLS for the broker. */
@@ -73,6 +75,7 @@ const ENV_NAMES: Record<keyof BrokerConfig, string> = {
   dataDir: "TANDEM_DATA_DIR",
   databaseUrl: "DATABASE_URL",
   databasePoolSize: "TANDEM_DB_POOL_SIZE",
+  redisUrl: "REDIS_URL",
   sqliteFile: "TANDEM_SQLITE_FILE",
   tls: "TANDEM_TLS",
   tlsCertFile: "TANDEM_TLS_CERT",

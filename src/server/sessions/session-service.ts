@@ -87,27 +87,31 @@ export function createSessionService(o: SessionServiceOptions) {
     return record;
   }
 
-  /** Applies one event under the session's lock, persists it, and tells both parties. */
+  /**
+   * Applies one event under the session's lock, persists it, and tells both
+   * parties. The write is conditional on the version read, so when another
+   * broker changed the session meanwhile, the event is decided again on the
+   * new state instead of overwriting it.
+   */
   async function apply(sessionId: string, event: SessionEvent, actorId: string | null, check?: (r: SessionRecord) => Promise<void> | void) {
     return mutex.run(sessionId, async () => {
-      const record = await load(sessionId);
-      await check?.(record);
-      const next = transition(stateOf(record), event);
-      if (isTransitionError(next)) throw new ProtocolError(next.error, next.message);
-      const now = o.clock.now();
-      const endedAt = next.status === "ended" ? now : null;
-      const updated: SessionRecord = { ...record, ...next, endedAt };
-      await o.store.updateSession(sessionId, { ...next, ...(endedAt ? { endedAt } : {}) }, {
-        tenantId: record.tenantId,
-        sessionId,
-        actorId,
-        action: auditAction(event),
-        detail: auditDetail(event, record, updated),
-        at: now,
-      });
-      if (next.status === "ended") clearTimers(sessionId);
-      o.bus.publish({ sessionId, to: "both", message: { type: "session.state", session: viewOf(updated) } });
-      return updated;
+      for (let attempt = 1; ; attempt++) {
+        const record = await load(sessionId);
+        await check?.(record);
+        const next = transition(stateOf(record), event);
+        if (isTransitionError(next)) throw new ProtocolError(next.error, next.message);
+        const now = o.clock.now();
+        const endedAt = next.status === "ended" ? now : null;
+        const updated: SessionRecord = { ...record, ...next, endedAt, version: record.version + 1 };
+        const audit = { tenantId: record.tenantId, sessionId, actorId, action: auditAction(event), detail: auditDetail(event, record, updated), at: now };
+        if (!(await o.store.updateSession(sessionId, { ...next, ...(endedAt ? { endedAt } : {}) }, audit, record.version))) {
+          if (attempt < 5) continue;
+          throw new ProtocolError("internal", "the session kept changing; try again");
+        }
+        if (next.status === "ended") clearTimers(sessionId);
+        o.bus.publish({ sessionId, to: "both", message: { type: "session.state", session: viewOf(updated) } });
+        return updated;
+      }
     });
   }
 
@@ -190,6 +194,7 @@ export function createSessionService(o: SessionServiceOptions) {
           createdAt: now,
           joinedAt: null,
           endedAt: null,
+          version: 0,
         };
         const created = { tenantId: helper.tenantId, sessionId: record.id, actorId: helper.userId, action: "session.created", detail: { expiresAt: record.codeExpiresAt }, at: now };
         if (!(await o.store.insertSession({ ...record, codeHash: o.secrets.hashCode(code) }, created))) continue;

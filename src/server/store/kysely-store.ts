@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { DevicePublicKey, EndReason, Level, Party, PartyRole, SessionStatus } from "../../protocol/index.js";
 import type { Engine } from "./engine.js";
 import { GroupCommit } from "./group-commit.js";
@@ -138,6 +138,7 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
           sharer_name: r.sharerName,
           sharer_profile: JSON.stringify(r.sharerProfile),
           sharer_target: JSON.stringify(r.sharerTarget),
+          version: sql<number>`version + 1`,
           sharer_resume_hash: r.sharerResumeHash,
           joined_at: r.at,
         })
@@ -164,7 +165,7 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
       return { ok: false, reason: expired ? "code_expired" : "code_used", session };
     },
 
-    async updateSession(id, patch, audit) {
+    async updateSession(id, patch, audit, expectedVersion) {
       const set: Partial<SessionsTable> = {};
       if (patch.status !== undefined) set.status = patch.status;
       if (patch.level !== undefined) set.level = patch.level;
@@ -174,9 +175,16 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
       if (patch.endedAt !== undefined) set.ended_at = patch.endedAt;
       if (patch.helperResumeHash !== undefined) set.helper_resume_hash = patch.helperResumeHash;
       if (patch.sharerResumeHash !== undefined) set.sharer_resume_hash = patch.sharerResumeHash;
-      await writes.run(async (tx) => {
-        if (Object.keys(set).length > 0) await tx.updateTable("sessions").set(set).where("id", "=", id).execute();
+      return writes.run(async (tx) => {
+        let query = tx
+          .updateTable("sessions")
+          .set({ ...set, version: sql<number>`version + 1` })
+          .where("id", "=", id);
+        if (expectedVersion !== undefined) query = query.where("version", "=", expectedVersion);
+        const result = await query.executeTakeFirst();
+        if (Number(result.numUpdatedRows) === 0) return false;
         if (audit) await insertAudit(tx, audit);
+        return true;
       });
     },
 
@@ -433,5 +441,6 @@ function toSession(row: Selectable<SessionsTable>): SessionRecord {
     createdAt: Number(row.created_at),
     joinedAt: row.joined_at === null ? null : Number(row.joined_at),
     endedAt: row.ended_at === null ? null : Number(row.ended_at),
+    version: Number(row.version),
   };
 }

@@ -131,6 +131,11 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
         await db.schema.alterTable("sessions").addColumn("sharer_target", "text").execute();
       },
     },
+    "0006_session_version": {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable("sessions").addColumn("version", "integer", (c) => c.notNull().defaultTo(0)).execute();
+      },
+    },
   };
 }
 

@@ -20,6 +20,7 @@ export interface SessionsTable {
   sharer_profile: string | null;
   /** JSON: the sharer's groups and device (with enrollment and compliance) at join, for policy checks. */
   sharer_target: string | null;
+  version: Generated<number>;
   helper_resume_hash: string;
   sharer_resume_hash: string | null;
   chat_seq: number;

@@ -26,6 +26,8 @@ export interface SessionRecord {
   createdAt: number;
   joinedAt: number | null;
   endedAt: number | null;
+  /** Bumped by every change: optimistic concurrency between brokers. */
+  version: number;
 }
 
 /** Who the helper would be helping: checked against scoped roles and the unenrolled-device rule. */
@@ -46,7 +48,7 @@ export interface SessionFilter {
   limit: number;
 }
 
-export type NewSession = Omit<SessionRecord, "sharerId" | "sharerName" | "sharerProfile" | "sharerTarget" | "sharerResumeHash" | "joinedAt" | "endedAt"> & {
+export type NewSession = Omit<SessionRecord, "sharerId" | "sharerName" | "sharerProfile" | "sharerTarget" | "sharerResumeHash" | "joinedAt" | "endedAt" | "version"> & {
   codeHash: string;
 };
 
@@ -175,7 +177,11 @@ export interface Store {
   /** Atomically turns an unexpired, unredeemed code into a joined session, exactly once, with its audit event. */
   redeemCode(codeHash: string, tenantId: string, redemption: Redemption, audit: SessionAudit): Promise<RedeemResult>;
   /** A state change and its audit event are written together or not at all. */
-  updateSession(id: string, patch: SessionPatch, audit?: NewAuditEvent): Promise<void>;
+  /**
+   * When `expectedVersion` is given, writes only if the session is still at that
+   * version (another broker may have changed it) and returns false otherwise.
+   */
+  updateSession(id: string, patch: SessionPatch, audit?: NewAuditEvent, expectedVersion?: number): Promise<boolean>;
   /** A tenant's sessions, newest first, for reports. */
   listSessions(filter: SessionFilter): Promise<SessionRecord[]>;
   /** Sessions not yet ended, e.g. to re-arm timers after a restart. */

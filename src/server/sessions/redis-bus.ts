@@ -1,0 +1,57 @@
+import { Redis } from "ioredis";
+import { z } from "zod";
+import { ServerMessage } from "../../protocol/index.js";
+import type { Delivery, SessionBus } from "./session-bus.js";
+
+/**
+ * The session bus across brokers (REDIS_URL): a delivery is handed to this
+ * broker's connections at once and published for the others, so a helper and
+ * a sharer may sit on different brokers. Redis keeps one publisher's messages
+ * in order, so a party sees a session's events in the order they happened.
+ * What arrives from Redis crosses a process boundary and is parsed again.
+ */
+const CHANNEL = "tandem:deliveries";
+
+const Envelope = z.object({
+  origin: z.string(),
+  delivery: z.object({ sessionId: z.string().uuid(), to: z.enum(["helper", "sharer", "both"]), message: ServerMessage }),
+});
+
+export interface RedisBus extends SessionBus {
+  close(): Promise<void>;
+}
+
+export async function createRedisBus(url: string, brokerId: string, onBadMessage: (error: unknown) => void = () => undefined): Promise<RedisBus> {
+  const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const subscriber = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  await Promise.all([publisher.connect(), subscriber.connect()]);
+  await subscriber.subscribe(CHANNEL);
+  const handlers = new Set<(delivery: Delivery) => void>();
+  const deliverHere = (delivery: Delivery) => {
+    for (const handler of handlers) handler(delivery);
+  };
+
+  subscriber.on("message", (_channel: string, text: string) => {
+    try {
+      const envelope = Envelope.parse(JSON.parse(text));
+      if (envelope.origin !== brokerId) deliverHere(envelope.delivery);
+    } catch (error) {
+      onBadMessage(error);
+    }
+  });
+
+  return {
+    publish(delivery) {
+      deliverHere(delivery);
+      void publisher.publish(CHANNEL, JSON.stringify({ origin: brokerId, delivery })).catch(onBadMessage);
+    },
+    subscribe(handler) {
+      handlers.add(handler);
+      return () => handlers.delete(handler);
+    },
+    async close() {
+      subscriber.disconnect();
+      await publisher.quit().catch(() => publisher.disconnect());
+    },
+  };
+}
