@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "../../src/server/http/free-port.js";
 import { startTestIssuer, type TestIssuer } from "../../tools/token-issuer.js";
 
 /** A real broker in its own process (so its memory is its own), on a fresh data folder. */
@@ -22,7 +23,7 @@ export interface BrokerProcess {
 /** With `embeddedIdp`, the broker signs people in itself (as `npm start`); otherwise it trusts the benchmark's issuer. */
 export async function startBrokerProcess(env: Record<string, string> = {}, nodeArgs: string[] = [], embeddedIdp = false): Promise<BrokerProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-bench-"));
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort("127.0.0.1");
   const issuer = await startTestIssuer();
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/server/main.ts"], {
     env: {
