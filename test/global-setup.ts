@@ -1,25 +1,34 @@
 import type { TestProject } from "vitest/node";
 import { findPostgresBin, startPostgres } from "./support/postgres-server.js";
+import { redisInstalled, startRedis } from "./support/redis-server.js";
 
 /**
- * One PostgreSQL cluster for the whole run, for the store contract's second
- * engine. Where PostgreSQL is not installed the PostgreSQL tests are skipped,
- * except in CI, where that is a failure.
+ * One PostgreSQL cluster and one Redis for the whole run (the store contract's
+ * second engine; several brokers working together). Where they are not
+ * installed their tests are skipped, except in CI, where that is a failure.
  */
 declare module "vitest" {
   export interface ProvidedContext {
     postgresUrl: string | null;
+    redisUrl: string | null;
   }
 }
 
 export default async function setup(project: TestProject) {
+  const ci = process.env.CI === "true";
+  const stops: (() => void)[] = [];
   const bin = findPostgresBin();
-  if (!bin) {
-    if (process.env.CI === "true") throw new Error("PostgreSQL is not installed (apt-get install postgresql): the store contract must run on it in CI");
-    project.provide("postgresUrl", null);
-    return;
-  }
-  const server = await startPostgres(bin);
-  project.provide("postgresUrl", server.url);
-  return () => server.stop();
+  if (!bin && ci) throw new Error("PostgreSQL is not installed (apt-get install postgresql): the store contract must run on it in CI");
+  if (!redisInstalled() && ci) throw new Error("Redis is not installed (apt-get install redis-server): the multi-broker tests must run in CI");
+  if (bin) {
+    const server = await startPostgres(bin);
+    stops.push(() => server.stop());
+    project.provide("postgresUrl", server.url);
+  } else project.provide("postgresUrl", null);
+  if (redisInstalled()) {
+    const redis = await startRedis();
+    stops.push(() => redis.stop());
+    project.provide("redisUrl", redis.url);
+  } else project.provide("redisUrl", null);
+  return () => stops.forEach((stop) => stop());
 }

@@ -49,7 +49,7 @@ describe.each(storeEngines)("store contract on $name", ({ open, unavailable }) =
     const s = newSession();
     expect(await store.insertSession(s, audit(s))).toBe(true);
     const { codeHash: _hash, ...expected } = s;
-    expect(await store.getSession(s.id)).toEqual({ ...expected, sharerId: null, sharerName: null, sharerProfile: null, sharerTarget: null, sharerResumeHash: null, joinedAt: null, endedAt: null, version: 0 });
+    expect(await store.getSession(s.id)).toEqual({ ...expected, sharerId: null, sharerName: null, sharerProfile: null, sharerTarget: null, sharerResumeHash: null, joinedAt: null, endedAt: null, version: 0, helperAwaySince: null, sharerAwaySince: null });
   });
 
   it("refuses a second session with a code hash already taken", async () => {

@@ -138,17 +138,26 @@ export function createSessionService(o: SessionServiceOptions) {
     );
   }
 
+  /**
+   * The party's absence is written to the session, so a resume on any broker
+   * ends it; the grace timer here ends the session only if it still stands.
+   */
   async function startGrace(sessionId: string, role: PartyRole): Promise<void> {
     const record = await o.store.getSession(sessionId);
     if (!record || record.status === "ended") return;
     const graceMs = await o.policy.graceMs(record.tenantId);
+    const awaySince = o.clock.now();
+    await o.store.updateSession(sessionId, role === "helper" ? { helperAwaySince: awaySince } : { sharerAwaySince: awaySince });
     cancelGrace(sessionId, role);
     graceTimers.set(
       `${sessionId}:${role}`,
       o.clock.setTimer(graceMs, () => {
         graceTimers.delete(`${sessionId}:${role}`);
         const reason: EndReason = role === "helper" ? "helper_disconnected" : "sharer_disconnected";
-        apply(sessionId, { type: "end", by: "system", reason }, null).catch(() => undefined); // ended meanwhile
+        const stillAway = (r: SessionRecord) => {
+          if ((role === "helper" ? r.helperAwaySince : r.sharerAwaySince) !== awaySince) throw new ProtocolError("invalid_transition", "came back");
+        };
+        apply(sessionId, { type: "end", by: "system", reason }, null, stillAway).catch(() => undefined); // back, or ended meanwhile
       }),
     );
     await audit(record, record.tenantId, role === "helper" ? record.helperId : record.sharerId, "session.party_disconnected", { role });
@@ -195,6 +204,8 @@ export function createSessionService(o: SessionServiceOptions) {
           joinedAt: null,
           endedAt: null,
           version: 0,
+          helperAwaySince: null,
+          sharerAwaySince: null,
         };
         const created = { tenantId: helper.tenantId, sessionId: record.id, actorId: helper.userId, action: "session.created", detail: { expiresAt: record.codeExpiresAt }, at: now };
         if (!(await o.store.insertSession({ ...record, codeHash: o.secrets.hashCode(code) }, created))) continue;
@@ -259,8 +270,9 @@ export function createSessionService(o: SessionServiceOptions) {
           throw new ProtocolError("resume_failed", "this session cannot be resumed with that token");
         }
         if (record.status === "ended") throw new ProtocolError("resume_failed", `the session has ended (${record.endReason})`);
-        const wasAway = graceTimers.has(`${sessionId}:${role}`);
+        const wasAway = (role === "helper" ? record.helperAwaySince : record.sharerAwaySince) !== null;
         cancelGrace(sessionId, role);
+        if (wasAway) await o.store.updateSession(sessionId, role === "helper" ? { helperAwaySince: null } : { sharerAwaySince: null });
         await audit(record, record.tenantId, user.userId, "session.party_resumed", { role });
         if (wasAway) {
           o.bus.publish({

@@ -175,6 +175,8 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
       if (patch.endedAt !== undefined) set.ended_at = patch.endedAt;
       if (patch.helperResumeHash !== undefined) set.helper_resume_hash = patch.helperResumeHash;
       if (patch.sharerResumeHash !== undefined) set.sharer_resume_hash = patch.sharerResumeHash;
+      if (patch.helperAwaySince !== undefined) set.helper_away_since = patch.helperAwaySince;
+      if (patch.sharerAwaySince !== undefined) set.sharer_away_since = patch.sharerAwaySince;
       return writes.run(async (tx) => {
         let query = tx
           .updateTable("sessions")
@@ -442,5 +444,7 @@ function toSession(row: Selectable<SessionsTable>): SessionRecord {
     joinedAt: row.joined_at === null ? null : Number(row.joined_at),
     endedAt: row.ended_at === null ? null : Number(row.ended_at),
     version: Number(row.version),
+    helperAwaySince: row.helper_away_since === null ? null : Number(row.helper_away_since),
+    sharerAwaySince: row.sharer_away_since === null ? null : Number(row.sharer_away_since),
   };
 }

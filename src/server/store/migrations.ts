@@ -134,6 +134,8 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
     "0006_session_version": {
       async up(db: Kysely<unknown>) {
         await db.schema.alterTable("sessions").addColumn("version", "integer", (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema.alterTable("sessions").addColumn("helper_away_since", "bigint").execute();
+        await db.schema.alterTable("sessions").addColumn("sharer_away_since", "bigint").execute();
       },
     },
   };

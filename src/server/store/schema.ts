@@ -21,6 +21,8 @@ export interface SessionsTable {
   /** JSON: the sharer's groups and device (with enrollment and compliance) at join, for policy checks. */
   sharer_target: string | null;
   version: Generated<number>;
+  helper_away_since: number | null;
+  sharer_away_since: number | null;
   helper_resume_hash: string;
   sharer_resume_hash: string | null;
   chat_seq: number;

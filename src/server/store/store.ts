@@ -28,6 +28,9 @@ export interface SessionRecord {
   endedAt: number | null;
   /** Bumped by every change: optimistic concurrency between brokers. */
   version: number;
+  /** Since when a party's connection is gone (its grace running), or null while connected. */
+  helperAwaySince: number | null;
+  sharerAwaySince: number | null;
 }
 
 /** Who the helper would be helping: checked against scoped roles and the unenrolled-device rule. */
@@ -48,14 +51,14 @@ export interface SessionFilter {
   limit: number;
 }
 
-export type NewSession = Omit<SessionRecord, "sharerId" | "sharerName" | "sharerProfile" | "sharerTarget" | "sharerResumeHash" | "joinedAt" | "endedAt" | "version"> & {
+export type NewSession = Omit<SessionRecord, "sharerId" | "sharerName" | "sharerProfile" | "sharerTarget" | "sharerResumeHash" | "joinedAt" | "endedAt" | "version" | "helperAwaySince" | "sharerAwaySince"> & {
   codeHash: string;
 };
 
 export type SessionPatch = Partial<
   Pick<
     SessionRecord,
-    "status" | "level" | "requestedLevel" | "paused" | "endReason" | "endedAt" | "helperResumeHash" | "sharerResumeHash"
+    "status" | "level" | "requestedLevel" | "paused" | "endReason" | "endedAt" | "helperResumeHash" | "sharerResumeHash" | "helperAwaySince" | "sharerAwaySince"
   >
 >;
 

@@ -1,0 +1,39 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+/** A throwaway Redis for the test run (Debian's `redis-server`), on 127.0.0.1 and a free port, nothing persisted. */
+export function redisInstalled(): boolean {
+  return !spawnSync("redis-server", ["--version"], { stdio: "ignore" }).error;
+}
+
+export async function startRedis(): Promise<{ url: string; stop(): void }> {
+  const port = await new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port: p } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(p));
+    });
+  });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-redis-"));
+  const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: ["ignore", "pipe", "pipe"] });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("redis did not start")), 5000);
+    child.stdout!.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("Ready to accept connections")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`redis exited with ${code}`)));
+  });
+  child.stdout!.resume();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop() {
+      child.kill("SIGTERM");
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type Broker, buildBroker } from "../src/server/broker.js";
+import { BrokerConfig } from "../src/server/config.js";
+import { BrokerClient } from "../tools/broker-client.js";
+import { startTestIssuer, type TestIssuer } from "../tools/token-issuer.js";
+import { createTestDatabase } from "./support/postgres-database.js";
+
+const postgresUrl = inject("postgresUrl");
+const redisUrl = inject("redisUrl");
+
+/**
+ * Two brokers behind a load balancer: the helper lands on one, the sharer on
+ * the other. They share PostgreSQL, Redis and the data folder's secrets.
+ */
+describe.skipIf(!postgresUrl || !redisUrl)("a session whose parties sit on different brokers", () => {
+  let issuer: TestIssuer;
+  let dataDir: string;
+  let brokers: Broker[];
+  let urls: string[];
+  let ca: string;
+  const clients: BrokerClient[] = [];
+  const signIn = async (broker: number, sub: string) => {
+    const client = await BrokerClient.signIn(urls[broker]!, await issuer.mint({ sub, name: sub }), { ca });
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    issuer = await startTestIssuer();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-two-brokers-"));
+    const databaseUrl = await createTestDatabase(postgresUrl!, "cluster");
+    const config = (port: number) =>
+      BrokerConfig.parse({ port, dataDir, databaseUrl, redisUrl, jwksUrl: issuer.jwksUrl, jwtIssuer: issuer.issuer, jwtAudience: issuer.audience, logLevel: "silent", graceMs: 2000, defaultTenantSettings: { allowUnenrolledDevices: true } });
+    const first = await buildBroker(config(0)); // makes the shared secrets in the data folder
+    const second = await buildBroker(config(0));
+    brokers = [first, second];
+    urls = await Promise.all(brokers.map(async (b) => `${(await b.listen()).replace("https", "wss")}/ws`));
+    ca = first.tls!.caCert!;
+  });
+  afterAll(async () => {
+    clients.forEach((c) => c.kill());
+    for (const b of brokers) await b.close();
+    await issuer.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("code, consent, signaling and chat cross between brokers in order", async () => {
+    const helper = await signIn(0, "cluster-helper");
+    const sharer = await signIn(1, "cluster-sharer");
+    const created = await helper.request({ type: "session.create" }, "session.created");
+    const sessionId = created.session.sessionId;
+    const joined = await sharer.request({ type: "session.join", code: created.code }, "session.joined");
+    expect(joined.peer).toMatchObject({ userId: "cluster-helper" });
+    expect((await helper.next("session.peer_joined")).peer).toMatchObject({ userId: "cluster-sharer" });
+
+    helper.send({ type: "session.request", sessionId, level: "view" });
+    await sharer.next((m) => m.type === "session.state" && m.session.status === "requested");
+    sharer.send({ type: "session.consent", sessionId, allow: true });
+    await helper.next((m) => m.type === "session.state" && m.session.status === "active");
+
+    helper.send({ type: "signal.offer", sessionId, sdp: "v=0 across" });
+    for (let i = 0; i < 20; i++) helper.send({ type: "signal.ice", sessionId, candidate: { candidate: `candidate:${i} 1 udp 1 10.0.0.${i} 5000 typ host`, sdpMid: "0", sdpMLineIndex: 0 } });
+    expect(await sharer.next("signal.offer")).toMatchObject({ sdp: "v=0 across", from: "helper" });
+    const order: string[] = [];
+    for (let i = 0; i < 20; i++) order.push((await sharer.next("signal.ice")).candidate!.candidate.split(" ")[0]!);
+    expect(order).toEqual(Array.from({ length: 20 }, (_, i) => `candidate:${i}`));
+
+    await sharer.request({ type: "chat.send", sessionId, clientMsgId: "1", text: "مرحبا from broker 2" }, "chat.ack");
+    expect((await helper.next("chat.message")).message).toMatchObject({ seq: 1, text: "مرحبا from broker 2" });
+  });
+
+  it("a sharer dropped on one broker resumes on the other; the helper sees it go and come back", async () => {
+    const helper = await signIn(0, "cluster-helper-2");
+    const sharer = await signIn(0, "cluster-sharer-2");
+    const created = await helper.request({ type: "session.create" }, "session.created");
+    const sessionId = created.session.sessionId;
+    const joined = await sharer.request({ type: "session.join", code: created.code }, "session.joined");
+    await helper.next("session.peer_joined");
+    sharer.kill();
+    expect(await helper.next("session.peer_presence")).toMatchObject({ status: "disconnected", peer: "sharer" });
+
+    const back = await signIn(1, "cluster-sharer-2");
+    const resumed = await back.request({ type: "session.resume", sessionId, resumeToken: joined.resumeToken }, "session.joined");
+    expect(resumed.session.status).toBe("joined");
+    expect(await helper.next("session.peer_presence")).toMatchObject({ status: "reconnected", peer: "sharer" });
+    helper.send({ type: "session.end", sessionId });
+    expect(await back.next((m) => m.type === "session.state" && m.session.status === "ended")).toMatchObject({ session: { endReason: "helper_ended" } });
+  });
+
+  it("a code is redeemed once across the cluster, whichever broker is asked first", async () => {
+    const helper = await signIn(0, "cluster-helper-3");
+    const created = await helper.request({ type: "session.create" }, "session.created");
+    const racers = await Promise.all([signIn(0, "racer-a"), signIn(1, "racer-b"), signIn(1, "racer-c")]);
+    const outcomes = await Promise.all(racers.map((r) => r.request({ type: "session.join", code: created.code }, "session.joined").then(() => "joined", (e: { code: string }) => e.code)));
+    expect(outcomes.filter((o) => o === "joined")).toHaveLength(1);
+    expect(outcomes.filter((o) => o === "code_used")).toHaveLength(2);
+  });
+});
