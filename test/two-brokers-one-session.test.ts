@@ -33,7 +33,7 @@ describe.skipIf(!postgresUrl || !redisUrl)("a session whose parties sit on diffe
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-two-brokers-"));
     const databaseUrl = await createTestDatabase(postgresUrl!, "cluster");
     const config = (port: number) =>
-      BrokerConfig.parse({ port, dataDir, databaseUrl, redisUrl, jwksUrl: issuer.jwksUrl, jwtIssuer: issuer.issuer, jwtAudience: issuer.audience, logLevel: "silent", graceMs: 2000, defaultTenantSettings: { allowUnenrolledDevices: true } });
+      BrokerConfig.parse({ port, dataDir, databaseUrl, redisUrl, jwksUrl: issuer.jwksUrl, jwtIssuer: issuer.issuer, jwtAudience: issuer.audience, logLevel: "silent", graceMs: 2000, codeFailuresPerUser: 3, defaultTenantSettings: { allowUnenrolledDevices: true } });
     const first = await buildBroker(config(0)); // makes the shared secrets in the data folder
     const second = await buildBroker(config(0));
     brokers = [first, second];
@@ -88,6 +88,15 @@ describe.skipIf(!postgresUrl || !redisUrl)("a session whose parties sit on diffe
     expect(await helper.next("session.peer_presence")).toMatchObject({ status: "reconnected", peer: "sharer" });
     helper.send({ type: "session.end", sessionId });
     expect(await back.next((m) => m.type === "session.state" && m.session.status === "ended")).toMatchObject({ session: { endReason: "helper_ended" } });
+  });
+
+  it("wrong codes count across brokers: spreading guesses over them gains nothing", async () => {
+    const onFirst = await signIn(0, "spread-guesser");
+    const onSecond = await signIn(1, "spread-guesser");
+    const guess = (client: BrokerClient) => client.request({ type: "session.join", code: "wwwwwwww" }, "session.joined").then(() => "joined", (e: { code: string }) => e.code);
+    expect([await guess(onFirst), await guess(onSecond), await guess(onFirst)]).toEqual(["code_invalid", "code_invalid", "code_invalid"]);
+    expect(await guess(onSecond)).toBe("rate_limited");
+    expect(await guess(onFirst)).toBe("rate_limited");
   });
 
   it("a code is redeemed once across the cluster, whichever broker is asked first", async () => {

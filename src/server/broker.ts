@@ -27,10 +27,11 @@ import { createApiGuard } from "./http/api-caller.js";
 import { typedHttpErrors } from "./http/typed-errors.js";
 import { registerReportRoutes } from "./http/report-routes.js";
 import { registerPppcRoutes } from "./http/pppc-routes.js";
-import { createAttemptLimiter } from "./sessions/attempt-limiter.js";
+import { createAttemptLimiter, createRedisAttemptLimiter } from "./sessions/attempt-limiter.js";
 import { createCodeSecrets } from "./sessions/code-secrets.js";
 import { createLocalBus, type SessionBus } from "./sessions/session-bus.js";
 import { createRedisBus } from "./sessions/redis-bus.js";
+import { startBrokerPresence } from "./sessions/broker-presence.js";
 import { createSessionService } from "./sessions/session-service.js";
 import { openPostgres, openSqlite } from "./store/engine.js";
 import { createKyselyStore } from "./store/kysely-store.js";
@@ -96,7 +97,8 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   const app = Fastify({ logger: { level: config.logLevel }, trustProxy: config.trustProxy, serverFactory, bodyLimit: 64 * 1024 }) as unknown as FastifyInstance;
   app.setErrorHandler(typedHttpErrors);
 
-  const redisBus = !overrides.bus && config.redisUrl ? await createRedisBus(config.redisUrl, randomUUID(), (error) => app.log.warn({ err: error }, "bad message on the session bus")) : null;
+  const brokerId = randomUUID();
+  const redisBus = !overrides.bus && config.redisUrl ? await createRedisBus(config.redisUrl, brokerId, (error) => app.log.warn({ err: error }, "bad message on the session bus")) : null;
   const bus = overrides.bus ?? redisBus ?? createLocalBus();
   const tenants = createTenantConfig({ store, clock, defaultSettings: (tenantId) => defaultTenantSettings(config, idp?.directory.findTenant(tenantId)) });
   const policy = createSessionPolicy({ tenants, store, clock });
@@ -106,10 +108,15 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
     clock,
     bus,
     secrets: createCodeSecrets(loadOrCreatePepper(config.dataDir)),
-    codeLimits: {
-      perUser: createAttemptLimiter(clock, config.codeFailuresPerUser, config.codeFailureWindowMs),
-      perAddress: createAttemptLimiter(clock, config.codeFailuresPerAddress, config.codeFailureWindowMs),
-    },
+    codeLimits: redisBus
+      ? {
+          perUser: createRedisAttemptLimiter(redisBus.client, "user", clock, config.codeFailuresPerUser, config.codeFailureWindowMs),
+          perAddress: createRedisAttemptLimiter(redisBus.client, "address", clock, config.codeFailuresPerAddress, config.codeFailureWindowMs),
+        }
+      : {
+          perUser: createAttemptLimiter(clock, config.codeFailuresPerUser, config.codeFailureWindowMs),
+          perAddress: createAttemptLimiter(clock, config.codeFailuresPerAddress, config.codeFailureWindowMs),
+        },
     policy,
     devices,
     turn: { stunUrls: config.stunUrls, turnUrls: config.turnUrls, turnSecret: config.turnSecret, ttlSeconds: config.turnTtlSeconds },
@@ -120,6 +127,10 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   const consoleAuth = signIn ? createConsoleAuth({ signIn, verifier, origin, clock, sessionMaxAgeMs: config.consoleSessionMaxAgeMs }) : null;
   if (consoleAuth) registerAuthRoutes(app, consoleAuth);
   const hub = new Hub(bus);
+  const presence = redisBus
+    ? startBrokerPresence({ redis: redisBus.client, brokerId, onPartyLost: (sessionId, role) => sessions.partyLeft(sessionId, role), log: (error) => app.log.warn({ err: error }, "cluster presence") })
+    : null;
+  hub.seats = presence;
 
   const ws = registerWsEndpoint(
     app,
@@ -161,6 +172,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
     retention,
     async close() {
       retention.stop();
+      await presence?.stop();
       ws.close();
       sessions.shutdown();
       hub.close();

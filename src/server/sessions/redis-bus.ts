@@ -18,6 +18,8 @@ const Envelope = z.object({
 });
 
 export interface RedisBus extends SessionBus {
+  /** The publishing connection, free for ordinary commands (presence keys). */
+  client: Redis;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function createRedisBus(url: string, brokerId: string, onBadMessage
   });
 
   return {
+    client: publisher,
     publish(delivery) {
       deliverHere(delivery);
       void publisher.publish(CHANNEL, JSON.stringify({ origin: brokerId, delivery })).catch(onBadMessage);

@@ -219,12 +219,11 @@ export function createSessionService(o: SessionServiceOptions) {
     /** The sharer redeems a code; `device` is the device this connection proved, if any. */
     async join(sharer: Identity, address: string, rawCode: string, device: DeviceRecord | null): Promise<Attached> {
       const userKey = `${sharer.tenantId}:${sharer.userId}`;
-      const wait = Math.max(o.codeLimits.perUser.retryAfter(userKey), o.codeLimits.perAddress.retryAfter(address));
+      const wait = Math.max(await o.codeLimits.perUser.retryAfter(userKey), await o.codeLimits.perAddress.retryAfter(address));
       if (wait > 0) throw new ProtocolError("rate_limited", "too many wrong codes; wait before trying again", wait);
 
       const rejected = async (reason: "code_invalid" | "code_expired" | "code_used", record?: SessionRecord) => {
-        o.codeLimits.perUser.recordFailure(userKey);
-        o.codeLimits.perAddress.recordFailure(address);
+        await Promise.all([o.codeLimits.perUser.recordFailure(userKey), o.codeLimits.perAddress.recordFailure(address)]);
         await audit(record ?? null, sharer.tenantId, sharer.userId, "session.code_rejected", { reason, address });
         const words = { code_invalid: "no session has this code", code_expired: "this code has expired", code_used: "this code was already used" };
         return new ProtocolError(reason, words[reason]);

@@ -11,6 +11,9 @@ export class Hub {
   private readonly views = new Map<string, SessionView>();
   private readonly unsubscribe: () => void;
 
+  /** Told when this broker takes or gives up a party's seat (cluster presence). */
+  seats: { seated(sessionId: string, role: PartyRole): void; unseated(sessionId: string, role: PartyRole): void } | null = null;
+
   constructor(bus: SessionBus) {
     this.unsubscribe = bus.subscribe((delivery) => this.deliver(delivery));
   }
@@ -22,6 +25,7 @@ export class Hub {
     this.parties.set(view.sessionId, seats);
     this.views.set(view.sessionId, view);
     connection.session = { id: view.sessionId, role };
+    if (!replaced) this.seats?.seated(view.sessionId, role);
     return replaced !== connection ? replaced : undefined;
   }
 
@@ -33,6 +37,7 @@ export class Hub {
     const seats = this.parties.get(session.id);
     if (seats?.[session.role] !== connection) return false;
     delete seats[session.role];
+    this.seats?.unseated(session.id, session.role);
     if (!seats.helper && !seats.sharer) {
       this.parties.delete(session.id);
       this.views.delete(session.id);
