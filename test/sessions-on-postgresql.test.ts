@@ -3,6 +3,8 @@ import { verifyChain } from "../src/server/audit/audit-chain.js";
 import { type Harness, startHarness } from "./support/broker-harness.js";
 import { createTestDatabase } from "./support/postgres-database.js";
 import { createAndJoin, grant } from "./support/session-steps.js";
+import { openPostgres } from "../src/server/store/engine.js";
+import { createKyselyStore } from "../src/server/store/kysely-store.js";
 
 const postgresUrl = inject("postgresUrl");
 
@@ -32,5 +34,30 @@ describe.skipIf(!postgresUrl)("a whole session with the broker on PostgreSQL (DA
       "session.ended",
     ]);
     expect(verifyChain("northwind.test", await store.listAuditChain("northwind.test"), await store.getAuditAnchor("northwind.test"))).toMatchObject({ ok: true });
+  });
+});
+
+describe.skipIf(!postgresUrl)("two brokers writing one tenant's audit chain at once", () => {
+  it("lose no row and keep the chain intact: a writer that lost the race for a position tries again", async () => {
+    const url = await createTestDatabase(postgresUrl!, "chain");
+    const [a, b] = [await createKyselyStore(openPostgres(url, 4), "postgres"), await createKyselyStore(openPostgres(url, 4), "postgres")];
+    try {
+      // Each broker writes one row at a time (a batch of one), both at once: they race for the same next position.
+      const failures: unknown[] = [];
+      await Promise.all(
+        [a, b].map(async (store, s) => {
+          for (let i = 0; i < 40; i++) {
+            await store.appendAudit({ tenantId: "northwind.test", sessionId: null, actorId: `broker-${s}`, action: `write.${i}`, detail: {}, at: Date.now() }).catch((e: unknown) => failures.push(e));
+          }
+        }),
+      );
+      expect(failures).toEqual([]);
+      const chain = await a.listAuditChain("northwind.test");
+      expect(chain).toHaveLength(80);
+      expect(verifyChain("northwind.test", chain)).toMatchObject({ ok: true });
+    } finally {
+      await a.close();
+      await b.close();
+    }
   });
 });

@@ -7,7 +7,8 @@ import type { Kysely } from "kysely";
  * low load a write is simply its own transaction, one tick later.
  *
  * A write that fails takes its batch's transaction with it; the batch is then
- * replayed one write per transaction, so only the failing write fails. Writes
+ * replayed one write per transaction, so only the failing write fails, and a
+ * write that lost a uniqueness race to another broker is tried again. Writes
  * are therefore database work only, safe to run again from the start.
  */
 type Write<DB> = { work: (tx: Kysely<DB>) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
@@ -45,6 +46,22 @@ export class GroupCommit<DB> {
     });
   }
 
+  /**
+   * One write in its own transaction. A uniqueness conflict means another
+   * writer (another broker) got there first, e.g. to the audit chain's next
+   * position: the write is decided again on what is there now, a few times.
+   */
+  private async alone(write: Write<DB>): Promise<unknown> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction().execute((tx) => write.work(tx));
+      } catch (error) {
+        if (!isConflict(error) || attempt >= 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 10 * attempt));
+      }
+    }
+  }
+
   private async flush(): Promise<void> {
     const batch = this.queue.splice(0);
     try {
@@ -55,17 +72,21 @@ export class GroupCommit<DB> {
       });
       batch.forEach((write, i) => write.resolve(values[i]));
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error);
-        return;
-      }
+      // A lone write that failed on its own account fails; otherwise each write is tried alone, so only a failing one fails.
+      if (batch.length === 1 && !isConflict(error)) return batch[0]!.reject(error);
       for (const write of batch) {
         try {
-          write.resolve(await this.db.transaction().execute((tx) => write.work(tx)));
+          write.resolve(await this.alone(write));
         } catch (alone) {
           write.reject(alone);
         }
       }
     }
   }
+}
+
+/** A unique-constraint violation, as PostgreSQL (23505) and better-sqlite3 report it. */
+function isConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
