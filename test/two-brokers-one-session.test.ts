@@ -21,6 +21,8 @@ describe.skipIf(!postgresUrl || !redisUrl)("a session whose parties sit on diffe
   let brokers: Broker[];
   let urls: string[];
   let ca: string;
+  let databaseUrl: string;
+  const databaseUrlOf = () => databaseUrl;
   const clients: BrokerClient[] = [];
   const signIn = async (broker: number, sub: string) => {
     const client = await BrokerClient.signIn(urls[broker]!, await issuer.mint({ sub, name: sub }), { ca });
@@ -31,7 +33,7 @@ describe.skipIf(!postgresUrl || !redisUrl)("a session whose parties sit on diffe
   beforeAll(async () => {
     issuer = await startTestIssuer();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-two-brokers-"));
-    const databaseUrl = await createTestDatabase(postgresUrl!, "cluster");
+    databaseUrl = await createTestDatabase(postgresUrl!, "cluster");
     const config = (port: number) =>
       BrokerConfig.parse({ port, dataDir, databaseUrl, redisUrl, jwksUrl: issuer.jwksUrl, jwtIssuer: issuer.issuer, jwtAudience: issuer.audience, logLevel: "silent", graceMs: 2000, codeFailuresPerUser: 3, defaultTenantSettings: { allowUnenrolledDevices: true } });
     const first = await buildBroker(config(0)); // makes the shared secrets in the data folder
@@ -88,6 +90,21 @@ describe.skipIf(!postgresUrl || !redisUrl)("a session whose parties sit on diffe
     expect(await helper.next("session.peer_presence")).toMatchObject({ status: "reconnected", peer: "sharer" });
     helper.send({ type: "session.end", sessionId });
     expect(await back.next((m) => m.type === "session.state" && m.session.status === "ended")).toMatchObject({ session: { endReason: "helper_ended" } });
+  });
+
+  it("a broker joining (or restarting into) a running cluster does not disturb the sessions others hold", async () => {
+    const helper = await signIn(0, "steady-helper");
+    const sharer = await signIn(1, "steady-sharer");
+    const created = await helper.request({ type: "session.create" }, "session.created");
+    await sharer.request({ type: "session.join", code: created.code }, "session.joined");
+    await helper.next("session.peer_joined");
+    const third = await buildBroker(BrokerConfig.parse({ port: 0, dataDir, databaseUrl: databaseUrlOf(), redisUrl, jwksUrl: issuer.jwksUrl, jwtIssuer: issuer.issuer, jwtAudience: issuer.audience, logLevel: "silent", graceMs: 2000 }));
+    await third.listen();
+    await new Promise((r) => setTimeout(r, 1500));
+    await third.close();
+    await new Promise((r) => setTimeout(r, 1500));
+    const presence = [...helper.pending(), ...sharer.pending()].filter((m) => m.type === "session.peer_presence" || (m.type === "session.state" && m.session.status === "ended"));
+    expect(presence).toEqual([]);
   });
 
   it("wrong codes count across brokers: spreading guesses over them gains nothing", async () => {

@@ -156,7 +156,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   registerReportRoutes(app, { guard, store });
   registerPppcRoutes(app, { guard });
   registerStatusRoutes(app, { tls, stats: () => ({ connections: ws.connectionCount, liveSessions: hub.sessionCount }) });
-  await sessions.recover();
+  await sessions.recover({ alone: !presence });
   const retention = startRetentionJob({ store, tenants, clock, everyMs: 3_600_000, log: (error) => app.log.error({ err: error }, "retention run failed") });
 
   return {

@@ -300,11 +300,17 @@ export function createSessionService(o: SessionServiceOptions) {
       return mutex.run(sessionId, () => startGrace(sessionId, role));
     },
 
-    /** After a restart nobody is connected: re-arm code expiry and give every party its grace to come back. */
-    async recover(): Promise<number> {
+    /**
+     * On start: re-arm code expiry (a second timer elsewhere is harmless, the
+     * first expiry wins). A lone broker also knows nobody is connected and gives
+     * every party its grace to come back; in a cluster the parties may be on
+     * other brokers, and cluster presence tells which ones are really gone.
+     */
+    async recover(o2: { alone: boolean }): Promise<number> {
       const open = await o.store.listOpenSessions();
       for (const record of open) {
         if (record.status === "created") armExpiry(record);
+        if (!o2.alone) continue;
         await this.partyLeft(record.id, "helper");
         if (record.sharerId !== null) await this.partyLeft(record.id, "sharer");
       }
