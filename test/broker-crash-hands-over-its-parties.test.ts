@@ -13,6 +13,8 @@ import { createTestDatabase } from "./support/postgres-database.js";
 
 const postgresUrl = inject("postgresUrl");
 const redisUrl = inject("redisUrl");
+// Each cluster under test has its own keys and channel in the shared Redis.
+const redisPrefix = `test-${Math.random().toString(36).slice(2, 10)}`;
 
 /**
  * A broker process is killed (SIGKILL: no goodbye). Its sharer's helper, on the
@@ -33,7 +35,7 @@ describe.skipIf(!postgresUrl || !redisUrl)("a broker that dies hands its parties
     issuer = await startTestIssuer();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-crash-"));
     const databaseUrl = await createTestDatabase(postgresUrl!, "crash");
-    const shared = { dataDir, databaseUrl, redisUrl: redisUrl!, jwksUrl: issuer.jwksUrl, jwtIssuer: issuer.issuer, jwtAudience: issuer.audience, graceMs: 10_000 };
+    const shared = { dataDir, databaseUrl, redisUrl: redisUrl!, redisPrefix, jwksUrl: issuer.jwksUrl, jwtIssuer: issuer.issuer, jwtAudience: issuer.audience, graceMs: 10_000 };
     survivor = await buildBroker(BrokerConfig.parse({ ...shared, port: 0, logLevel: "silent", defaultTenantSettings: { allowUnenrolledDevices: true } }));
     survivorUrl = `${(await survivor.listen()).replace("https", "wss")}/ws`;
     ca = survivor.tls!.caCert!;
@@ -45,6 +47,7 @@ describe.skipIf(!postgresUrl || !redisUrl)("a broker that dies hands its parties
         TANDEM_DATA_DIR: dataDir,
         DATABASE_URL: databaseUrl,
         REDIS_URL: redisUrl!,
+        TANDEM_REDIS_PREFIX: redisPrefix,
         TANDEM_JWKS_URL: issuer.jwksUrl,
         TANDEM_JWT_ISSUER: issuer.issuer,
         TANDEM_JWT_AUDIENCE: issuer.audience,

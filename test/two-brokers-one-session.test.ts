@@ -10,6 +10,8 @@ import { createTestDatabase } from "./support/postgres-database.js";
 
 const postgresUrl = inject("postgresUrl");
 const redisUrl = inject("redisUrl");
+// Each cluster under test has its own keys and channel in the shared Redis.
+const redisPrefix = `test-${Math.random().toString(36).slice(2, 10)}`;
 
 /**
  * Two brokers behind a load balancer: the helper lands on one, the sharer on
@@ -35,7 +37,7 @@ describe.skipIf(!postgresUrl || !redisUrl)("a session whose parties sit on diffe
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-two-brokers-"));
     databaseUrl = await createTestDatabase(postgresUrl!, "cluster");
     const config = (port: number) =>
-      BrokerConfig.parse({ port, dataDir, databaseUrl, redisUrl, jwksUrl: issuer.jwksUrl, jwtIssuer: issuer.issuer, jwtAudience: issuer.audience, logLevel: "silent", graceMs: 2000, codeFailuresPerUser: 3, defaultTenantSettings: { allowUnenrolledDevices: true } });
+      BrokerConfig.parse({ port, dataDir, databaseUrl, redisUrl, redisPrefix, jwksUrl: issuer.jwksUrl, jwtIssuer: issuer.issuer, jwtAudience: issuer.audience, logLevel: "silent", graceMs: 2000, codeFailuresPerUser: 3, defaultTenantSettings: { allowUnenrolledDevices: true } });
     const first = await buildBroker(config(0)); // makes the shared secrets in the data folder
     const second = await buildBroker(config(0));
     brokers = [first, second];
@@ -98,7 +100,7 @@ describe.skipIf(!postgresUrl || !redisUrl)("a session whose parties sit on diffe
     const created = await helper.request({ type: "session.create" }, "session.created");
     await sharer.request({ type: "session.join", code: created.code }, "session.joined");
     await helper.next("session.peer_joined");
-    const third = await buildBroker(BrokerConfig.parse({ port: 0, dataDir, databaseUrl: databaseUrlOf(), redisUrl, jwksUrl: issuer.jwksUrl, jwtIssuer: issuer.issuer, jwtAudience: issuer.audience, logLevel: "silent", graceMs: 2000 }));
+    const third = await buildBroker(BrokerConfig.parse({ port: 0, dataDir, databaseUrl: databaseUrlOf(), redisUrl, redisPrefix, jwksUrl: issuer.jwksUrl, jwtIssuer: issuer.issuer, jwtAudience: issuer.audience, logLevel: "silent", graceMs: 2000 }));
     await third.listen();
     await new Promise((r) => setTimeout(r, 1500));
     await third.close();

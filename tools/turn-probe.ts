@@ -61,11 +61,23 @@ function attribute(type: number, value: Buffer): Buffer {
   return padded;
 }
 
+/** One request and its answer over UDP, retransmitted as STUN clients do (RFC 5389 §7.2.1) until answered. */
 function exchange(socket: dgram.Socket, o: { host: string; port: number; timeoutMs?: number }, request: Buffer): Promise<{ type: number; attrs: Map<number, Buffer> }> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("no answer from the TURN server")), o.timeoutMs ?? 3000);
-    socket.once("message", (data: Buffer) => {
+    const retransmit = setInterval(() => socket.send(request, o.port, o.host), 250);
+    const done = () => {
       clearTimeout(timer);
+      clearInterval(retransmit);
+      socket.off("message", onMessage);
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error("no answer from the TURN server"));
+    }, o.timeoutMs ?? 5000);
+    const onMessage = (data: Buffer) => {
+      // Answers to an earlier, retransmitted request carry another transaction id.
+      if (data.length < 20 || !data.subarray(8, 20).equals(request.subarray(8, 20))) return;
+      done();
       const attrs = new Map<number, Buffer>();
       for (let at = 20; at + 4 <= data.length; ) {
         const [type, length] = [data.readUInt16BE(at), data.readUInt16BE(at + 2)];
@@ -73,7 +85,8 @@ function exchange(socket: dgram.Socket, o: { host: string; port: number; timeout
         at += 4 + Math.ceil(length / 4) * 4;
       }
       resolve({ type: data.readUInt16BE(0), attrs });
-    });
+    };
+    socket.on("message", onMessage);
     socket.send(request, o.port, o.host);
   });
 }

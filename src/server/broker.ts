@@ -98,7 +98,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   app.setErrorHandler(typedHttpErrors);
 
   const brokerId = randomUUID();
-  const redisBus = !overrides.bus && config.redisUrl ? await createRedisBus(config.redisUrl, brokerId, (error) => app.log.warn({ err: error }, "bad message on the session bus")) : null;
+  const redisBus = !overrides.bus && config.redisUrl ? await createRedisBus(config.redisUrl, config.redisPrefix, brokerId, (error) => app.log.warn({ err: error }, "bad message on the session bus")) : null;
   const bus = overrides.bus ?? redisBus ?? createLocalBus();
   const tenants = createTenantConfig({ store, clock, defaultSettings: (tenantId) => defaultTenantSettings(config, idp?.directory.findTenant(tenantId)) });
   const policy = createSessionPolicy({ tenants, store, clock });
@@ -124,7 +124,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   });
   const chat = createChatService({ store, clock, bus, policy });
   const signIn = consoleSignInFor(config, idp, tls);
-  const consoleAuth = signIn ? createConsoleAuth({ signIn, verifier, origin, clock, sessionMaxAgeMs: config.consoleSessionMaxAgeMs }) : null;
+  const consoleAuth = signIn ? createConsoleAuth({ signIn, verifier, origin, clock, sessionMaxAgeMs: config.consoleSessionMaxAgeMs, records: store.idp }) : null;
   if (consoleAuth) registerAuthRoutes(app, consoleAuth);
   const hub = new Hub(bus);
   const presence = redisBus

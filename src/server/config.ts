@@ -21,6 +21,8 @@ export const BrokerConfig = z.object({
   databasePoolSize: z.coerce.number().int().min(1).max(200).default(10),
   /** Redis for several brokers: session events travel between them. */
   redisUrl: z.string().url().optional(),
+  /** Names this deployment's keys and channel in Redis, so several can share one Redis. */
+  redisPrefix: z.string().regex(/^[\w.-]+$/).default("tandem"),
   /** `:memory:` or a file; defaults to <dataDir>/tandem.sqlite. */
   sqliteFile: z.string().optional(),
   /** `off` only behind a load balancer or proxy that terminates TLS for the broker. */
@@ -76,6 +78,7 @@ const ENV_NAMES: Record<keyof BrokerConfig, string> = {
   databaseUrl: "DATABASE_URL",
   databasePoolSize: "TANDEM_DB_POOL_SIZE",
   redisUrl: "REDIS_URL",
+  redisPrefix: "TANDEM_REDIS_PREFIX",
   sqliteFile: "TANDEM_SQLITE_FILE",
   tls: "TANDEM_TLS",
   tlsCertFile: "TANDEM_TLS_CERT",

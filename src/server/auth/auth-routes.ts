@@ -36,7 +36,7 @@ export function registerAuthRoutes(app: FastifyInstance, auth: ConsoleAuth) {
   app.post("/auth/logout", async (request, reply) => {
     const session = await requireCsrfSession(auth, request, reply);
     if (!session) return reply;
-    const endSessionUrl = auth.signOut(session);
+    const endSessionUrl = await auth.signOut(session);
     return reply.header("set-cookie", auth.clearedCookie()).send({ endSessionUrl });
   });
 }

@@ -1,12 +1,13 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import type { AccountInfo } from "@azure/msal-node";
 import type { Clock } from "../clock.js";
 import type { Identity } from "../identity/identity.js";
+import type { IdpRecordStore } from "../store/store.js";
 
 /**
  * Signed-in console users, server side: the browser holds only an opaque,
- * HttpOnly cookie; tokens stay on the broker. Each session has its own CSRF
- * token for state-changing calls.
+ * HttpOnly cookie; tokens stay with the broker. Kept in Tandem's store, so a
+ * sign-in started on one broker can finish on another and the cookie works on
+ * every broker behind the load balancer. Each session has its own CSRF token.
  */
 export interface WebSession {
   id: string;
@@ -14,7 +15,8 @@ export interface WebSession {
   accessToken: string;
   /** When the access token expires (ms); refreshed silently before. */
   expiresAt: number;
-  account: AccountInfo;
+  refreshToken: string | null;
+  idToken: string | null;
   csrfToken: string;
   createdAt: number;
 }
@@ -23,59 +25,55 @@ export interface PendingSignIn {
   codeVerifier: string;
   nonce: string;
   returnTo: string;
-  createdAt: number;
 }
 
+const SESSION = "ConsoleSession";
+const PENDING = "ConsoleSignIn";
 const PENDING_TTL_MS = 10 * 60_000;
 
 export class WebSessions {
-  private readonly sessions = new Map<string, WebSession>();
-  private readonly pending = new Map<string, PendingSignIn>();
-
   constructor(
+    private readonly records: IdpRecordStore,
     private readonly clock: Clock,
     private readonly maxAgeMs: number,
   ) {}
 
-  begin(state: string, pending: Omit<PendingSignIn, "createdAt">): void {
-    this.sweep();
-    this.pending.set(state, { ...pending, createdAt: this.clock.now() });
+  async begin(state: string, pending: PendingSignIn): Promise<void> {
+    await this.records.upsert(PENDING, state, { ...pending }, this.clock.now() + PENDING_TTL_MS);
   }
 
   /** The sign-in started with this state, once. */
-  takePending(state: string): PendingSignIn | undefined {
-    const pending = this.pending.get(state);
-    this.pending.delete(state);
-    return pending && this.clock.now() - pending.createdAt < PENDING_TTL_MS ? pending : undefined;
+  async takePending(state: string): Promise<PendingSignIn | undefined> {
+    const record = await this.records.find(PENDING, state);
+    if (!record) return undefined;
+    await this.records.destroy(PENDING, state);
+    return record.expiresAt !== null && record.expiresAt > this.clock.now() ? (record.payload as unknown as PendingSignIn) : undefined;
   }
 
-  create(fields: Omit<WebSession, "id" | "csrfToken" | "createdAt">): WebSession {
-    const session = { ...fields, id: randomBytes(32).toString("base64url"), csrfToken: randomBytes(24).toString("base64url"), createdAt: this.clock.now() };
-    this.sessions.set(session.id, session);
+  async create(fields: Omit<WebSession, "id" | "csrfToken" | "createdAt">): Promise<WebSession> {
+    const session: WebSession = { ...fields, id: randomBytes(32).toString("base64url"), csrfToken: randomBytes(24).toString("base64url"), createdAt: this.clock.now() };
+    await this.save(session);
     return session;
   }
 
-  get(id: string | undefined): WebSession | undefined {
-    const session = id ? this.sessions.get(id) : undefined;
-    if (session && this.clock.now() - session.createdAt > this.maxAgeMs) {
-      this.sessions.delete(session.id);
-      return undefined;
-    }
-    return session;
+  async get(id: string | undefined): Promise<WebSession | undefined> {
+    if (!id || id.length > 64) return undefined;
+    const record = await this.records.find(SESSION, id);
+    if (!record || (record.expiresAt !== null && record.expiresAt <= this.clock.now())) return undefined;
+    return record.payload as unknown as WebSession;
   }
 
-  update(session: WebSession, fields: Pick<WebSession, "identity" | "accessToken" | "expiresAt" | "account">): void {
+  async update(session: WebSession, fields: Pick<WebSession, "identity" | "accessToken" | "expiresAt" | "refreshToken">): Promise<void> {
     Object.assign(session, fields);
+    await this.save(session);
   }
 
-  destroy(id: string): void {
-    this.sessions.delete(id);
+  async destroy(id: string): Promise<void> {
+    await this.records.destroy(SESSION, id);
   }
 
-  private sweep() {
-    const now = this.clock.now();
-    for (const [state, pending] of this.pending) if (now - pending.createdAt >= PENDING_TTL_MS) this.pending.delete(state);
-    for (const [id, session] of this.sessions) if (now - session.createdAt > this.maxAgeMs) this.sessions.delete(id);
+  private async save(session: WebSession) {
+    await this.records.upsert(SESSION, session.id, session as unknown as Record<string, unknown>, session.createdAt + this.maxAgeMs);
   }
 }
 

@@ -36,7 +36,7 @@ export function createAttemptLimiter(clock: Clock, maxFailures: number, windowMs
 }
 
 export function createRedisAttemptLimiter(redis: Redis, name: string, clock: Clock, maxFailures: number, windowMs: number): AttemptLimiter {
-  const redisKey = (key: string) => `tandem:attempts:${name}:${key}`;
+  const redisKey = (key: string) => `attempts:${name}:${key}`;
   return {
     async retryAfter(key) {
       const now = clock.now();

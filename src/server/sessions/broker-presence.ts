@@ -9,9 +9,9 @@ import type { PartyRole } from "../../protocol/index.js";
  * the other party is told at once and may wait for a reconnect to any broker.
  */
 const ALIVE_MS = 3000;
-const BROKERS = "tandem:brokers";
-const alive = (id: string) => `tandem:broker:${id}:alive`;
-const seats = (id: string) => `tandem:broker:${id}:seats`;
+const BROKERS = "brokers"; // keys live under the cluster's prefix (REDIS_URL connections set it)
+const alive = (id: string) => `broker:${id}:alive`;
+const seats = (id: string) => `broker:${id}:seats`;
 
 export interface BrokerPresence {
   seated(sessionId: string, role: PartyRole): void;
@@ -26,7 +26,7 @@ export function startBrokerPresence(o: { redis: Redis; brokerId: string; onParty
     for (const other of await redis.smembers(BROKERS)) {
       if (other === brokerId || (await redis.exists(alive(other)))) continue;
       // Only one survivor takes over a dead broker's parties.
-      if ((await redis.set(`tandem:broker:${other}:reaper`, brokerId, "PX", 60_000, "NX")) !== "OK") continue;
+      if ((await redis.set(`broker:${other}:reaper`, brokerId, "PX", 60_000, "NX")) !== "OK") continue;
       const lost = await redis.hkeys(seats(other));
       for (const seat of lost) {
         const [sessionId, role] = seat.split("|") as [string, PartyRole];

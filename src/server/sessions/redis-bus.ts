@@ -10,7 +10,6 @@ import type { Delivery, SessionBus } from "./session-bus.js";
  * in order, so a party sees a session's events in the order they happened.
  * What arrives from Redis crosses a process boundary and is parsed again.
  */
-const CHANNEL = "tandem:deliveries";
 
 const Envelope = z.object({
   origin: z.string(),
@@ -23,8 +22,10 @@ export interface RedisBus extends SessionBus {
   close(): Promise<void>;
 }
 
-export async function createRedisBus(url: string, brokerId: string, onBadMessage: (error: unknown) => void = () => undefined): Promise<RedisBus> {
-  const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+/** `prefix` names the cluster: brokers of one deployment share it, other deployments on the same Redis do not see them. */
+export async function createRedisBus(url: string, prefix: string, brokerId: string, onBadMessage: (error: unknown) => void = () => undefined): Promise<RedisBus> {
+  const CHANNEL = `${prefix}:deliveries`;
+  const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, keyPrefix: `${prefix}:` });
   const subscriber = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
   await Promise.all([publisher.connect(), subscriber.connect()]);
   await subscriber.subscribe(CHANNEL);
