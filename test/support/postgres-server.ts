@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "../../src/server/http/free-port.js";
 
 /**
  * A throwaway PostgreSQL cluster for the test run, on 127.0.0.1 and a free
@@ -30,7 +30,7 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
     const result = spawnSync(cmd, argv, { encoding: "utf8" });
     if (result.status !== 0) throw new Error(`${tool} failed: ${result.stderr || result.error}`);
   };
-  const port = await freePort();
+  const port = await freePort("127.0.0.1");
   run("initdb", ["-D", path.join(dir, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
   run("pg_ctl", ["-D", path.join(dir, "data"), "-l", path.join(dir, "pg.log"), "-w", "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=200`, "start"]);
   return {
@@ -43,15 +43,4 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
       }
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "../../src/server/http/free-port.js";
 
 /** A throwaway Redis for the test run (Debian's `redis-server`), on 127.0.0.1 and a free port, nothing persisted. */
 export function redisInstalled(): boolean {
@@ -10,12 +10,7 @@ export function redisInstalled(): boolean {
 }
 
 export async function startRedis(): Promise<{ url: string; stop(): void }> {
-  const port = await new Promise<number>((resolve) => {
-    const probe = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port: p } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(p));
-    });
-  });
+  const port = await freePort("127.0.0.1");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-redis-"));
   const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: ["ignore", "pipe", "pipe"] });
   await new Promise<void>((resolve, reject) => {
