@@ -19,6 +19,22 @@ describe("msal-node configuration for the console", () => {
     expect(config.system?.networkClient).toBeDefined();
   });
 
+  it("is chosen from the environment: TANDEM_OIDC_AUTHORITY or TANDEM_ENTRA_TENANT, refused when half configured", async () => {
+    const { configFromEnv } = await import("../src/server/config.js");
+    const entra = {
+      TANDEM_OIDC_AUTHORITY: "https://login.microsoftonline.com/contoso.onmicrosoft.com",
+      TANDEM_OIDC_CLIENT_ID: "app-id",
+      TANDEM_OIDC_CLIENT_SECRET: "s3cret",
+      TANDEM_OIDC_SCOPES: "api://app-id/access_as_user",
+      TANDEM_JWKS_URL: "https://login.microsoftonline.com/contoso.onmicrosoft.com/discovery/v2.0/keys",
+      TANDEM_JWT_ISSUER: "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0",
+      TANDEM_JWT_AUDIENCE: "api://app-id",
+    };
+    expect(configFromEnv(entra)).toMatchObject({ oidcAuthority: entra.TANDEM_OIDC_AUTHORITY, oidcClientId: "app-id" });
+    expect(() => configFromEnv({ TANDEM_OIDC_AUTHORITY: entra.TANDEM_OIDC_AUTHORITY })).toThrow(/needs TANDEM_OIDC_CLIENT_ID/);
+    expect(() => configFromEnv({ ...entra, TANDEM_OIDC_AUTHORITY: "http://login.example/tenant" })).toThrow(/TANDEM_OIDC_AUTHORITY/);
+  });
+
   it("refuses a tenant that is not an id or a domain", () => {
     expect(() => entraAuthority("contoso/../evil")).toThrow();
     expect(entraAuthority("72f988bf-86f1-41af-91ab-2d7cd011db47")).toBe("https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47");

@@ -196,8 +196,8 @@ function defaultTenantSettings(config: BrokerConfig, tenant: DirectoryTenant | u
 /** How the console signs people in: the embedded IdP, Entra ID, or not at all (bearer tokens only). */
 function consoleSignInFor(config: BrokerConfig, idp: EmbeddedIdp | null, tls: TlsMaterial | null): ConsoleSignIn | null {
   if (idp) return { kind: "embedded", issuer: idp.issuer, clientId: CONSOLE_CLIENT_ID, clientSecret: idp.consoleClientSecret, ca: tls?.caCert, scopes: [API_SCOPE] };
-  if (config.entraTenant) {
-    return { kind: "entra", authority: entraAuthority(config.entraTenant), clientId: config.oidcClientId!, clientSecret: config.oidcClientSecret!, scopes: config.oidcScopes!.split(" ") };
+  if (config.oidcAuthority || config.entraTenant) {
+    return { kind: "entra", authority: config.oidcAuthority ?? entraAuthority(config.entraTenant!), clientId: config.oidcClientId!, clientSecret: config.oidcClientSecret!, scopes: config.oidcScopes!.split(" ") };
   }
   return null;
 }

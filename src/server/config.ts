@@ -38,6 +38,8 @@ export const BrokerConfig = z.object({
   jwtAudience: z.string().optional(),
   /** Console sign-in against Microsoft Entra ID instead of the embedded IdP (with the JWKS settings above). */
   entraTenant: z.string().optional(),
+  /** Or the full authority, e.g. https://login.microsoftonline.com/<tenant> (a national cloud's too). */
+  oidcAuthority: z.string().url().startsWith("https://").optional(),
   oidcClientId: z.string().optional(),
   oidcClientSecret: z.string().optional(),
   /** Space-separated API scopes the console asks for, e.g. "api://<app id>/access_as_user". */
@@ -89,6 +91,7 @@ const ENV_NAMES: Record<keyof BrokerConfig, string> = {
   jwtIssuer: "TANDEM_JWT_ISSUER",
   jwtAudience: "TANDEM_JWT_AUDIENCE",
   entraTenant: "TANDEM_ENTRA_TENANT",
+  oidcAuthority: "TANDEM_OIDC_AUTHORITY",
   oidcClientId: "TANDEM_OIDC_CLIENT_ID",
   oidcClientSecret: "TANDEM_OIDC_CLIENT_SECRET",
   oidcScopes: "TANDEM_OIDC_SCOPES",
@@ -128,8 +131,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BrokerConfi
   if (config.jwksUrl && (!config.jwtIssuer || !config.jwtAudience)) {
     throw new Error("TANDEM_JWKS_URL needs TANDEM_JWT_ISSUER and TANDEM_JWT_AUDIENCE as well");
   }
-  if (config.entraTenant && (!config.jwksUrl || !config.oidcClientId || !config.oidcClientSecret || !config.oidcScopes)) {
-    throw new Error("TANDEM_ENTRA_TENANT needs TANDEM_OIDC_CLIENT_ID, TANDEM_OIDC_CLIENT_SECRET, TANDEM_OIDC_SCOPES and the TANDEM_JWKS_URL/ISSUER/AUDIENCE of the tenant");
+  if ((config.entraTenant || config.oidcAuthority) && (!config.jwksUrl || !config.oidcClientId || !config.oidcClientSecret || !config.oidcScopes)) {
+    throw new Error("Entra sign-in (TANDEM_OIDC_AUTHORITY or TANDEM_ENTRA_TENANT) needs TANDEM_OIDC_CLIENT_ID, TANDEM_OIDC_CLIENT_SECRET, TANDEM_OIDC_SCOPES and the TANDEM_JWKS_URL/ISSUER/AUDIENCE of the tenant");
   }
   return config;
 }
