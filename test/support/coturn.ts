@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import dgram from "node:dgram";
+import { startDaemon } from "./daemon.js";
 
 /** A real coturn on 127.0.0.1 with `use-auth-secret`, for credential checks. */
 export function coturnInstalled(): boolean {
@@ -8,21 +9,10 @@ export function coturnInstalled(): boolean {
 
 export async function startCoturn(secret: string): Promise<{ port: number; stop: () => void }> {
   const port = await freeUdpPort();
-  const child: ChildProcess = spawn("turnserver", [
+  const child = await startDaemon("coturn", "turnserver", [
     "-n", "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1", `--listening-port=${port}`, "--min-port=49300", "--max-port=49400",
     "--use-auth-secret", `--static-auth-secret=${secret}`, "--realm=tandem.test", "--fingerprint", "--no-tls", "--no-dtls", "--no-cli", "--allow-loopback-peers", "--log-file=stdout", "--simple-log",
-  ], { stdio: ["ignore", "pipe", "pipe"] });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("coturn did not start")), 5000);
-    child.stdout!.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("Total General servers")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`coturn exited with ${code}`)));
-  });
-  child.stdout!.resume();
+  ], "Total General servers");
   return { port, stop: () => child.kill("SIGTERM") };
 }
 

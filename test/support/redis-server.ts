@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../../src/server/http/free-port.js";
+import { startDaemon } from "./daemon.js";
 
 /** A throwaway Redis for the test run (Debian's `redis-server`), on 127.0.0.1 and a free port, nothing persisted. */
 export function redisInstalled(): boolean {
@@ -12,18 +13,7 @@ export function redisInstalled(): boolean {
 export async function startRedis(): Promise<{ url: string; stop(): void }> {
   const port = await freePort("127.0.0.1");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-redis-"));
-  const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: ["ignore", "pipe", "pipe"] });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("redis did not start")), 5000);
-    child.stdout!.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("Ready to accept connections")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`redis exited with ${code}`)));
-  });
-  child.stdout!.resume();
+  const child = await startDaemon("redis", "redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], "Ready to accept connections");
   return {
     url: `redis://127.0.0.1:${port}`,
     stop() {
