@@ -77,9 +77,14 @@ export function createSessionService(o: SessionServiceOptions) {
   const expiryTimers = new Map<string, Timer>();
   const graceTimers = new Map<string, Timer>(); // key: `${sessionId}:${role}`
 
-  async function audit(record: Pick<SessionRecord, "tenantId" | "id"> | null, tenantId: string, actorId: string | null, action: string, detail: Record<string, unknown> = {}) {
-    await o.store.appendAudit({ tenantId, sessionId: record?.id ?? null, actorId, action, detail, at: o.clock.now() });
-  }
+  const auditEvent = (tenantId: string, sessionId: string | null, actorId: string | null, action: string, detail: Record<string, unknown>) => ({
+    tenantId,
+    sessionId,
+    actorId,
+    action,
+    detail,
+    at: o.clock.now(),
+  });
 
   async function load(sessionId: string): Promise<SessionRecord> {
     const record = await o.store.getSession(sessionId);
@@ -147,7 +152,8 @@ export function createSessionService(o: SessionServiceOptions) {
     if (!record || record.status === "ended") return;
     const graceMs = await o.policy.graceMs(record.tenantId);
     const awaySince = o.clock.now();
-    await o.store.updateSession(sessionId, role === "helper" ? { helperAwaySince: awaySince } : { sharerAwaySince: awaySince });
+    const actorId = role === "helper" ? record.helperId : record.sharerId;
+    await o.store.updateSession(sessionId, awayPatch(role, awaySince), auditEvent(record.tenantId, sessionId, actorId, "session.party_disconnected", { role }));
     cancelGrace(sessionId, role);
     graceTimers.set(
       `${sessionId}:${role}`,
@@ -155,12 +161,11 @@ export function createSessionService(o: SessionServiceOptions) {
         graceTimers.delete(`${sessionId}:${role}`);
         const reason: EndReason = role === "helper" ? "helper_disconnected" : "sharer_disconnected";
         const stillAway = (r: SessionRecord) => {
-          if ((role === "helper" ? r.helperAwaySince : r.sharerAwaySince) !== awaySince) throw new ProtocolError("invalid_transition", "came back");
+          if (awayOf(r, role) !== awaySince) throw new ProtocolError("invalid_transition", "came back");
         };
         apply(sessionId, { type: "end", by: "system", reason }, null, stillAway).catch(() => undefined); // back, or ended meanwhile
       }),
     );
-    await audit(record, record.tenantId, role === "helper" ? record.helperId : record.sharerId, "session.party_disconnected", { role });
     o.bus.publish({
       sessionId,
       to: otherRole(role),
@@ -224,7 +229,7 @@ export function createSessionService(o: SessionServiceOptions) {
 
       const rejected = async (reason: "code_invalid" | "code_expired" | "code_used", record?: SessionRecord) => {
         await Promise.all([o.codeLimits.perUser.recordFailure(userKey), o.codeLimits.perAddress.recordFailure(address)]);
-        await audit(record ?? null, sharer.tenantId, sharer.userId, "session.code_rejected", { reason, address });
+        await o.store.appendAudit(auditEvent(sharer.tenantId, record?.id ?? null, sharer.userId, "session.code_rejected", { reason, address }));
         const words = { code_invalid: "no session has this code", code_expired: "this code has expired", code_used: "this code was already used" };
         return new ProtocolError(reason, words[reason]);
       };
@@ -269,10 +274,11 @@ export function createSessionService(o: SessionServiceOptions) {
           throw new ProtocolError("resume_failed", "this session cannot be resumed with that token");
         }
         if (record.status === "ended") throw new ProtocolError("resume_failed", `the session has ended (${record.endReason})`);
-        const wasAway = (role === "helper" ? record.helperAwaySince : record.sharerAwaySince) !== null;
+        const wasAway = awayOf(record, role) !== null;
         cancelGrace(sessionId, role);
-        if (wasAway) await o.store.updateSession(sessionId, role === "helper" ? { helperAwaySince: null } : { sharerAwaySince: null });
-        await audit(record, record.tenantId, user.userId, "session.party_resumed", { role });
+        const resumed = auditEvent(record.tenantId, sessionId, user.userId, "session.party_resumed", { role });
+        if (wasAway) await o.store.updateSession(sessionId, awayPatch(role, null), resumed);
+        else await o.store.appendAudit(resumed);
         if (wasAway) {
           o.bus.publish({
             sessionId,
@@ -329,6 +335,14 @@ export function createSessionService(o: SessionServiceOptions) {
 /** What the audit keeps of the sharer's device at the start: which, enrolled, compliant and why not. */
 function deviceAudit(device: DeviceView | null) {
   return device ? { deviceId: device.deviceId, name: device.name, enrolled: device.enrolled, compliant: device.compliant, reasons: device.reasons } : { enrolled: false };
+}
+
+function awayOf(record: SessionRecord, role: PartyRole): number | null {
+  return role === "helper" ? record.helperAwaySince : record.sharerAwaySince;
+}
+
+function awayPatch(role: PartyRole, since: number | null) {
+  return role === "helper" ? { helperAwaySince: since } : { sharerAwaySince: since };
 }
 
 function toEvent(command: PartyCommand, by: PartyRole): SessionEvent {
