@@ -34,7 +34,7 @@ export function registerAuthRoutes(app: FastifyInstance, auth: ConsoleAuth) {
   });
 
   app.post("/auth/logout", async (request, reply) => {
-    const session = await requireCsrfSession(auth, request, reply);
+    const session = await requireConsoleSession(auth, request, reply, true);
     if (!session) return reply;
     const endSessionUrl = await auth.signOut(session);
     return reply.header("set-cookie", auth.clearedCookie()).send({ endSessionUrl });
@@ -42,17 +42,18 @@ export function registerAuthRoutes(app: FastifyInstance, auth: ConsoleAuth) {
 }
 
 /**
- * The signed-in session of a state-changing request, or a typed 401/403 already
- * sent. The CSRF token (from /auth/me) must come back in X-CSRF-Token.
+ * The console session behind the request's cookie, or a typed 401/403 already
+ * sent. A state-changing request must also bring the session's CSRF token
+ * (from /auth/me) back in X-CSRF-Token.
  */
-export async function requireCsrfSession(auth: ConsoleAuth, request: FastifyRequest, reply: FastifyReply): Promise<WebSession | undefined> {
+export async function requireConsoleSession(auth: ConsoleAuth, request: FastifyRequest, reply: FastifyReply, changesState: boolean): Promise<WebSession | undefined> {
   const session = await auth.current(request.headers.cookie);
   if (!session) {
-    sendError(reply, 401, "unauthenticated", "not signed in");
+    sendError(reply, 401, "unauthenticated", "sign in, or send a bearer token");
     return undefined;
   }
   const presented = request.headers["x-csrf-token"];
-  if (!csrfMatches(session, typeof presented === "string" ? presented : undefined)) {
+  if (changesState && !csrfMatches(session, typeof presented === "string" ? presented : undefined)) {
     sendError(reply, 403, "forbidden", "missing or wrong X-CSRF-Token");
     return undefined;
   }

@@ -1,8 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Permission } from "../../protocol/index.js";
-import { sendError } from "../auth/auth-routes.js";
+import { requireConsoleSession, sendError } from "../auth/auth-routes.js";
 import type { ConsoleAuth } from "../auth/console-auth.js";
-import { csrfMatches } from "../auth/web-sessions.js";
 import { AuthError, type Identity } from "../identity/identity.js";
 import type { TokenVerifier } from "../identity/token-verifier.js";
 import type { SessionPolicy } from "../policy/session-policy.js";
@@ -34,18 +33,12 @@ export function createApiGuard(o: { verifier: TokenVerifier; consoleAuth: Consol
         return undefined;
       }
     }
-    const session = o.consoleAuth ? await o.consoleAuth.current(request.headers.cookie) : undefined;
-    if (!session) {
-      sendError(reply, 401, "unauthenticated", "sign in, or send a bearer token");
+    if (!o.consoleAuth) {
+      sendError(reply, 401, "unauthenticated", "send a bearer token");
       return undefined;
     }
-    const changes = request.method !== "GET" && request.method !== "HEAD";
-    const csrf = request.headers["x-csrf-token"];
-    if (changes && !csrfMatches(session, typeof csrf === "string" ? csrf : undefined)) {
-      sendError(reply, 403, "forbidden", "missing or wrong X-CSRF-Token");
-      return undefined;
-    }
-    return session.identity;
+    const changesState = request.method !== "GET" && request.method !== "HEAD";
+    return (await requireConsoleSession(o.consoleAuth, request, reply, changesState))?.identity;
   }
 
   return async (request, reply, needs) => {
