@@ -37,6 +37,8 @@ export default tseslint.config(
   // electron-builder loads its hooks with require(), so they are CommonJS.
   { files: ["**/*.cjs"], rules: { "@typescript-eslint/no-require-imports": "off" } },
   { files: ["src/protocol/**"], rules: layering("protocol") },
+  // Shared UI pieces serve both React apps and import no process folder.
+  { files: ["src/ui/**"], rules: layering("ui") },
   // The broker serves the PPPC profile endpoint, so it may use the generator library.
   ...PROCESS_FOLDERS.map((folder) => ({ files: [`src/${folder}/**`], rules: layering(folder, folder === "server" ? ["pppc"] : []) })),
 );

@@ -11,12 +11,16 @@ declare module "vitest" {
   export interface ProvidedContext {
     postgresUrl: string | null;
     redisUrl: string | null;
+    /** The suite runs in its own network namespace (scripts/in-netns.sh): WebRTC between browsers works. */
+    webrtcNetwork: boolean;
   }
 }
 
 export default async function setup(project: TestProject) {
   const ci = process.env.CI === "true";
   const stops: (() => void)[] = [];
+  project.provide("webrtcNetwork", process.env.TANDEM_NETNS === "1");
+  if (ci && process.env.TANDEM_NETNS !== "1") throw new Error("CI runs the suite in a network namespace (scripts/in-netns.sh, as root): the WebRTC tests need it");
   const bin = findPostgresBin();
   if (!bin && ci) throw new Error("PostgreSQL is not installed (apt-get install postgresql): the store contract must run on it in CI");
   if (!redisInstalled() && ci) throw new Error("Redis is not installed (apt-get install redis-server): the multi-broker tests must run in CI");

@@ -52,7 +52,7 @@ describe("first start on a fresh machine", () => {
     try {
       const origin = await broker.listen();
       const ca = broker.tls!.caCert!;
-      expect((await get(`${origin}/`, ca)).body).toContain("Tandem broker is running");
+      expect((await get(`${origin}/`, ca)).body).toContain("<title>Tandem console</title>");
       expect(JSON.parse((await get(`${origin}/healthz`, ca)).body)).toMatchObject({ ok: true });
       const discovery = JSON.parse((await get(`${broker.origin}/idp/.well-known/openid-configuration`, ca)).body);
       expect(discovery.issuer).toBe(`${broker.origin}/idp`);

@@ -1,4 +1,5 @@
 export * from "./codes.js";
+export * from "./input.js";
 export * from "./errors.js";
 export * from "./limits.js";
 export * from "./messages.js";

@@ -27,6 +27,7 @@ import { createApiGuard } from "./http/api-caller.js";
 import { typedHttpErrors } from "./http/typed-errors.js";
 import { registerReportRoutes } from "./http/report-routes.js";
 import { registerPppcRoutes } from "./http/pppc-routes.js";
+import { registerWebRoutes } from "./http/web-routes.js";
 import { createAttemptLimiter, createRedisAttemptLimiter } from "./sessions/attempt-limiter.js";
 import { createCodeSecrets } from "./sessions/code-secrets.js";
 import { createLocalBus, type SessionBus } from "./sessions/session-bus.js";
@@ -155,6 +156,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   registerAdminRoutes(app, { guard, tenants, devices, store });
   registerReportRoutes(app, { guard, store });
   registerPppcRoutes(app, { guard });
+  await registerWebRoutes(app, { webDir: config.webDir, docsDir: path.resolve("docs"), downloadUrl: config.downloadUrl });
   registerStatusRoutes(app, { tls, stats: () => ({ connections: ws.connectionCount, liveSessions: hub.sessionCount }) });
   await sessions.recover({ alone: !presence });
   const retention = startRetentionJob({ store, tenants, clock, everyMs: 3_600_000, log: (error) => app.log.error({ err: error }, "retention run failed") });

@@ -31,6 +31,10 @@ export const BrokerConfig = z.object({
   tlsKeyFile: z.string().optional(),
   /** The embedded IdP's directory (tenants, people, groups). */
   directoryFile: z.string().default(path.resolve("config/demo-directory.json")),
+  /** The built console and sharer page (`npm run build:web`). */
+  webDir: z.string().default(path.resolve("dist/web")),
+  /** Where "Download the app" points (installers, or the update feed's folder). */
+  downloadUrl: z.string().default("/download"),
   idpAccessTokenTtlSeconds: z.coerce.number().int().positive().default(3600),
   /** An external IdP's keys; without them the embedded IdP at /idp signs in everyone. */
   jwksUrl: z.string().url().optional(),
@@ -86,6 +90,8 @@ const ENV_NAMES: Record<keyof BrokerConfig, string> = {
   tlsCertFile: "TANDEM_TLS_CERT",
   tlsKeyFile: "TANDEM_TLS_KEY",
   directoryFile: "TANDEM_DIRECTORY_FILE",
+  webDir: "TANDEM_WEB_DIR",
+  downloadUrl: "TANDEM_DOWNLOAD_URL",
   idpAccessTokenTtlSeconds: "TANDEM_IDP_ACCESS_TOKEN_TTL",
   jwksUrl: "TANDEM_JWKS_URL",
   jwtIssuer: "TANDEM_JWT_ISSUER",

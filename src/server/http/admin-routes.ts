@@ -63,7 +63,10 @@ export function registerAdminRoutes(app: FastifyInstance, o: { guard: ApiGuard; 
 
   app.get("/api/me/permissions", async (request, reply) => {
     const caller = await guard(request, reply, null);
-    if (caller) return { tenantId: caller.identity.tenantId, permissions: [...caller.permissions].sort() };
+    if (!caller) return reply;
+    const { settings } = await snapshotOf(caller);
+    // What the pages need to show the right controls; the broker still checks every action.
+    return { tenantId: caller.identity.tenantId, permissions: [...caller.permissions].sort(), chatEnabled: settings.chatEnabled, allowUnenrolledDevices: settings.allowUnenrolledDevices };
   });
 
   app.get("/api/settings", async (request, reply) => {

@@ -73,6 +73,14 @@ export function registerReportRoutes(app: FastifyInstance, o: { guard: ApiGuard;
     return reply.type("text/csv; charset=utf-8").header("content-disposition", 'attachment; filename="tandem-sessions.csv"').send(csv);
   });
 
+  /** The signed-in helper's own sessions, for everyone who helps (no report permission needed). */
+  app.get("/api/me/sessions", async (request, reply) => {
+    const caller = await o.guard(request, reply, null);
+    if (!caller) return reply;
+    const sessions = await o.store.listSessions({ tenantId: caller.identity.tenantId, helperId: caller.identity.userId, limit: 100 });
+    return sessions.map(sessionReportRow);
+  });
+
   app.get("/api/audit", async (request, reply) => {
     const caller = await o.guard(request, reply, "reports.read");
     const q = caller && parse(reply, z.object({ sessionId: z.string().uuid().optional(), limit: z.coerce.number().int().min(1).max(10_000).default(1000) }), request.query);

@@ -1,0 +1,134 @@
+import { type KeyboardEvent, type PointerEvent, useEffect, useRef, useState, type WheelEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { mouseButtonOf } from "../protocol/index.js";
+import type { LinkQuality } from "../ui/peer-link.js";
+import { useStore } from "../ui/store.js";
+import type { HelperSession } from "./helper-session.js";
+import { normalisedPoint } from "./pointer-mapping.js";
+
+type Fit = "fit" | "actual";
+
+/**
+ * The sharer's screen. With a live control grant, pointer and keys over the
+ * video (only while it has focus) go to the sharer on the data channels;
+ * without one, nothing is sent, whatever the helper does.
+ */
+export function RemoteScreen({ helper, canControl }: { helper: HelperSession; canControl: boolean }) {
+  const { t } = useTranslation();
+  const s = useStore(helper.store);
+  const video = useRef<HTMLVideoElement>(null);
+  const frame = useRef<HTMLDivElement>(null);
+  const [fit, setFit] = useState<Fit>("fit");
+  const [showQuality, setShowQuality] = useState(false);
+  const [focused, setFocused] = useState(false);
+  const controlling = s.view?.level === "control" && !s.view.paused && s.view.status === "active";
+
+  useEffect(() => {
+    if (video.current && s.stream && video.current.srcObject !== s.stream) video.current.srcObject = s.stream;
+  }, [s.stream]);
+
+  // Control taken away or paused: lift whatever is held, at once.
+  useEffect(() => {
+    if (!controlling) helper.link?.sendInput({ t: "release_all" });
+  }, [controlling, helper]);
+
+  const point = (e: { clientX: number; clientY: number }) => {
+    const v = video.current;
+    return v ? normalisedPoint(e.clientX, e.clientY, v.getBoundingClientRect(), v.videoWidth, v.videoHeight) : null;
+  };
+  const onPointerMove = (e: PointerEvent) => {
+    if (!controlling || !focused) return;
+    const p = point(e);
+    if (p) helper.link?.sendPointer({ t: "move", ...p });
+  };
+  const onButton = (down: boolean) => (e: PointerEvent) => {
+    if (down) frame.current?.focus();
+    if (!controlling) return;
+    const p = point(e);
+    const button = mouseButtonOf(e.button);
+    if (!p || !button) return;
+    e.preventDefault();
+    helper.link?.sendInput({ t: "button", ...p, button, down });
+  };
+  const onWheel = (e: WheelEvent) => {
+    if (!controlling || !focused) return;
+    const p = point(e);
+    if (p) helper.link?.sendInput({ t: "wheel", ...p, dx: Math.round(e.deltaX), dy: Math.round(e.deltaY) });
+  };
+  const onKey = (down: boolean) => (e: KeyboardEvent) => {
+    if (!controlling || !e.code) return;
+    e.preventDefault();
+    helper.link?.sendInput({ t: "key", code: e.code, down, repeat: e.repeat, mods: { shift: e.shiftKey, ctrl: e.ctrlKey, alt: e.altKey, meta: e.metaKey } });
+  };
+
+  return (
+    <section className="remote" data-testid="active-session" data-level={s.view?.level ?? ""}>
+      <div className="toolbar" role="toolbar" aria-label={t("remote.toolbar")}>
+        <span className={`badge ${controlling ? "control" : "view"}`} data-testid="level">
+          {s.view?.paused ? t("remote.paused") : controlling ? t("remote.controlling") : t("remote.viewing")}
+        </span>
+        {s.verificationCode && (
+          <span className="verify" title={t("verify.explanation")} data-testid="verification-code">
+            {t("verify.label")} <strong>{s.verificationCode}</strong>
+          </span>
+        )}
+        <span className="spacer" />
+        <button type="button" onClick={() => setFit(fit === "fit" ? "actual" : "fit")} data-testid="toggle-fit">{fit === "fit" ? t("remote.actualSize") : t("remote.fit")}</button>
+        <button type="button" onClick={() => void frame.current?.requestFullscreen?.()}>{t("remote.fullScreen")}</button>
+        <button type="button" onClick={() => setShowQuality(!showQuality)} aria-pressed={showQuality} data-testid="toggle-quality">{t("remote.quality")}</button>
+        {canControl && s.view?.level === "view" && (
+          <button type="button" className="primary" disabled={s.view.status !== "active"} onClick={() => void helper.request("control")} data-testid="raise-control">{t("trust.requestControl")}</button>
+        )}
+        <button type="button" className="danger" onClick={() => void helper.end()} data-testid="end-session">{t("session.end")}</button>
+      </div>
+      {s.notice && <p className="banner info" role="status" data-testid="notice">{t(s.notice)}</p>}
+      {controlling && <p className="banner control" role="status" data-testid="controlling">{t(focused ? "remote.controllingBanner" : "remote.clickToControl")}</p>}
+      {s.linkState !== "connected" && <p className="banner info" role="status" data-testid="link-state">{t(`link.${s.linkState ?? "connecting"}`)}</p>}
+      {showQuality && <QualityPanel helper={helper} />}
+      <div
+        ref={frame}
+        className={`screen ${fit} ${controlling ? "controllable" : ""}`}
+        tabIndex={0}
+        aria-label={t("remote.screenLabel")}
+        onFocus={() => setFocused(true)}
+        onBlur={() => {
+          setFocused(false);
+          if (controlling) helper.link?.sendInput({ t: "release_all" });
+        }}
+        onPointerMove={onPointerMove}
+        onPointerDown={onButton(true)}
+        onPointerUp={onButton(false)}
+        onWheel={onWheel}
+        onKeyDown={onKey(true)}
+        onKeyUp={onKey(false)}
+        onContextMenu={(e) => controlling && e.preventDefault()}
+      >
+        <video ref={video} autoPlay playsInline muted data-testid="remote-video" />
+      </div>
+    </section>
+  );
+}
+
+function QualityPanel({ helper }: { helper: HelperSession }) {
+  const { t } = useTranslation();
+  const [q, setQ] = useState<LinkQuality | null>(null);
+  useEffect(() => {
+    const tick = () => void helper.link?.stats().then(setQ);
+    tick();
+    const timer = setInterval(tick, 1000);
+    return () => clearInterval(timer);
+  }, [helper]);
+  const dash = "–";
+  return (
+    <dl className="quality" data-testid="quality">
+      <dt>{t("quality.fps")}</dt>
+      <dd data-testid="quality-fps">{q?.fps ?? dash}</dd>
+      <dt>{t("quality.bitrate")}</dt>
+      <dd>{q?.bitrateKbps != null ? `${q.bitrateKbps} kbit/s` : dash}</dd>
+      <dt>{t("quality.roundTrip")}</dt>
+      <dd>{q?.roundTripMs != null ? `${q.roundTripMs} ms` : dash}</dd>
+      <dt>{t("quality.resolution")}</dt>
+      <dd>{q?.width ? `${q.width}×${q.height}` : dash}</dd>
+    </dl>
+  );
+}

@@ -1,0 +1,214 @@
+import type { DeviceView, IceConfig, Level, Party, ServerMessage, SessionView } from "../protocol/index.js";
+import { BrokerConnection, type ConnectionStatus } from "../ui/broker-connection.js";
+import { createPeerLink, type LinkState, type PeerLink } from "../ui/peer-link.js";
+import { type ChatState, pendingLine, type ShownError, shownError, withMessages } from "../ui/session-common.js";
+import { Store } from "../ui/store.js";
+
+/**
+ * The helper's side of one session, outside React: the broker connection,
+ * the state the broker reports, the peer link and the chat. The console's
+ * pages only render this and call its actions.
+ */
+export type HelperPhase = "idle" | "creating" | "code" | "trust" | "waiting" | "active" | "ended";
+
+export interface HelperState extends ChatState {
+  phase: HelperPhase;
+  connection: ConnectionStatus;
+  code: string | null;
+  link: string | null;
+  expiresAt: number | null;
+  view: SessionView | null;
+  peer: Party | null;
+  device: DeviceView | null;
+  /** The device the helper picked from the list, if any; warned about when another one joins. */
+  targetDeviceId: string | null;
+  sharerAway: { graceMs: number; since: number } | null;
+  /** Something the helper should know that is not an error, as a translation key. */
+  notice: string | null;
+  error: ShownError | null;
+  linkState: LinkState | null;
+  stream: MediaStream | null;
+  verificationCode: string | null;
+  endedAt: number | null;
+}
+
+const initial: HelperState = {
+  phase: "idle",
+  connection: "connecting",
+  code: null,
+  link: null,
+  expiresAt: null,
+  view: null,
+  peer: null,
+  device: null,
+  targetDeviceId: null,
+  sharerAway: null,
+  notice: null,
+  error: null,
+  linkState: null,
+  stream: null,
+  verificationCode: null,
+  endedAt: null,
+  chat: [],
+  unread: 0,
+};
+
+export class HelperSession {
+  readonly store = new Store<HelperState>(initial);
+  private connection: BrokerConnection | null = null;
+  private resumeToken: string | null = null;
+  private ice: IceConfig | null = null;
+  private peerLink: PeerLink | null = null;
+  /** Whether the helper is looking at the chat (no unread count then). */
+  chatVisible = true;
+
+  constructor(private readonly myName: string) {}
+
+  get sessionId(): string | null {
+    return this.store.get().view?.sessionId ?? null;
+  }
+
+  get link(): PeerLink | null {
+    return this.peerLink;
+  }
+
+  private async connect(): Promise<BrokerConnection> {
+    if (this.connection && this.connection.status !== "closed") return this.connection;
+    const connection = new BrokerConnection({ onReconnected: (c) => this.resume(c) });
+    connection.onStatus((status) => this.store.set({ connection: status }));
+    connection.on((message) => this.receive(message));
+    this.connection = connection;
+    await connection.open();
+    this.store.set({ connection: "connected" });
+    return connection;
+  }
+
+  async create(targetDeviceId: string | null = null): Promise<void> {
+    this.store.set({ ...initial, phase: "creating", targetDeviceId });
+    try {
+      const connection = await this.connect();
+      const created = await connection.request({ type: "session.create" }, "session.created");
+      this.resumeToken = created.resumeToken;
+      this.ice = created.ice;
+      this.store.set({ phase: "code", code: created.code, link: created.link, expiresAt: created.expiresAt, view: created.session, connection: "connected" });
+    } catch (error) {
+      this.store.set({ phase: "idle", error: shownError(error) });
+    }
+  }
+
+  /** Ask the sharer for a level (first time, or a raise to control). */
+  async request(level: Level): Promise<void> {
+    const sessionId = this.sessionId;
+    if (!sessionId || !this.connection) return;
+    this.ensureLink(sessionId);
+    this.store.set({ notice: null, error: null });
+    try {
+      const answer = await this.connection.request({ type: "session.request", sessionId, level }, "session.state");
+      this.apply(answer.session);
+    } catch (error) {
+      this.store.set({ error: shownError(error) });
+    }
+  }
+
+  async end(): Promise<void> {
+    const sessionId = this.sessionId;
+    if (!sessionId || !this.connection) return this.reset();
+    try {
+      const answer = await this.connection.request({ type: "session.end", sessionId }, "session.state");
+      this.apply(answer.session);
+    } catch {
+      this.apply({ ...this.store.get().view!, status: "ended", endReason: "helper_ended" });
+    }
+  }
+
+  sendChat(text: string) {
+    const sessionId = this.sessionId;
+    if (!sessionId || !this.connection) return;
+    const line = pendingLine("helper", this.myName, text);
+    this.store.set((s) => ({ chat: [...s.chat, line] }));
+    this.connection.request({ type: "chat.send", sessionId, clientMsgId: line.clientMsgId, text }, "chat.ack").catch((error: unknown) => {
+      this.store.set((s) => ({ chat: s.chat.filter((l) => l.key !== line.key), error: shownError(error) }));
+    });
+  }
+
+  markChatSeen() {
+    if (this.store.get().unread) this.store.set({ unread: 0 });
+  }
+
+  /** Back to the home page after an ended session. */
+  reset() {
+    this.peerLink?.close();
+    this.peerLink = null;
+    this.resumeToken = null;
+    this.store.set({ ...initial, connection: this.connection?.status ?? "connecting" });
+  }
+
+  dispose() {
+    this.peerLink?.close();
+    this.connection?.close();
+  }
+
+  private ensureLink(sessionId: string) {
+    if (this.peerLink || !this.connection || !this.ice) return;
+    this.peerLink = createPeerLink({
+      connection: this.connection,
+      sessionId,
+      ice: this.ice,
+      role: "helper",
+      onState: (linkState) => this.store.set({ linkState }),
+      onTrack: (stream) => this.store.set({ stream }),
+      onVerificationCode: (verificationCode) => this.store.set({ verificationCode }),
+    });
+  }
+
+  private async resume(connection: BrokerConnection) {
+    const sessionId = this.sessionId;
+    if (!sessionId || !this.resumeToken || this.store.get().phase === "ended") return;
+    const joined = await connection.request({ type: "session.resume", sessionId, resumeToken: this.resumeToken }, "session.joined");
+    this.resumeToken = joined.resumeToken;
+    this.store.set((s) => ({ ...withMessages(s, joined.chat, "helper", !this.chatVisible), peer: joined.peer ?? s.peer, device: joined.peerDevice ?? s.device }));
+    this.apply(joined.session);
+  }
+
+  private receive(message: ServerMessage) {
+    const sessionId = this.sessionId;
+    if (!("sessionId" in message || "session" in message)) return;
+    switch (message.type) {
+      case "session.peer_joined":
+        if (message.session.sessionId !== sessionId) return;
+        this.store.set({ peer: message.peer, device: message.device });
+        this.apply(message.session);
+        return;
+      case "session.state":
+        if (message.session.sessionId === sessionId && !message.reqId) this.apply(message.session);
+        return;
+      case "session.peer_presence":
+        if (message.sessionId !== sessionId) return;
+        this.store.set({ sharerAway: message.status === "disconnected" ? { graceMs: message.graceMs, since: Date.now() } : null });
+        return;
+      case "chat.message":
+        if (message.sessionId === sessionId) this.store.set((s) => withMessages(s, [message.message], "helper", !this.chatVisible));
+        return;
+      default:
+        return;
+    }
+  }
+
+  private apply(view: SessionView) {
+    const before = this.store.get().view;
+    const declinedRaise = before?.status === "requested" && before.requestedLevel === "control" && view.status === "active" && view.level === "view";
+    const phase: HelperPhase = { created: "code", joined: "trust", requested: "waiting", active: "active", ended: "ended" }[view.status] as HelperPhase;
+    if (view.status === "ended") {
+      this.peerLink?.close();
+      this.peerLink = null;
+    }
+    this.store.set((s) => ({
+      view,
+      phase,
+      notice: declinedRaise ? "helper.controlDeclined" : view.status === "ended" ? null : s.notice,
+      endedAt: view.status === "ended" ? (s.endedAt ?? Date.now()) : null,
+      stream: view.status === "ended" ? null : s.stream,
+      sharerAway: view.status === "ended" ? null : s.sharerAway,
+    }));
+  }
+}

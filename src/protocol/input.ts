@@ -1,0 +1,36 @@
+import { z } from "zod";
+
+/**
+ * What the helper's console sends on the session's data channels once full
+ * control is granted. `pointer` (unordered, no retransmits) carries moves only;
+ * everything whose loss or reordering would matter (buttons, wheel, keys) goes
+ * on `input` (reliable, ordered). Coordinates are normalised 0..1 to the shared
+ * display, so the sharer maps them to whatever display and scale it has.
+ */
+export const INPUT_CHANNEL = "input";
+export const POINTER_CHANNEL = "pointer";
+
+const unit = z.number().min(0).max(1);
+export const MouseButton = z.enum(["left", "middle", "right", "back", "forward"]);
+export type MouseButton = z.infer<typeof MouseButton>;
+
+export const Modifiers = z.object({ shift: z.boolean(), ctrl: z.boolean(), alt: z.boolean(), meta: z.boolean() });
+export type Modifiers = z.infer<typeof Modifiers>;
+
+export const PointerEvent = z.object({ t: z.literal("move"), x: unit, y: unit });
+export type PointerMove = z.infer<typeof PointerEvent>;
+
+export const InputEvent = z.discriminatedUnion("t", [
+  z.object({ t: z.literal("button"), x: unit, y: unit, button: MouseButton, down: z.boolean() }),
+  z.object({ t: z.literal("wheel"), x: unit, y: unit, dx: z.number().min(-10_000).max(10_000), dy: z.number().min(-10_000).max(10_000) }),
+  /** `code` is KeyboardEvent.code (the physical key), never a character: layouts differ and symbols mistype. */
+  z.object({ t: z.literal("key"), code: z.string().regex(/^[A-Za-z0-9]{1,32}$/), down: z.boolean(), repeat: z.boolean(), mods: Modifiers }),
+  /** Lift every pressed key and button (focus left the video, control revoked). */
+  z.object({ t: z.literal("release_all") }),
+]);
+export type InputEvent = z.infer<typeof InputEvent>;
+
+/** Browser MouseEvent.button → protocol button. */
+export function mouseButtonOf(button: number): MouseButton | null {
+  return (["left", "middle", "right", "back", "forward"] as const)[button] ?? null;
+}

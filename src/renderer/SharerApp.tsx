@@ -1,0 +1,131 @@
+import { useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { loadMe, type Me } from "../ui/api.js";
+import { ChatPanel } from "../ui/components/ChatPanel.js";
+import { ErrorText } from "../ui/components/ErrorText.js";
+import { LanguagePicker } from "../ui/components/LanguagePicker.js";
+import { ProfileCard } from "../ui/components/ProfileCard.js";
+import { SignInScreen } from "../ui/components/SignInScreen.js";
+import { useStore } from "../ui/store.js";
+import { CodeEntry } from "./CodeEntry.js";
+import type { SharerHost } from "./sharer-host.js";
+import { SharerSession } from "./sharer-session.js";
+
+/** The page a person opens to get help: sign in, enter the code, see who it is, allow, share. */
+export function SharerApp({ host }: { host: SharerHost }) {
+  const { t } = useTranslation();
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [failed, setFailed] = useState<string | null>(null);
+  useEffect(() => {
+    loadMe().then(setMe, (e: Error) => setFailed(e.message));
+  }, []);
+  if (failed) return <main className="center-card"><p className="error">{failed}</p></main>;
+  if (me === undefined) return <main className="center-card" aria-busy="true">{t("common.loading")}</main>;
+  if (me === null && host.kind === "web") return <SignInScreen title={t("sharer.title")} explanation={t("sharer.signInExplanation")} />;
+  return <Sharing host={host} myName={me?.user.name ?? ""} chatEnabled={me?.chatEnabled ?? true} />;
+}
+
+function Sharing({ host, myName, chatEnabled }: { host: SharerHost; myName: string; chatEnabled: boolean }) {
+  const { t } = useTranslation();
+  const session = useMemo(() => new SharerSession(host, myName), [host, myName]);
+  useEffect(() => () => session.dispose(), [session]);
+  const s = useStore(session.store);
+  const initialCode = new URLSearchParams(location.search).get("code") ?? "";
+  const showChat = s.phase !== "code" && s.phase !== "joining";
+
+  return (
+    <div className={`sharer phase-${s.phase}`} data-testid="sharer" data-phase={s.phase}>
+      {s.phase === "sharing" && s.view && <SharingBar session={session} />}
+      <header className="topbar">
+        <span className="brand">Tandem</span>
+        <span className="spacer" />
+        {myName && <span className="who" dir="auto" data-testid="signed-in-as">{myName}</span>}
+        <LanguagePicker />
+      </header>
+      {s.connection === "reconnecting" && <p className="banner warn" role="status">{t("session.reconnecting")}</p>}
+      {s.helperAway && <p className="banner warn" role="status" data-testid="helper-away">{t("sharer.helperAway")}</p>}
+      <div className="session-body">
+        <main className="session-main">
+          {(s.phase === "code" || s.phase === "joining") && (
+            <section className="card">
+              <h1>{t("sharer.enterCode")}</h1>
+              <p>{t("sharer.enterCodeExplanation")}</p>
+              <CodeEntry initial={initialCode} busy={s.phase === "joining"} onSubmit={(code) => void session.join(code)} />
+            </section>
+          )}
+          {s.phase === "connected" && s.helper && (
+            <section className="card trust" data-testid="sharer-connected">
+              <ProfileCard party={s.helper} caption={t("trust.helperCaption")} />
+              <p>{t("sharer.waitingForRequest", { name: s.helper.name })}</p>
+              <button type="button" className="danger" onClick={() => void session.end()}>{t("session.end")}</button>
+            </section>
+          )}
+          {s.phase === "asked" && s.helper && s.view && <TrustScreen session={session} host={host} />}
+          {s.phase === "sharing" && <SharingPanel session={session} />}
+          {s.phase === "ended" && (
+            <section className="card ended" role="status" data-testid="sharer-ended" data-reason={s.view?.endReason ?? ""}>
+              <h1>{t("ended.title")}</h1>
+              <p dir="auto">{t(`sharerEnd.${s.view?.endReason ?? "sharer_ended"}`, { name: s.helper?.name ?? "" })}</p>
+            </section>
+          )}
+          <ErrorText error={s.error} />
+        </main>
+        {showChat && <ChatPanel lines={s.chat} me="sharer" disabled={!chatEnabled} unread={s.unread} onSend={(text) => session.sendChat(text)} onSeen={() => session.markChatSeen()} />}
+      </div>
+    </div>
+  );
+}
+
+function TrustScreen({ session, host }: { session: SharerSession; host: SharerHost }) {
+  const { t } = useTranslation();
+  const { helper, view } = useStore(session.store);
+  const wantsControl = view?.requestedLevel === "control";
+  const canGrant = !wantsControl || host.canGrantControl;
+  return (
+    <section className="card trust" data-testid="sharer-trust">
+      <h1 dir="auto">{t(wantsControl ? "sharer.asksControl" : "sharer.asksView", { name: helper!.name })}</h1>
+      <ProfileCard party={helper!} caption={t("trust.helperCaption")} />
+      <p>{t(wantsControl ? "sharer.controlMeans" : "sharer.viewMeans")}</p>
+      {!canGrant && (
+        <p className="banner info" data-testid="needs-desktop">
+          {t("sharer.needsDesktop")} <a href="/download">{t("sharer.downloadApp")}</a>
+        </p>
+      )}
+      <div className="row">
+        {canGrant && <button type="button" className="primary big" onClick={() => void session.allow()} data-testid="allow">{t("sharer.allow")}</button>}
+        <button type="button" className="big" onClick={() => void session.decline()} data-testid="decline">{t("sharer.decline")}</button>
+      </div>
+    </section>
+  );
+}
+
+function SharingBar({ session }: { session: SharerSession }) {
+  const { t } = useTranslation();
+  const { helper, view } = useStore(session.store);
+  return (
+    <div className="sharing-bar" role="status" data-testid="sharing-bar">
+      <span dir="auto">{view?.paused ? t("sharer.pausedBar", { name: helper?.name ?? "" }) : t("sharer.sharingBar", { name: helper?.name ?? "" })}</span>
+      <button type="button" className="danger" onClick={() => void session.end()} data-testid="stop-sharing">{t("sharer.stop")}</button>
+    </div>
+  );
+}
+
+function SharingPanel({ session }: { session: SharerSession }) {
+  const { t } = useTranslation();
+  const { view, verificationCode, linkState, helper } = useStore(session.store);
+  return (
+    <section className="card" data-testid="sharer-active">
+      <h1 dir="auto">{t(view?.level === "control" ? "sharer.controlled" : "sharer.viewed", { name: helper?.name ?? "" })}</h1>
+      {linkState !== "connected" && <p className="banner info">{t(`link.${linkState ?? "connecting"}`)}</p>}
+      {verificationCode && (
+        <p className="verify" data-testid="verification-code">
+          {t("verify.label")} <strong>{verificationCode}</strong> — {t("verify.explanation")}
+        </p>
+      )}
+      <div className="row">
+        {view?.level === "control" && <button type="button" onClick={() => void session.downgrade()}>{t("sharer.downgrade")}</button>}
+        <button type="button" onClick={() => void session.pause(!view?.paused)} data-testid="pause">{view?.paused ? t("sharer.resume") : t("sharer.pause")}</button>
+      </div>
+    </section>
+  );
+}

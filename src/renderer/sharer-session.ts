@@ -1,0 +1,202 @@
+import { type IceConfig, normalizeCode, type Party, type ServerMessage, type SessionView } from "../protocol/index.js";
+import { BrokerConnection, type ConnectionStatus } from "../ui/broker-connection.js";
+import { createPeerLink, type LinkState, type PeerLink } from "../ui/peer-link.js";
+import { type ChatState, pendingLine, type ShownError, shownError, withMessages } from "../ui/session-common.js";
+import { Store } from "../ui/store.js";
+import type { SharerHost } from "./sharer-host.js";
+
+/**
+ * The sharer's side of one session, outside React: join by code, answer the
+ * helper's requests, share the screen, chat. The screen is captured only after
+ * the sharer clicks Allow, and sharing stops the moment they stop it (here or
+ * in the browser's own control).
+ */
+export type SharerPhase = "code" | "joining" | "connected" | "asked" | "sharing" | "ended";
+
+export interface SharerState extends ChatState {
+  phase: SharerPhase;
+  connection: ConnectionStatus;
+  view: SessionView | null;
+  helper: Party | null;
+  error: ShownError | null;
+  linkState: LinkState | null;
+  verificationCode: string | null;
+  helperAway: boolean;
+}
+
+const initial: SharerState = { phase: "code", connection: "connecting", view: null, helper: null, error: null, linkState: null, verificationCode: null, helperAway: false, chat: [], unread: 0 };
+
+export class SharerSession {
+  readonly store = new Store<SharerState>(initial);
+  private connection: BrokerConnection | null = null;
+  private resumeToken: string | null = null;
+  private ice: IceConfig | null = null;
+  private screen: MediaStream | null = null;
+  private peerLink: PeerLink | null = null;
+  chatVisible = true;
+
+  constructor(
+    private readonly host: SharerHost,
+    private readonly myName: string,
+  ) {}
+
+  get sessionId(): string | null {
+    return this.store.get().view?.sessionId ?? null;
+  }
+
+  async join(rawCode: string): Promise<void> {
+    const code = normalizeCode(rawCode);
+    if (!code) {
+      this.store.set({ error: { key: "error.code_format" } });
+      return;
+    }
+    this.store.set({ phase: "joining", error: null });
+    try {
+      if (!this.connection || this.connection.status === "closed") {
+        const connection = new BrokerConnection({ token: this.host.token, onReconnected: (c) => this.resume(c) });
+        connection.onStatus((status) => this.store.set({ connection: status }));
+        connection.on((message) => this.receive(message));
+        this.connection = connection;
+        await connection.open();
+      }
+      const joined = await this.connection.request({ type: "session.join", code }, "session.joined");
+      this.resumeToken = joined.resumeToken;
+      this.ice = joined.ice;
+      this.store.set((s) => ({ ...withMessages(s, joined.chat, "sharer", false), helper: joined.peer, connection: "connected" }));
+      this.apply(joined.session);
+    } catch (error) {
+      this.store.set({ phase: "code", error: shownError(error) });
+    }
+  }
+
+  /** Allow: capture first (the click is the user gesture the browser wants), then consent and share. */
+  async allow(): Promise<void> {
+    const { view } = this.store.get();
+    if (!view || !this.connection) return;
+    this.store.set({ error: null });
+    try {
+      if (!this.screen) {
+        this.screen = await this.host.captureScreen();
+        // The browser's own "Stop sharing" ends the track; that ends the session too.
+        for (const track of this.screen.getVideoTracks()) track.addEventListener("ended", () => void this.end());
+      }
+      const answer = await this.connection.request({ type: "session.consent", sessionId: view.sessionId, allow: true }, "session.state");
+      this.apply(answer.session);
+    } catch (error) {
+      this.stopScreen();
+      this.store.set({ error: error instanceof DOMException ? { key: "error.capture", values: { detail: error.message } } : shownError(error) });
+    }
+  }
+
+  async decline(): Promise<void> {
+    const { view } = this.store.get();
+    if (!view || !this.connection) return;
+    const answer = await this.connection.request({ type: "session.consent", sessionId: view.sessionId, allow: false }, "session.state").catch((e: unknown) => (this.store.set({ error: shownError(e) }), null));
+    if (answer) this.apply(answer.session);
+  }
+
+  async downgrade(): Promise<void> {
+    await this.act({ type: "session.downgrade" });
+  }
+
+  async pause(paused: boolean): Promise<void> {
+    await this.act({ type: "session.pause", paused });
+  }
+
+  async end(): Promise<void> {
+    if (this.store.get().phase === "ended") return;
+    if (!(await this.act({ type: "session.end" }))) this.finish({ ...this.store.get().view!, status: "ended", endReason: "sharer_ended" });
+  }
+
+  sendChat(text: string) {
+    const sessionId = this.sessionId;
+    if (!sessionId || !this.connection) return;
+    const line = pendingLine("sharer", this.myName, text);
+    this.store.set((s) => ({ chat: [...s.chat, line] }));
+    this.connection.request({ type: "chat.send", sessionId, clientMsgId: line.clientMsgId, text }, "chat.ack").catch((error: unknown) => {
+      this.store.set((s) => ({ chat: s.chat.filter((l) => l.key !== line.key), error: shownError(error) }));
+    });
+  }
+
+  markChatSeen() {
+    if (this.store.get().unread) this.store.set({ unread: 0 });
+  }
+
+  dispose() {
+    this.stopScreen();
+    this.peerLink?.close();
+    this.connection?.close();
+  }
+
+  private async act(message: { type: "session.downgrade" } | { type: "session.pause"; paused: boolean } | { type: "session.end" }): Promise<boolean> {
+    const sessionId = this.sessionId;
+    if (!sessionId || !this.connection) return false;
+    try {
+      const answer = await this.connection.request({ ...message, sessionId }, "session.state");
+      this.apply(answer.session);
+      return true;
+    } catch (error) {
+      this.store.set({ error: shownError(error) });
+      return false;
+    }
+  }
+
+  private async resume(connection: BrokerConnection) {
+    const sessionId = this.sessionId;
+    if (!sessionId || !this.resumeToken || this.store.get().phase === "ended") return;
+    const joined = await connection.request({ type: "session.resume", sessionId, resumeToken: this.resumeToken }, "session.joined");
+    this.resumeToken = joined.resumeToken;
+    this.store.set((s) => withMessages(s, joined.chat, "sharer", !this.chatVisible));
+    this.apply(joined.session);
+    // The media path may have survived; if not, fresh ICE through whichever broker we reached.
+    if (this.peerLink && this.peerLink.pc.connectionState !== "connected") await this.peerLink.restartIce();
+  }
+
+  private receive(message: ServerMessage) {
+    const sessionId = this.sessionId;
+    switch (message.type) {
+      case "session.state":
+        if (message.session.sessionId === sessionId && !message.reqId) this.apply(message.session);
+        return;
+      case "session.peer_presence":
+        if (message.sessionId === sessionId) this.store.set({ helperAway: message.status === "disconnected" });
+        return;
+      case "chat.message":
+        if (message.sessionId === sessionId) this.store.set((s) => withMessages(s, [message.message], "sharer", !this.chatVisible));
+        return;
+      default:
+        return;
+    }
+  }
+
+  private apply(view: SessionView) {
+    if (view.status === "ended") return this.finish(view);
+    const phase: SharerPhase = view.status === "requested" ? "asked" : view.status === "active" ? "sharing" : "connected";
+    if (view.status === "active" && !this.peerLink && this.screen && this.connection && this.ice) {
+      this.peerLink = createPeerLink({
+        connection: this.connection,
+        sessionId: view.sessionId,
+        ice: this.ice,
+        role: "sharer",
+        screen: this.screen,
+        onState: (linkState) => this.store.set({ linkState }),
+        onVerificationCode: (verificationCode) => this.store.set({ verificationCode }),
+        onInput: (event) => this.host.input(event, this.store.get().view),
+      });
+    }
+    for (const track of this.screen?.getVideoTracks() ?? []) track.enabled = !view.paused;
+    this.store.set({ view, phase });
+  }
+
+  private finish(view: SessionView) {
+    this.stopScreen();
+    this.peerLink?.close();
+    this.peerLink = null;
+    this.store.set({ view, phase: "ended", helperAway: false });
+  }
+
+  private stopScreen() {
+    for (const track of this.screen?.getTracks() ?? []) track.stop();
+    this.screen = null;
+  }
+}

@@ -1,0 +1,166 @@
+import { type ClientMessage, PROTOCOL_VERSION, type ServerMessage, ServerMessage as ServerMessageSchema, type ServerMessageOf } from "../protocol/index.js";
+
+/**
+ * The browser's side of the broker WebSocket: hello (the page's session cookie
+ * identifies the person, or a token from the desktop app's bridge), heartbeats,
+ * request/answer pairing by reqId, and a reconnect that resumes the session.
+ * Every frame from the broker is parsed with the protocol's schema.
+ */
+export class BrokerRequestError extends Error {
+  override name = "BrokerRequestError";
+  constructor(
+    readonly code: ServerMessageOf<"error">["code"],
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+export type ConnectionStatus = "connecting" | "connected" | "reconnecting" | "closed";
+type Listener = (message: ServerMessage) => void;
+type Pending = { expect: ServerMessage["type"]; resolve: (m: ServerMessage) => void; reject: (e: Error) => void };
+/** Distributes Omit over the union so each message keeps its own fields. */
+type WithoutReqId<T> = T extends unknown ? Omit<T, "reqId"> : never;
+
+export interface BrokerConnectionOptions {
+  url?: string;
+  /** A bearer token (the desktop app); the web pages use their session cookie. */
+  token?: () => Promise<string | undefined>;
+  /** After a reconnect: how to pick the session up again (session.resume). */
+  onReconnected?: (connection: BrokerConnection) => Promise<void>;
+}
+
+export class BrokerConnection {
+  private socket: WebSocket | null = null;
+  private readonly listeners = new Set<Listener>();
+  private readonly statusListeners = new Set<(s: ConnectionStatus) => void>();
+  private readonly pending = new Map<string, Pending>();
+  private nextReq = 1;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  private wantOpen = true;
+  status: ConnectionStatus = "connecting";
+  welcome: ServerMessageOf<"welcome"> | null = null;
+
+  constructor(private readonly options: BrokerConnectionOptions = {}) {}
+
+  static defaultUrl(): string {
+    return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
+  }
+
+  /** Opens and says hello; rejects with the broker's typed refusal. */
+  async open(): Promise<ServerMessageOf<"welcome">> {
+    const socket = new WebSocket(this.options.url ?? BrokerConnection.defaultUrl());
+    this.socket = socket;
+    socket.onmessage = (event) => this.receive(event.data);
+    await new Promise<void>((resolve, reject) => {
+      socket.onopen = () => resolve();
+      socket.onerror = () => reject(new BrokerRequestError("internal", "cannot reach the Tandem service"));
+    });
+    socket.onclose = () => this.closed(socket);
+    const token = await this.options.token?.();
+    const welcome = await this.request({ type: "hello", protocol: PROTOCOL_VERSION, ...(token ? { token } : {}) }, "welcome");
+    this.welcome = welcome;
+    clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => this.send({ type: "heartbeat" }), welcome.heartbeatIntervalMs);
+    this.setStatus("connected");
+    return welcome;
+  }
+
+  on(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onStatus(listener: (s: ConnectionStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  send(message: ClientMessage): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  /** Sends and waits for the answer of type `expect` (or the typed error with the same reqId). */
+  request<T extends ServerMessage["type"]>(message: WithoutReqId<ClientMessage>, expect: T, timeoutMs = 15_000): Promise<ServerMessageOf<T>> {
+    const reqId = `r${this.nextReq++}`;
+    return new Promise<ServerMessageOf<T>>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(reqId);
+        reject(new BrokerRequestError("internal", "the Tandem service did not answer in time"));
+      }, timeoutMs);
+      this.pending.set(reqId, {
+        expect,
+        resolve: (m) => (clearTimeout(timer), resolve(m as ServerMessageOf<T>)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+      this.send({ ...message, reqId } as ClientMessage);
+    });
+  }
+
+  close(): void {
+    this.wantOpen = false;
+    clearInterval(this.heartbeat);
+    this.socket?.close(1000);
+    this.setStatus("closed");
+  }
+
+  private receive(data: unknown) {
+    let parsed: ServerMessage;
+    try {
+      parsed = ServerMessageSchema.parse(JSON.parse(String(data)));
+    } catch {
+      console.warn("ignored a malformed frame from the broker");
+      return;
+    }
+    const reqId = "reqId" in parsed ? parsed.reqId : undefined;
+    const waiting = reqId ? this.pending.get(reqId) : undefined;
+    if (waiting && reqId) {
+      if (parsed.type === "error") {
+        this.pending.delete(reqId);
+        waiting.reject(new BrokerRequestError(parsed.code, parsed.message, parsed.retryAfterMs));
+        return;
+      }
+      if (parsed.type === waiting.expect) {
+        this.pending.delete(reqId);
+        waiting.resolve(parsed);
+      }
+    }
+    for (const listener of this.listeners) listener(parsed);
+  }
+
+  private closed(socket: WebSocket) {
+    if (socket !== this.socket) return;
+    clearInterval(this.heartbeat);
+    for (const [, p] of this.pending) p.reject(new BrokerRequestError("internal", "the connection to the Tandem service was lost"));
+    this.pending.clear();
+    if (!this.wantOpen || !this.options.onReconnected) {
+      this.setStatus("closed");
+      return;
+    }
+    this.setStatus("reconnecting");
+    void this.reconnect(0);
+  }
+
+  /** Tries again with backoff (any broker behind the same address will do) and resumes. */
+  private async reconnect(attempt: number) {
+    await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 3000)));
+    if (!this.wantOpen) return;
+    try {
+      await this.open();
+      await this.options.onReconnected?.(this);
+    } catch (error) {
+      if (error instanceof BrokerRequestError && error.code === "resume_failed") {
+        this.setStatus("closed");
+        return;
+      }
+      if (this.wantOpen && attempt < 30) void this.reconnect(attempt + 1);
+      else this.setStatus("closed");
+    }
+  }
+
+  private setStatus(status: ConnectionStatus) {
+    this.status = status;
+    for (const listener of this.statusListeners) listener(status);
+  }
+}

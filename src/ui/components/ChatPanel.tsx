@@ -1,0 +1,68 @@
+import { type FormEvent, useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { MAX_CHAT_CHARS, type ChatMessage, type PartyRole } from "../../protocol/index.js";
+
+export interface ChatLine extends Omit<ChatMessage, "seq"> {
+  seq: number | null; // null while the broker has not acknowledged it
+  key: string;
+}
+
+/**
+ * The session's chat: any language; each message's direction is its own
+ * (`dir="auto"`), so Arabic reads right to left inside an English page.
+ */
+export function ChatPanel({ lines, me, disabled, onSend, unread, onSeen }: { lines: ChatLine[]; me: PartyRole; disabled: boolean; onSend: (text: string) => void; unread: number; onSeen: () => void }) {
+  const { t, i18n } = useTranslation();
+  const [draft, setDraft] = useState("");
+  const end = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    // Newer browsers return a promise from scrollIntoView; an effect must not return it.
+    void end.current?.scrollIntoView?.({ block: "end" });
+  }, [lines.length]);
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const text = draft.trim();
+    if (!text || [...text].length > MAX_CHAT_CHARS) return;
+    onSend(text);
+    setDraft("");
+  }
+
+  return (
+    <aside className="chat" aria-label={t("chat.title")} onFocus={onSeen} onPointerDown={onSeen}>
+      <h2>
+        {t("chat.title")} {unread > 0 && <span className="unread" data-testid="chat-unread">{t("chat.unread", { count: unread })}</span>}
+      </h2>
+      {disabled ? (
+        <p className="notice" data-testid="chat-disabled">{t("chat.disabled")}</p>
+      ) : (
+        <>
+          <ol className="thread" data-testid="chat-thread">
+            {lines.map((line) => (
+              <li key={line.key} className={line.from === me ? "mine" : "theirs"} data-testid="chat-line">
+                <span className="who">{line.from === me ? t("chat.you") : line.senderName}</span>
+                <bdi dir="auto" className="text">{line.text}</bdi>
+                <time>{line.seq === null ? t("chat.sending") : new Date(line.at).toLocaleTimeString(i18n.language, { hour: "2-digit", minute: "2-digit" })}</time>
+              </li>
+            ))}
+            <li ref={end} aria-hidden />
+          </ol>
+          <form onSubmit={submit}>
+            <input dir="auto" value={draft} maxLength={MAX_CHAT_CHARS * 2} onChange={(e) => setDraft(e.target.value)} placeholder={t("chat.placeholder")} aria-label={t("chat.placeholder")} data-testid="chat-input" />
+            <button type="submit" disabled={!draft.trim()}>{t("chat.send")}</button>
+          </form>
+        </>
+      )}
+    </aside>
+  );
+}
+
+/** Adds a message in sequence order, replacing its unacknowledged copy. */
+export function mergeChat(lines: ChatLine[], incoming: ChatMessage): ChatLine[] {
+  if (lines.some((l) => l.seq === incoming.seq)) return lines;
+  const pendingIndex = lines.findIndex((l) => l.seq === null && l.from === incoming.from && l.text === incoming.text);
+  const rest = pendingIndex >= 0 ? lines.filter((_, i) => i !== pendingIndex) : lines;
+  const line: ChatLine = { ...incoming, key: `s${incoming.seq}` };
+  const acknowledged = [...rest.filter((l) => l.seq !== null), line].sort((a, b) => a.seq! - b.seq!);
+  return [...acknowledged, ...rest.filter((l) => l.seq === null)];
+}

@@ -1,0 +1,187 @@
+import { INPUT_CHANNEL, InputEvent, type IceConfig, POINTER_CHANNEL, PointerEvent, type PointerMove, type ServerMessage } from "../protocol/index.js";
+import type { BrokerConnection } from "./broker-connection.js";
+import { verificationCode } from "./verification-code.js";
+
+/**
+ * One RTCPeerConnection per session, signaled through the broker. The sharer
+ * offers (it owns the screen track); the helper answers. Both data channels
+ * are pre-negotiated with fixed ids, so neither side waits for the other to
+ * announce them: `input` reliable and ordered, `pointer` unordered without
+ * retransmits (a late move is worthless).
+ */
+export type LinkState = "connecting" | "connected" | "reconnecting" | "failed" | "closed";
+
+export interface LinkEvents {
+  onState?: (state: LinkState) => void;
+  onVerificationCode?: (code: string | null) => void;
+  /** Helper: the sharer's screen. */
+  onTrack?: (stream: MediaStream) => void;
+  /** Sharer: input from the helper, already parsed; whether to act on it is the caller's decision. */
+  onInput?: (event: InputEvent | PointerMove) => void;
+}
+
+export interface PeerLink {
+  readonly pc: RTCPeerConnection;
+  sendInput(event: InputEvent): void;
+  sendPointer(event: PointerMove): void;
+  /** Sharer: renegotiate with fresh ICE (network change, broker failover). */
+  restartIce(): Promise<void>;
+  stats(): Promise<LinkQuality>;
+  close(): void;
+}
+
+export interface LinkQuality {
+  fps: number | null;
+  bitrateKbps: number | null;
+  roundTripMs: number | null;
+  framesDecoded: number | null;
+  width: number | null;
+  height: number | null;
+}
+
+/** Screen content at 1080p: enough bits for legible text, capped so a help desk's uplink survives. */
+const MAX_BITRATE = 6_000_000;
+const DISCONNECTED_RESTART_MS = 2_000;
+
+export function createPeerLink(o: { connection: BrokerConnection; sessionId: string; ice: IceConfig; role: "helper" | "sharer"; screen?: MediaStream } & LinkEvents): PeerLink {
+  const pc = new RTCPeerConnection({ iceServers: o.ice.iceServers, iceTransportPolicy: o.ice.iceTransportPolicy });
+  const input = pc.createDataChannel(INPUT_CHANNEL, { negotiated: true, id: 0, ordered: true });
+  const pointer = pc.createDataChannel(POINTER_CHANNEL, { negotiated: true, id: 1, ordered: false, maxRetransmits: 0 });
+  const earlyCandidates: RTCIceCandidateInit[] = [];
+  let closed = false;
+  let restartTimer: ReturnType<typeof setTimeout> | undefined;
+  let lastBytes: { at: number; bytes: number } | null = null;
+
+  const setState = (state: LinkState) => o.onState?.(state);
+
+  if (o.role === "sharer" && o.screen) {
+    for (const track of o.screen.getTracks()) {
+      const sender = pc.addTrack(track, o.screen);
+      const params = sender.getParameters();
+      params.encodings = params.encodings?.length ? params.encodings : [{}];
+      for (const encoding of params.encodings) {
+        encoding.maxBitrate = MAX_BITRATE;
+        encoding.maxFramerate = 30;
+      }
+      void sender.setParameters(params).catch(() => undefined);
+    }
+  }
+  pc.ontrack = (event) => o.onTrack?.(event.streams[0] ?? new MediaStream([event.track]));
+
+  const onMessage = (channel: "input" | "pointer") => (event: MessageEvent) => {
+    if (o.role !== "sharer" || typeof event.data !== "string" || event.data.length > 1024) return;
+    try {
+      const raw: unknown = JSON.parse(event.data);
+      o.onInput?.(channel === "pointer" ? PointerEvent.parse(raw) : InputEvent.parse(raw));
+    } catch {
+      // Malformed input is dropped, never half-applied.
+    }
+  };
+  input.onmessage = onMessage("input");
+  pointer.onmessage = onMessage("pointer");
+
+  pc.onicecandidate = (event) => {
+    o.connection.send({ type: "signal.ice", sessionId: o.sessionId, candidate: event.candidate ? event.candidate.toJSON() as never : null });
+  };
+  pc.onconnectionstatechange = () => {
+    const s = pc.connectionState;
+    clearTimeout(restartTimer);
+    if (s === "connected") setState("connected");
+    else if (s === "disconnected") {
+      setState("reconnecting");
+      if (o.role === "sharer") restartTimer = setTimeout(() => void link.restartIce(), DISCONNECTED_RESTART_MS);
+    } else if (s === "failed") {
+      setState(o.role === "sharer" ? "reconnecting" : "failed");
+      if (o.role === "sharer") void link.restartIce();
+    } else if (s === "closed") setState("closed");
+  };
+
+  async function showVerificationCode() {
+    const local = pc.localDescription?.sdp;
+    const remote = pc.remoteDescription?.sdp;
+    if (local && remote) o.onVerificationCode?.(await verificationCode(local, remote));
+  }
+
+  async function addCandidate(candidate: RTCIceCandidateInit | null) {
+    if (!pc.remoteDescription) {
+      if (candidate) earlyCandidates.push(candidate);
+      return;
+    }
+    await pc.addIceCandidate(candidate ?? undefined).catch(() => undefined);
+  }
+
+  async function offer(iceRestart: boolean) {
+    const description = await pc.createOffer({ iceRestart });
+    await pc.setLocalDescription(description);
+    o.connection.send({ type: "signal.offer", sessionId: o.sessionId, sdp: pc.localDescription!.sdp });
+  }
+
+  const unsubscribe = o.connection.on(async (message: ServerMessage) => {
+    if (closed || !("sessionId" in message) || message.sessionId !== o.sessionId) return;
+    try {
+      if (message.type === "signal.offer" && o.role === "helper") {
+        await pc.setRemoteDescription({ type: "offer", sdp: message.sdp });
+        await pc.setLocalDescription(await pc.createAnswer());
+        o.connection.send({ type: "signal.answer", sessionId: o.sessionId, sdp: pc.localDescription!.sdp });
+        for (const c of earlyCandidates.splice(0)) await pc.addIceCandidate(c).catch(() => undefined);
+        await showVerificationCode();
+      } else if (message.type === "signal.answer" && o.role === "sharer") {
+        await pc.setRemoteDescription({ type: "answer", sdp: message.sdp });
+        for (const c of earlyCandidates.splice(0)) await pc.addIceCandidate(c).catch(() => undefined);
+        await showVerificationCode();
+      } else if (message.type === "signal.ice") {
+        await addCandidate(message.candidate as RTCIceCandidateInit | null);
+      }
+    } catch (error) {
+      console.warn("signaling failed", error);
+      setState("failed");
+    }
+  });
+
+  const sendOn = (channel: RTCDataChannel, event: unknown) => {
+    if (channel.readyState === "open") channel.send(JSON.stringify(event));
+  };
+
+  const link: PeerLink = {
+    pc,
+    sendInput: (event) => sendOn(input, event),
+    sendPointer: (event) => sendOn(pointer, event),
+    async restartIce() {
+      if (closed || o.role !== "sharer") return;
+      pc.restartIce();
+      await offer(true).catch(() => undefined);
+    },
+    async stats() {
+      const report = await pc.getStats();
+      const quality: LinkQuality = { fps: null, bitrateKbps: null, roundTripMs: null, framesDecoded: null, width: null, height: null };
+      report.forEach((s: Record<string, unknown>) => {
+        if (s.type === "inbound-rtp" && s.kind === "video") {
+          quality.fps = (s.framesPerSecond as number | undefined) ?? null;
+          quality.framesDecoded = (s.framesDecoded as number | undefined) ?? null;
+          quality.width = (s.frameWidth as number | undefined) ?? null;
+          quality.height = (s.frameHeight as number | undefined) ?? null;
+          const now = s.timestamp as number;
+          const bytes = s.bytesReceived as number;
+          if (lastBytes && now > lastBytes.at) quality.bitrateKbps = Math.round(((bytes - lastBytes.bytes) * 8) / (now - lastBytes.at));
+          lastBytes = { at: now, bytes };
+        }
+        if (s.type === "candidate-pair" && s.nominated && s.state === "succeeded" && typeof s.currentRoundTripTime === "number") {
+          quality.roundTripMs = Math.round(s.currentRoundTripTime * 1000);
+        }
+      });
+      return quality;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      clearTimeout(restartTimer);
+      unsubscribe();
+      pc.close();
+      setState("closed");
+    },
+  };
+
+  setState("connecting");
+  if (o.role === "sharer") void offer(false);
+  return link;
+}

@@ -1,0 +1,43 @@
+import type { ChatMessage, PartyRole, ServerMessage } from "../protocol/index.js";
+import { BrokerRequestError } from "./broker-connection.js";
+import { type ChatLine, mergeChat } from "./components/ChatPanel.js";
+
+/** What both sides keep about the session's chat. */
+export interface ChatState {
+  chat: ChatLine[];
+  unread: number;
+}
+
+let nextClientMsgId = 1;
+
+/** The optimistic line shown until the broker acknowledges it. */
+export function pendingLine(from: PartyRole, senderName: string, text: string): ChatLine & { clientMsgId: string } {
+  const clientMsgId = `m${Date.now().toString(36)}${nextClientMsgId++}`;
+  return { seq: null, key: clientMsgId, clientMsgId, from, senderName, text, at: Date.now() };
+}
+
+export function withMessages(state: ChatState, messages: ChatMessage[], me: PartyRole, countUnread: boolean): ChatState {
+  let chat = state.chat;
+  let unread = state.unread;
+  for (const m of messages) {
+    const before = chat;
+    chat = mergeChat(chat, m);
+    if (countUnread && chat !== before && m.from !== me) unread++;
+  }
+  return { chat, unread };
+}
+
+/** An error as a translation key and its values, for the page to show. */
+export interface ShownError {
+  key: string;
+  values?: Record<string, unknown>;
+}
+
+export function shownError(error: unknown): ShownError {
+  if (error instanceof BrokerRequestError) {
+    return error.retryAfterMs ? { key: `error.${error.code}`, values: { seconds: Math.ceil(error.retryAfterMs / 1000) } } : { key: `error.${error.code}`, values: { detail: error.message } };
+  }
+  return { key: "error.internal", values: { detail: error instanceof Error ? error.message : String(error) } };
+}
+
+export type SessionUpdate = Extract<ServerMessage, { type: "session.state" | "session.peer_joined" }>;

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { startXvfb, type XDisplay } from "../tools/x-display.js";
+import { browserStackMissing, launchHelperBrowser, launchSharerBrowser, type SharerBrowser } from "./support/browsers.js";
+import { northwind } from "./support/demo-people.js";
+import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
+import { saveScreenshot } from "./support/screenshots.js";
+import { near, newSessionCode, openConsole, pixelAt, requestViewAndAllow, sharerJoins, waitForFrames } from "./support/web-session-steps.js";
+
+/**
+ * The product as people use it: a help-desk agent in the console (headless
+ * Chromium) helps Sam, who shares the real Xvfb screen from the sharer page
+ * (headed Chromium), over real WebRTC, with the embedded IdP's real sign-in.
+ */
+const missing = browserStackMissing();
+const MAGENTA: [number, number, number] = [255, 0, 255];
+
+describe.skipIf(missing !== null && process.env.CI !== "true")("a whole session in real browsers", () => {
+  let h: IdpHarness;
+  let x: XDisplay;
+  let helperBrowser: Browser;
+  let sharerBrowser: SharerBrowser;
+
+  beforeAll(async () => {
+    if (missing) throw new Error(missing);
+    [h, x, helperBrowser] = await Promise.all([startIdpHarness(), startXvfb(), launchHelperBrowser()]);
+    // A known marker on the sharer's screen: a magenta block in the top-left corner.
+    await x.marker({ x: 0, y: 0, width: 480, height: 320, color: "#ff00ff" });
+    sharerBrowser = await launchSharerBrowser(x.display);
+  }, 60_000);
+
+  afterAll(async () => {
+    await sharerBrowser?.close();
+    await helperBrowser?.close();
+    x?.stop();
+    await h?.close();
+  });
+
+  it("runs from sign-in to the sharer stopping, with real frames of the screen and chat in Chinese and Arabic", { timeout: 90_000 }, async () => {
+    const helper = await openConsole(helperBrowser, h.origin, northwind.operator);
+    const code = await newSessionCode(helper);
+    await expect.poll(() => helper.getByTestId("code-countdown").textContent()).toMatch(/\d+:\d\d/);
+    await saveScreenshot(helper, "console-code-en");
+
+    const sharer = await sharerJoins(sharerBrowser.browser, h.origin, northwind.sharer, code);
+
+    // Both trust screens: each sees the other's verified identity; the helper sees the device warning.
+    await helper.getByTestId("trust-screen").waitFor();
+    expect(await helper.getByTestId("profile-name").textContent()).toBe("Sam Okafor");
+    expect(await helper.getByTestId("profile-domain").textContent()).toContain("northwind.test");
+    expect(await helper.getByTestId("warning-unenrolled").isVisible()).toBe(true);
+    expect(await helper.getByTestId("request-control").isVisible()).toBe(true);
+    await saveScreenshot(helper, "console-trust-en");
+    await sharer.getByTestId("sharer-connected").waitFor();
+    expect(await sharer.getByTestId("profile-name").textContent()).toBe("Hugo Moreau");
+
+    await helper.getByTestId("request-view").click();
+    await sharer.getByTestId("sharer-trust").waitFor();
+    await saveScreenshot(sharer, "sharer-trust-en");
+    const allowedAt = Date.now();
+    await sharer.getByTestId("allow").click();
+    await sharer.getByTestId("sharing-bar").waitFor();
+    expect(await sharer.getByTestId("sharing-bar").textContent()).toContain("Your screen is being shared with Hugo Moreau");
+
+    // Real frames of the real screen: 1920x1080, magenta where the marker is, not elsewhere.
+    const video = await waitForFrames(helper, 10);
+    console.log(`first 10 frames decoded ${Date.now() - allowedAt} ms after Allow`);
+    expect(video.width).toBe(1920);
+    expect(video.height).toBe(1080);
+    expect(near(await pixelAt(helper, 0.05, 0.05), MAGENTA)).toBe(true);
+    expect(near(await pixelAt(helper, 0.2, 0.2), MAGENTA)).toBe(true);
+    expect(near(await pixelAt(helper, 0.75, 0.6), MAGENTA)).toBe(false);
+
+    // The same verification code on both sides.
+    const helperCode = await helper.getByTestId("verification-code").locator("strong").textContent();
+    const sharerCode = await sharer.getByTestId("verification-code").locator("strong").textContent();
+    expect(helperCode).toMatch(/^\d{3} \d{3}$/);
+    expect(sharerCode).toBe(helperCode);
+
+    // Connection quality on demand.
+    await helper.getByTestId("toggle-quality").click();
+    await expect.poll(async () => Number(await helper.getByTestId("quality-fps").textContent()), { timeout: 10_000 }).toBeGreaterThan(0);
+
+    // Chat both ways: Chinese from the helper, Arabic (right to left) from the sharer.
+    const chinese = "你好，我现在可以看到你的屏幕了。";
+    const arabic = "شكرًا لك، الطابعة لا تعمل منذ الصباح.";
+    await helper.getByTestId("chat-input").fill(chinese);
+    await helper.getByTestId("chat-input").press("Enter");
+    await expect.poll(() => sharer.getByTestId("chat-line").last().textContent()).toContain(chinese);
+    await sharer.getByTestId("chat-input").fill(arabic);
+    await sharer.getByTestId("chat-input").press("Enter");
+    await expect.poll(() => helper.getByTestId("chat-line").last().textContent()).toContain(arabic);
+    const direction = await helper.getByTestId("chat-line").last().locator("bdi").evaluate((el) => getComputedStyle(el).direction);
+    expect(direction).toBe("rtl");
+    await saveScreenshot(helper, "console-active-en");
+    await saveScreenshot(sharer, "sharer-active-en");
+
+    // The sharer stops; the helper is told why, in words.
+    const stoppedAt = Date.now();
+    await sharer.getByTestId("stop-sharing").click();
+    await helper.getByTestId("session-ended").waitFor();
+    console.log(`helper told of the end ${Date.now() - stoppedAt} ms after Stop sharing`);
+    expect(await helper.getByTestId("end-reason").textContent()).toBe("Sam Okafor ended the session.");
+    expect(await sharer.getByTestId("sharer-ended").getAttribute("data-reason")).toBe("sharer_ended");
+
+    // The helper's history shows it.
+    await helper.getByTestId("back-home").click();
+    await helper.getByRole("link", { name: "My sessions" }).click();
+    await expect.poll(() => helper.getByTestId("session-row").first().textContent()).toContain("Ended by sharer");
+    await Promise.all([helper.context().close(), sharer.context().close()]);
+  });
+
+  it("ends the session when the sharer stops sharing from the browser's own control", { timeout: 60_000 }, async () => {
+    const helper = await openConsole(helperBrowser, h.origin, northwind.operator);
+    const sharer: Page = await sharerJoins(sharerBrowser.browser, h.origin, northwind.sharer, await newSessionCode(helper), { recordCapture: true });
+    await helper.getByTestId("trust-screen").waitFor();
+    await requestViewAndAllow(helper, sharer);
+    await waitForFrames(helper, 3);
+    // What the browser's own "Stop sharing" button does: the capture track ends.
+    await stopCaptureTracks(sharer);
+    await helper.getByTestId("session-ended").waitFor();
+    expect(await helper.getByTestId("session-ended").getAttribute("data-reason")).toBe("sharer_ended");
+    await Promise.all([helper.context().close(), sharer.context().close()]);
+  });
+});
+
+/** Ends the page's screen-capture tracks as the browser's own "Stop sharing" control would. */
+async function stopCaptureTracks(page: Page) {
+  await page.evaluate(() => {
+    for (const track of (window as unknown as { __captureTracks: MediaStreamTrack[] }).__captureTracks) {
+      track.stop();
+      track.dispatchEvent(new Event("ended"));
+    }
+  });
+}

@@ -1,0 +1,92 @@
+import { expect } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import type { Person } from "./demo-people.js";
+import { newPage, signIn } from "./browsers.js";
+
+/** Steps of a session as people click through it in the console and the sharer page. */
+export async function openConsole(browser: Browser, origin: string, person: Person, locale = "en-US"): Promise<Page> {
+  const page = await newPage(browser, { locale });
+  await signIn(page, origin, "/", person);
+  return page;
+}
+
+export async function newSessionCode(helper: Page): Promise<string> {
+  await helper.getByTestId("new-session").click();
+  const code = (await helper.getByTestId("session-code").textContent({ timeout: 10_000 }))!.replace("-", "");
+  expect(code).toMatch(/^[0-9A-Z]{8}$/);
+  return code;
+}
+
+/** The sharer signs in on the sharer page, arriving with (or typing) the code, and connects. */
+export async function sharerJoins(browser: Browser, origin: string, person: Person, code: string, o: { viaLink?: boolean; locale?: string; recordCapture?: boolean } = {}): Promise<Page> {
+  const page = await newPage(browser, { headed: true, locale: o.locale });
+  if (o.recordCapture) await page.addInitScript(recordCaptureTracks);
+  await signIn(page, origin, o.viaLink === false ? "/s" : `/s?code=${code}`, person);
+  if (o.viaLink === false) await typeCode(page, code);
+  await page.getByTestId("join").click();
+  return page;
+}
+
+/** Types a code the way people do: into the first box, letting the boxes advance. */
+export async function typeCode(page: Page, code: string) {
+  await page.getByTestId("code-box-0").click();
+  await page.keyboard.type(code);
+}
+
+/** Helper asks for view only, sharer allows, and the helper's video starts playing. */
+export async function requestViewAndAllow(helper: Page, sharer: Page) {
+  await helper.getByTestId("request-view").click();
+  await helper.getByTestId("waiting-consent").waitFor();
+  await sharer.getByTestId("allow").click();
+  await sharer.getByTestId("sharing-bar").waitFor();
+  await helper.getByTestId("active-session").waitFor();
+}
+
+/** Waits until the helper's <video> has decoded frames of the real screen; returns its size and frame count. */
+export async function waitForFrames(helper: Page, minFrames = 10) {
+  await helper.waitForFunction(
+    (min) => {
+      const v = document.querySelector<HTMLVideoElement>("[data-testid=remote-video]");
+      return !!v && v.readyState >= 2 && v.videoWidth > 0 && v.getVideoPlaybackQuality().totalVideoFrames >= min;
+    },
+    minFrames,
+    { timeout: 15_000 },
+  );
+  return helper.evaluate(() => {
+    const v = document.querySelector<HTMLVideoElement>("[data-testid=remote-video]")!;
+    return { width: v.videoWidth, height: v.videoHeight, frames: v.getVideoPlaybackQuality().totalVideoFrames };
+  });
+}
+
+/** The colour the helper sees at a normalised point of the shared screen. */
+export function pixelAt(helper: Page, x: number, y: number): Promise<[number, number, number]> {
+  return helper.evaluate(
+    ([nx, ny]) => {
+      const v = document.querySelector<HTMLVideoElement>("[data-testid=remote-video]")!;
+      const canvas = document.createElement("canvas");
+      canvas.width = v.videoWidth;
+      canvas.height = v.videoHeight;
+      const ctx = canvas.getContext("2d")!;
+      ctx.drawImage(v, 0, 0);
+      const d = ctx.getImageData(Math.floor(nx! * v.videoWidth), Math.floor(ny! * v.videoHeight), 1, 1).data;
+      return [d[0]!, d[1]!, d[2]!] as [number, number, number];
+    },
+    [x, y],
+  );
+}
+
+export function near(actual: [number, number, number], expected: [number, number, number], tolerance = 40): boolean {
+  return actual.every((c, i) => Math.abs(c - expected[i]!) <= tolerance);
+}
+
+/** Test instrumentation: keeps the tracks getDisplayMedia returns in window.__captureTracks. */
+function recordCaptureTracks() {
+  const original = navigator.mediaDevices.getDisplayMedia.bind(navigator.mediaDevices);
+  const w = window as unknown as { __captureTracks: MediaStreamTrack[] };
+  w.__captureTracks = [];
+  navigator.mediaDevices.getDisplayMedia = async (constraints) => {
+    const stream = await original(constraints);
+    w.__captureTracks.push(...stream.getTracks());
+    return stream;
+  };
+}
