@@ -34,7 +34,7 @@ describe("tenant settings and conditional access, enforced by the broker", () =>
   });
 
   it("code lifetime and chat follow the tenant's settings", async () => {
-    await settings(fbAdmin, { codeLifetimeSeconds: 120, chatEnabled: false });
+    await settings(fbAdmin, { codeLifetimeSeconds: 120, chatEnabled: false, allowUnenrolledDevices: true });
     const helper = await h.desktopClient(fabrikam.operator.username, fabrikam.operator.password);
     const sharer = await h.desktopClient(fabrikam.sharer.username, fabrikam.sharer.password);
     const created = await helper.request({ type: "session.create" }, "session.created");
@@ -43,15 +43,23 @@ describe("tenant settings and conditional access, enforced by the broker", () =>
     await sharer.request({ type: "session.join", code: created.code }, "session.joined");
     const chat = await sharer.request({ type: "chat.send", sessionId: created.session.sessionId, clientMsgId: "1", text: "hello" }, "chat.ack").catch((e) => e.reply);
     expect(chat).toMatchObject({ code: "policy_blocked", message: "chat is turned off for this organisation" });
-    await settings(fbAdmin, { codeLifetimeSeconds: 600, chatEnabled: true });
+    await settings(fbAdmin, { codeLifetimeSeconds: 600, chatEnabled: true, allowUnenrolledDevices: false });
   });
 
   it("an unenrolled sharer is refused where the tenant does not allow it (Fabrikam), allowed where it does (Northwind)", async () => {
     const fbHelper = await h.desktopClient(fabrikam.operator.username, fabrikam.operator.password);
     const fbSharer = await h.desktopClient(fabrikam.sharer.username, fabrikam.sharer.password);
     const created = await fbHelper.request({ type: "session.create" }, "session.created");
+    // Turned away at the door, so the sharer hears why at once; the code stays good for the desktop app.
+    const refused = await fbSharer.request({ type: "session.join", code: created.code }, "session.joined").catch((e) => e.reply);
+    expect(refused).toMatchObject({ code: "policy_blocked", message: expect.stringContaining("only enrolled devices") });
+    const audit = (await api(h.origin, h.ca, fbAdmin, "GET", "/api/audit")).body as { action: string; actorId: string; detail: { action?: string } }[];
+    expect(audit.some((e) => e.action === "access.refused" && e.actorId === fabrikam.sharer.id && e.detail.action === "session.join")).toBe(true);
+    // A helper cannot ask such a sharer either (the check where the level is asked stays).
+    await settings(fbAdmin, { allowUnenrolledDevices: true });
     await fbSharer.request({ type: "session.join", code: created.code }, "session.joined");
-    expect((await fbHelper.next("session.peer_joined")).device).toBeNull();
+    await fbHelper.next("session.peer_joined");
+    await settings(fbAdmin, { allowUnenrolledDevices: false });
     fbHelper.send({ type: "session.request", reqId: "r", sessionId: created.session.sessionId, level: "view" });
     expect(await fbHelper.next("error")).toMatchObject({ reqId: "r", code: "policy_blocked", message: expect.stringContaining("not enrolled") });
 

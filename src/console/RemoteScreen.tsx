@@ -76,7 +76,7 @@ export function RemoteScreen({ helper, canControl }: { helper: HelperSession; ca
         <button type="button" onClick={() => setFit(fit === "fit" ? "actual" : "fit")} data-testid="toggle-fit">{fit === "fit" ? t("remote.actualSize") : t("remote.fit")}</button>
         <button type="button" onClick={() => void frame.current?.requestFullscreen?.()}>{t("remote.fullScreen")}</button>
         <button type="button" onClick={() => setShowQuality(!showQuality)} aria-pressed={showQuality} data-testid="toggle-quality">{t("remote.quality")}</button>
-        {canControl && s.view?.level === "view" && (
+        {canControl && s.device !== null && s.view?.level === "view" && (
           <button type="button" className="primary" disabled={s.view.status !== "active"} onClick={() => void helper.request("control")} data-testid="raise-control">{t("trust.requestControl")}</button>
         )}
         <button type="button" className="danger" onClick={() => void helper.end()} data-testid="end-session">{t("session.end")}</button>

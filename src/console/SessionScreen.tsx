@@ -62,12 +62,15 @@ function CodeCard({ helper }: { helper: HelperSession }) {
 function TrustStep({ helper, me }: { helper: HelperSession; me: Me }) {
   const { t } = useTranslation();
   const { peer, device, targetDeviceId } = useStore(helper.store);
-  const canControl = me.permissions.includes("session.control");
+  // A web sharer can grant view only (nothing on their side could inject input).
+  const webSharer = device === null;
+  const canControl = me.permissions.includes("session.control") && !webSharer;
   return (
     <section className="card trust" data-testid="trust-screen">
       <h1>{t("trust.helperTitle")}</h1>
       {peer && <ProfileCard party={peer} caption={t("trust.sharerCaption")} />}
       <DeviceWarnings device={device} targetDeviceId={targetDeviceId} />
+      {webSharer && me.permissions.includes("session.control") && <p className="notice" data-testid="web-view-only">{t("trust.webViewOnly")}</p>}
       <div className="row">
         {canControl && <button type="button" className="primary" onClick={() => void helper.request("control")} data-testid="request-control">{t("trust.requestControl")}</button>}
         <button type="button" className={canControl ? "" : "primary"} onClick={() => void helper.request("view")} data-testid="request-view">{t("trust.requestView")}</button>

@@ -65,6 +65,7 @@ export function CodeEntry({ initial, busy, onSubmit }: { initial: string; busy: 
                 setChars(next);
               } else fill(i, value.length > 1 && chars[i] && value.startsWith(chars[i]!) ? value.slice(1) : value);
             }}
+            onFocus={(e) => e.target.select()} // typing over a box replaces its character
             onKeyDown={(e) => onKeyDown(i, e)}
             onPaste={(e) => onPaste(i, e)}
           />

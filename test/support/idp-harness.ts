@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type Broker, buildBroker } from "../../src/server/broker.js";
+import { type Broker, type BrokerOverrides, buildBroker } from "../../src/server/broker.js";
 import { BrokerConfig, type BrokerConfigInput } from "../../src/server/config.js";
 import { BrokerClient } from "../../tools/broker-client.js";
 import { signInAsDesktop } from "../../tools/desktop-sign-in.js";
@@ -27,9 +27,9 @@ export interface IdpHarness {
   close(): Promise<void>;
 }
 
-export async function startIdpHarness(settings: Partial<BrokerConfigInput> = {}): Promise<IdpHarness> {
+export async function startIdpHarness(settings: Partial<BrokerConfigInput> = {}, overrides: BrokerOverrides = {}): Promise<IdpHarness> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-idp-"));
-  const broker = await buildBroker(BrokerConfig.parse({ host: "127.0.0.1", port: 0, dataDir, sqliteFile: ":memory:", logLevel: "silent", ...settings }));
+  const broker = await buildBroker(BrokerConfig.parse({ host: "127.0.0.1", port: 0, dataDir, sqliteFile: ":memory:", logLevel: "silent", ...settings }), overrides);
   await broker.listen();
   const origin = broker.origin;
   const ca = broker.tls?.caCert ?? "";

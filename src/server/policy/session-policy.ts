@@ -47,6 +47,18 @@ export function createSessionPolicy(o: { tenants: TenantConfig; store: Store; cl
       return { codeTtlMs: settings.codeLifetimeSeconds * 1000 };
     },
 
+    /**
+     * A sharer redeeming a code: an unenrolled device (or the web page) is turned
+     * away at once when the tenant does not allow helping those, so the sharer
+     * hears it, and the code stays valid for the desktop app.
+     */
+    async join(identity: Identity, target: SharerTarget): Promise<void> {
+      const { settings } = await o.tenants.snapshot(identity.tenantId);
+      if (!target.device?.enrolled && !settings.allowUnenrolledDevices) {
+        await refuse(identity, "policy_blocked", "your organisation helps only enrolled devices: use the Tandem app on a managed device", { action: "session.join" });
+      }
+    },
+
     /** Asking the sharer for a level: the level's permission for this sharer, the device rule, access policy. */
     async requestLevel(identity: Identity, sessionId: string, level: Level, target: SharerTarget, address: string): Promise<void> {
       const { settings } = await o.tenants.snapshot(identity.tenantId);

@@ -240,6 +240,7 @@ export function createSessionService(o: SessionServiceOptions) {
       const resumeToken = o.secrets.newResumeToken();
       const now = o.clock.now();
       const sharerTarget: SharerTarget = { groups: [...sharer.groups, ...(device?.groups ?? [])], device: device ? await o.devices.view(device) : null };
+      await o.policy.join(sharer, sharerTarget);
       const result = await o.store.redeemCode(
         codeHash,
         sharer.tenantId,

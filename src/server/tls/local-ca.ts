@@ -6,7 +6,7 @@ type CryptoKey = webcrypto.CryptoKey;
 import fs from "node:fs";
 import path from "node:path";
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+x509.cryptoProvider.set(webcrypto as never);
 
 export interface TlsMaterial {
   cert: string;
@@ -94,7 +94,7 @@ async function createLeaf(ca: x509.X509Certificate, caKey: CryptoKey, hosts: str
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension(hosts.map((h) => ({ type: isIp(h) ? "ip" : "dns", value: h }))),
+      new x509.SubjectAlternativeNameExtension(hosts.map((h) => ({ type: isIp(h) ? ("ip" as const) : ("dns" as const), value: h }))),
       await x509.AuthorityKeyIdentifierExtension.create(ca),
     ],
   });

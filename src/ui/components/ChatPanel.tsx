@@ -45,7 +45,7 @@ export function ChatPanel({ lines, me, disabled, onSend, unread, onSeen }: { lin
                 <time>{line.seq === null ? t("chat.sending") : new Date(line.at).toLocaleTimeString(i18n.language, { hour: "2-digit", minute: "2-digit" })}</time>
               </li>
             ))}
-            <li ref={end} aria-hidden />
+            <li ref={end} className="anchor" aria-hidden />
           </ol>
           <form onSubmit={submit}>
             <input dir="auto" value={draft} maxLength={MAX_CHAT_CHARS * 2} onChange={(e) => setDraft(e.target.value)} placeholder={t("chat.placeholder")} aria-label={t("chat.placeholder")} data-testid="chat-input" />

@@ -56,6 +56,7 @@ export const ar = {
   "trust.unverifiedDomain": "النطاق غير موثّق",
   "trust.requestControl": "طلب التحكم الكامل",
   "trust.requestView": "طلب العرض فقط",
+  "trust.webViewOnly": "يتطلب التحكم الكامل تطبيق Tandem لسطح المكتب لديه؛ من صفحة الويب يمكنه المشاركة للعرض فقط.",
   "waiting.title": "في انتظار موافقة {{name}}",
   "waiting.view": "طلبتَ رؤية شاشته.",
   "waiting.control": "طلبتَ التحكم الكامل بالفأرة ولوحة المفاتيح.",

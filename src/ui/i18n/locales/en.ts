@@ -60,6 +60,7 @@ export const en = {
   "trust.unverifiedDomain": "Domain not verified",
   "trust.requestControl": "Request full control",
   "trust.requestView": "Request view only",
+  "trust.webViewOnly": "Full control needs the Tandem desktop app on their side; from the web page they can share view only.",
 
   "waiting.title": "Waiting for {{name}} to allow",
   "waiting.view": "You asked to see their screen.",

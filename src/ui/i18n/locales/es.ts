@@ -56,6 +56,7 @@ export const es = {
   "trust.unverifiedDomain": "Dominio no verificado",
   "trust.requestControl": "Solicitar control total",
   "trust.requestView": "Solicitar solo ver",
+  "trust.webViewOnly": "El control total necesita la app de escritorio Tandem en su equipo; desde la página web solo puede compartir para ver.",
   "waiting.title": "Esperando a que {{name}} lo permita",
   "waiting.view": "Has pedido ver su pantalla.",
   "waiting.control": "Has pedido el control total de su ratón y teclado.",

@@ -56,6 +56,7 @@ export const fr = {
   "trust.unverifiedDomain": "Domaine non vérifié",
   "trust.requestControl": "Demander le contrôle total",
   "trust.requestView": "Demander l'affichage seul",
+  "trust.webViewOnly": "Le contrôle total nécessite l'application de bureau Tandem de son côté ; depuis la page web, le partage est en affichage seul.",
   "waiting.title": "En attente de l'accord de {{name}}",
   "waiting.view": "Vous avez demandé à voir son écran.",
   "waiting.control": "Vous avez demandé le contrôle total de sa souris et de son clavier.",

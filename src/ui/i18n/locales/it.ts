@@ -56,6 +56,7 @@ export const it = {
   "trust.unverifiedDomain": "Dominio non verificato",
   "trust.requestControl": "Richiedi il controllo completo",
   "trust.requestView": "Richiedi solo visualizzazione",
+  "trust.webViewOnly": "Il controllo completo richiede l'app desktop Tandem dal suo lato; dalla pagina web può condividere solo in visualizzazione.",
   "waiting.title": "In attesa che {{name}} lo consenta",
   "waiting.view": "Hai chiesto di vedere il suo schermo.",
   "waiting.control": "Hai chiesto il controllo completo di mouse e tastiera.",

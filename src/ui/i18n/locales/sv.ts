@@ -56,6 +56,7 @@ export const sv = {
   "trust.unverifiedDomain": "Domänen är inte verifierad",
   "trust.requestControl": "Begär full kontroll",
   "trust.requestView": "Begär endast visning",
+  "trust.webViewOnly": "Full kontroll kräver Tandems skrivbordsapp hos personen; från webbsidan kan hen bara dela för visning.",
   "waiting.title": "Väntar på att {{name}} ska tillåta",
   "waiting.view": "Du bad om att få se skärmen.",
   "waiting.control": "Du bad om full kontroll över mus och tangentbord.",

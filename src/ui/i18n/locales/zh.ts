@@ -56,6 +56,7 @@ export const zh = {
   "trust.unverifiedDomain": "域未验证",
   "trust.requestControl": "请求完全控制",
   "trust.requestView": "仅请求查看",
+  "trust.webViewOnly": "完全控制需要对方使用 Tandem 桌面应用；通过网页只能共享查看。",
   "waiting.title": "等待 {{name}} 允许",
   "waiting.view": "你请求查看对方的屏幕。",
   "waiting.control": "你请求完全控制对方的鼠标和键盘。",
