@@ -103,7 +103,7 @@ export class HelperSession {
     this.ensureLink(sessionId);
     this.store.set({ notice: null, error: null });
     try {
-      const answer = await this.connection.request({ type: "session.request", sessionId, level }, "session.state");
+      const answer = await this.connection.command({ type: "session.request", sessionId, level });
       this.apply(answer.session);
     } catch (error) {
       this.store.set({ error: shownError(error) });
@@ -114,7 +114,7 @@ export class HelperSession {
     const sessionId = this.sessionId;
     if (!sessionId || !this.connection) return this.reset();
     try {
-      const answer = await this.connection.request({ type: "session.end", sessionId }, "session.state");
+      const answer = await this.connection.command({ type: "session.end", sessionId });
       this.apply(answer.session);
     } catch {
       this.apply({ ...this.store.get().view!, status: "ended", endReason: "helper_ended" });

@@ -80,7 +80,7 @@ export class SharerSession {
         // The browser's own "Stop sharing" ends the track; that ends the session too.
         for (const track of this.screen.getVideoTracks()) track.addEventListener("ended", () => void this.end());
       }
-      const answer = await this.connection.request({ type: "session.consent", sessionId: view.sessionId, allow: true }, "session.state");
+      const answer = await this.connection.command({ type: "session.consent", sessionId: view.sessionId, allow: true });
       this.apply(answer.session);
     } catch (error) {
       this.stopScreen();
@@ -91,7 +91,7 @@ export class SharerSession {
   async decline(): Promise<void> {
     const { view } = this.store.get();
     if (!view || !this.connection) return;
-    const answer = await this.connection.request({ type: "session.consent", sessionId: view.sessionId, allow: false }, "session.state").catch((e: unknown) => (this.store.set({ error: shownError(e) }), null));
+    const answer = await this.connection.command({ type: "session.consent", sessionId: view.sessionId, allow: false }).catch((e: unknown) => (this.store.set({ error: shownError(e) }), null));
     if (answer) this.apply(answer.session);
   }
 
@@ -132,7 +132,7 @@ export class SharerSession {
     const sessionId = this.sessionId;
     if (!sessionId || !this.connection) return false;
     try {
-      const answer = await this.connection.request({ ...message, sessionId }, "session.state");
+      const answer = await this.connection.command({ ...message, sessionId });
       this.apply(answer.session);
       return true;
     } catch (error) {

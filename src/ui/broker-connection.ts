@@ -19,7 +19,8 @@ export class BrokerRequestError extends Error {
 
 export type ConnectionStatus = "connecting" | "connected" | "reconnecting" | "closed";
 type Listener = (message: ServerMessage) => void;
-type Pending = { expect: ServerMessage["type"]; resolve: (m: ServerMessage) => void; reject: (e: Error) => void };
+type Pending = { expect: ServerMessage["type"]; sessionId?: string; resolve: (m: ServerMessage) => void; reject: (e: Error) => void };
+type Command = Extract<ClientMessage, { type: "session.request" | "session.consent" | "session.downgrade" | "session.pause" | "session.end" }>;
 /** Distributes Omit over the union so each message keeps its own fields. */
 type WithoutReqId<T> = T extends unknown ? Omit<T, "reqId"> : never;
 
@@ -98,6 +99,27 @@ export class BrokerConnection {
     });
   }
 
+  /**
+   * A session command. The broker answers it with the session's new state,
+   * sent to both parties (no reqId), or with a typed error carrying the reqId.
+   */
+  command(message: WithoutReqId<Command>, timeoutMs = 15_000): Promise<ServerMessageOf<"session.state">> {
+    const reqId = `r${this.nextReq++}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(reqId);
+        reject(new BrokerRequestError("internal", "the Tandem service did not answer in time"));
+      }, timeoutMs);
+      this.pending.set(reqId, {
+        expect: "session.state",
+        sessionId: message.sessionId,
+        resolve: (m) => (clearTimeout(timer), resolve(m as ServerMessageOf<"session.state">)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+      this.send({ ...message, reqId } as ClientMessage);
+    });
+  }
+
   close(): void {
     this.wantOpen = false;
     clearInterval(this.heartbeat);
@@ -124,6 +146,14 @@ export class BrokerConnection {
       if (parsed.type === waiting.expect) {
         this.pending.delete(reqId);
         waiting.resolve(parsed);
+      }
+    }
+    if (parsed.type === "session.state" && !parsed.reqId) {
+      for (const [id, p] of this.pending) {
+        if (p.sessionId === parsed.session.sessionId) {
+          this.pending.delete(id);
+          p.resolve(parsed);
+        }
       }
     }
     for (const listener of this.listeners) listener(parsed);

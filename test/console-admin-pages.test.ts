@@ -1,0 +1,131 @@
+import fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { validatePppcProfile } from "../src/pppc/index.js";
+import { browserStackMissing, launchHelperBrowser } from "./support/browsers.js";
+import { northwind } from "./support/demo-people.js";
+import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
+import { createAndJoinWith } from "./support/idp-session-steps.js";
+import { saveScreenshot } from "./support/screenshots.js";
+import { openConsole } from "./support/web-session-steps.js";
+
+/**
+ * The admin side of the console over the identity issue's API, in a real
+ * browser: each page shows and changes what the broker holds, the menu
+ * follows the signed-in person's permissions, exports download, and "Deploy
+ * to Macs" produces a PPPC profile that validates against Apple's manifest.
+ */
+const missing = browserStackMissing();
+const manifest = fs.readFileSync("test/fixtures/reference/com.apple.TCC.configuration-profile-policy.plist", "utf8");
+
+describe.skipIf(missing !== null && process.env.CI !== "true")("the console's admin pages", () => {
+  let h: IdpHarness;
+  let browser: Browser;
+  let admin: Page;
+
+  beforeAll(async () => {
+    if (missing) throw new Error(missing);
+    [h, browser] = await Promise.all([startIdpHarness(), launchHelperBrowser()]);
+    admin = await openConsole(browser, h.origin, northwind.admin);
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  const go = (page: Page, name: string) => page.getByRole("navigation").getByRole("link", { name, exact: true }).click();
+
+  it("shows each person only the pages their permissions allow", { timeout: 60_000 }, async () => {
+    const menu = async (page: Page) => (await page.getByRole("navigation").getByRole("link").allTextContents()).sort();
+    expect(await menu(admin)).toEqual(["Audit", "Conditional access", "Deploy to Macs", "Devices", "Home", "My sessions", "Reports", "Roles", "Settings"].sort());
+    const auditor = await openConsole(browser, h.origin, northwind.auditor);
+    expect(await menu(auditor)).toEqual(["Audit", "Devices", "Home", "My sessions", "Reports"].sort());
+    expect(await auditor.getByTestId("new-session").isDisabled()).toBe(true);
+    const trainee = await openConsole(browser, h.origin, northwind.readOnly);
+    expect(await menu(trainee)).toEqual(["Home", "My sessions"]);
+    // Typing an admin address does not help: the page falls back to home, and the API refuses anyway.
+    await trainee.goto(`${h.origin}/admin/settings`);
+    await trainee.getByTestId("new-session").waitFor();
+    expect(await trainee.evaluate(async () => (await fetch("/api/settings")).status)).toBe(403);
+    await Promise.all([auditor.context().close(), trainee.context().close()]);
+  });
+
+  it("creates a custom role and assigns it to a group, refusing to delete a role still assigned", { timeout: 60_000 }, async () => {
+    await go(admin, "Roles");
+    const form = admin.locator("form", { hasText: "New role" });
+    await form.getByLabel("Name").fill("Night shift");
+    await form.getByLabel("View screens").check();
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => admin.getByTestId("roles").textContent()).toContain("Night shift");
+    const assign = admin.locator("form", { hasText: "New assignment" });
+    await assign.getByLabel("Role").selectOption({ label: "Night shift" });
+    await assign.getByLabel("User or group").fill("night-shift");
+    await assign.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => admin.getByTestId("assignments").textContent()).toContain("night-shift");
+    await admin.getByTestId("roles").getByRole("row", { name: /Night shift/ }).getByRole("button", { name: "Delete" }).click();
+    await expect.poll(() => admin.getByRole("alert").textContent()).toContain("still assigned");
+    await saveScreenshot(admin, "admin-roles-en");
+  });
+
+  it("adds a conditional access policy and rejects an address range that is not one", { timeout: 60_000 }, async () => {
+    await go(admin, "Conditional access");
+    const form = admin.locator("form", { hasText: "New policy" });
+    await form.getByLabel("Name").fill("Trainees need MFA");
+    await form.getByLabel("Groups (comma separated)").fill("help-desk-trainees");
+    await form.getByLabel("Address ranges").fill("10.0.0.0/33");
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => admin.getByRole("alert").textContent()).toContain("not an address range: 10.0.0.0/33");
+    await form.getByLabel("Address ranges").fill("10.0.0.0/8");
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => admin.locator("table").textContent()).toContain("Trainees need MFA");
+    const stored = await admin.evaluate(async () => (await fetch("/api/access-policies")).json());
+    expect(stored).toContainEqual(expect.objectContaining({ name: "Trainees need MFA", control: "require_mfa", conditions: expect.objectContaining({ addressRanges: ["10.0.0.0/8"], groups: ["help-desk-trainees"] }) }));
+    await saveScreenshot(admin, "admin-access-en");
+  });
+
+  it("exports the session report as CSV and shows the audit chain intact", { timeout: 60_000 }, async () => {
+    const { helper, sessionId } = await createAndJoinWith(h, northwind.operator, northwind.sharer);
+    helper.send({ type: "session.end", sessionId });
+    await helper.next("session.state");
+    await go(admin, "Reports");
+    await expect.poll(() => admin.getByTestId("session-row").first().textContent()).toContain("Hugo Moreau");
+    const [download] = await Promise.all([admin.waitForEvent("download"), admin.getByTestId("export-csv").click()]);
+    const csv = fs.readFileSync((await download.path())!, "utf8");
+    const lines = csv.trim().split(/\r?\n/);
+    expect(lines[1]).toContain(`${sessionId},nw-helper,Hugo Moreau,nw-sharer-1,Sam Okafor`);
+    expect(lines[0]).toBe("sessionId,helperId,helperName,sharerId,sharerName,deviceId,deviceEnrolled,deviceCompliant,level,status,endReason,createdAt,joinedAt,endedAt,durationSeconds");
+    await go(admin, "Audit");
+    await expect.poll(() => admin.getByTestId("audit-status").textContent()).toMatch(/^The audit chain is intact \(\d+ records verified\)\.$/);
+    expect(await admin.locator("table").textContent()).toContain("role.saved");
+    await saveScreenshot(admin, "admin-audit-en");
+  });
+
+  it("generates, previews and downloads the PPPC profile for Macs, with the deprecation warning", { timeout: 60_000 }, async () => {
+    await go(admin, "Deploy to Macs");
+    await admin.getByTestId("pppc-team-id").fill("abc");
+    await admin.getByTestId("pppc-generate").click();
+    await expect.poll(() => admin.getByTestId("pppc-error").textContent()).toMatch(/team/i);
+    await admin.getByTestId("pppc-team-id").fill("ABCDE12345");
+    await admin.getByTestId("pppc-generate").click();
+    await admin.getByTestId("pppc-preview").waitFor();
+    expect(await admin.getByTestId("pppc-warning").first().textContent()).toMatch(/Accessibility.*26\.2/);
+    const [download] = await Promise.all([admin.waitForEvent("download"), admin.getByTestId("pppc-download").click()]);
+    expect(download.suggestedFilename()).toBe("tandem-pppc-ABCDE12345.mobileconfig");
+    const profile = fs.readFileSync((await download.path())!, "utf8");
+    expect(profile).toBe(await admin.getByTestId("pppc-preview").textContent());
+    expect(validatePppcProfile(profile, manifest).problems).toEqual([]);
+    expect(profile).toContain("certificate leaf[subject.OU] = ABCDE12345");
+    await saveScreenshot(admin, "admin-deploy-macs-en");
+  });
+
+  it("keeps every admin page readable right to left", { timeout: 60_000 }, async () => {
+    const arabic = await openConsole(browser, h.origin, northwind.admin, "ar");
+    for (const [path, name] of [["/admin/settings", "settings"], ["/admin/roles", "roles"], ["/admin/devices", "devices"], ["/admin/access", "access"], ["/admin/reports", "reports"], ["/admin/audit", "audit"], ["/admin/deploy-macs", "deploy-macs"], ["/history", "history"]]) {
+      await arabic.goto(`${h.origin}${path}`);
+      await arabic.locator("main h1").waitFor();
+      expect(await arabic.evaluate(() => document.documentElement.dir)).toBe("rtl");
+      await saveScreenshot(arabic, `admin-${name}-ar`);
+    }
+    await arabic.context().close();
+  });
+});
