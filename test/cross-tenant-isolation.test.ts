@@ -17,7 +17,7 @@ describe("no cross-tenant help, no cross-tenant data", () => {
   let nwSession: { sessionId: string; code: string; resumeToken: string };
 
   beforeAll(async () => {
-    h = await startIdpHarness();
+    h = await startIdpHarness({ defaultTenantSettings: { allowUnenrolledDevices: true } }) // so a refused join is about the code, not the device;
     nwAdmin = await h.desktopToken(northwind.admin.username, northwind.admin.password);
     fbAdmin = await h.desktopToken(fabrikam.admin.username, fabrikam.admin.password);
     await api(h.origin, h.ca, nwAdmin, "PUT", "/api/roles/night-shift", { id: "night-shift", name: "Night shift", permissions: ["session.view"] });

@@ -124,7 +124,7 @@ describe("console sign-in through the embedded IdP (auth code + PKCE, msal-node)
 describe("desktop sign-in (public client, loopback redirect) and the second factor", () => {
   let h: IdpHarness;
   beforeAll(async () => {
-    h = await startIdpHarness();
+    h = await startIdpHarness({ defaultTenantSettings: { allowUnenrolledDevices: true } }) // Fabrikam people share from no managed device here;
   });
   afterAll(() => h.close());
 
