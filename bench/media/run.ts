@@ -1,0 +1,125 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import { buildBroker } from "../../src/server/broker.js";
+import { BrokerConfig } from "../../src/server/config.js";
+import { CHROMIUM, CHROMIUM_FLAGS, launchHelperBrowser, launchSharerBrowser, newPage, signIn } from "../../tools/chromium.js";
+import { startXvfb } from "../../tools/x-display.js";
+import { fmt, percentile, sleep } from "../broker/stats.js";
+import { frameProbeScript, TIMECODE_PAGE } from "./timecode-page.js";
+
+// `npm run bench:media [-- --seconds 15]`: one real session, sharer (headed
+// Chromium capturing a 1920x1080 Xvfb screen with a moving box and an on-screen
+// millisecond time code) to helper (headless Chromium, the console), over
+// WebRTC inside a private network namespace. Prints numbers; passes or fails nothing.
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const SECONDS = arg("seconds", 15);
+const sharerPerson = { username: "sam@northwind.test", password: "demo-sharer-1" };
+const helperPerson = { username: "hugo@northwind.test", password: "demo-helper-1" };
+
+if (process.env.TANDEM_NETNS !== "1") {
+  console.error("Run through `npm run bench:media` (it enters a private network namespace; Chromium gathers no ICE candidates on loopback alone).");
+  process.exit(2);
+}
+if (!fs.existsSync("dist/web/console/index.html")) spawnSync("npx", ["vite", "build", "--logLevel", "warn"], { stdio: "inherit" });
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-bench-media-"));
+const broker = await buildBroker(BrokerConfig.parse({ host: "127.0.0.1", port: 0, dataDir, sqliteFile: ":memory:", logLevel: "silent", defaultTenantSettings: { allowUnenrolledDevices: true } }));
+await broker.listen();
+const origin = broker.origin;
+const x = await startXvfb();
+const rows: [string, string, string][] = [];
+const report = (what: string, value: string, target: string) => {
+  rows.push([what, value, target]);
+  console.log(`  ${what}: ${value}   (target ${target})`);
+};
+
+// The changing content: its own headed window on the left half of the screen.
+const content = await chromium.launch({ executablePath: CHROMIUM, headless: false, env: { ...process.env, DISPLAY: x.display }, args: [...CHROMIUM_FLAGS, "--window-position=0,0", "--window-size=960,1080", "--app=data:text/html,"] });
+const contentPage = (await content.newContext({ viewport: null })).pages()[0] ?? (await (await content.newContext({ viewport: null })).newPage());
+await contentPage.setContent(TIMECODE_PAGE);
+// Where the page's content sits on the screen, below and beside whatever frame the window draws.
+const contentOrigin = await contentPage.evaluate(() => ({ left: window.screenX + (window.outerWidth - window.innerWidth), top: window.screenY + (window.outerHeight - window.innerHeight) }));
+
+const helperBrowser = await launchHelperBrowser();
+let sharerBrowser = await launchSharerBrowser(x.display);
+try {
+  const helper = await newPage(helperBrowser);
+  await helper.addInitScript({ content: frameProbeScript(contentOrigin) });
+  await signIn(helper, origin, "/", helperPerson);
+  await helper.getByTestId("new-session").click();
+  const code = (await helper.getByTestId("session-code").textContent())!.replace("-", "");
+  const sharer = await newPage(sharerBrowser.browser, { headed: true });
+  await signIn(sharer, origin, `/s?code=${code}`, sharerPerson);
+  await sharer.getByTestId("join").click();
+  await helper.getByTestId("request-view").click();
+  await sharer.getByTestId("allow").waitFor();
+  const allowAt = Date.now();
+  await sharer.getByTestId("allow").click();
+  await helper.waitForFunction(() => (window as unknown as { __probe: { firstFrameAt: number | null } }).__probe.firstFrameAt !== null, undefined, { timeout: 15_000 });
+  const firstFrameAt = await helper.evaluate(() => (window as unknown as { __probe: { firstFrameAt: number } }).__probe.firstFrameAt);
+  report("Allow → first decoded frame at the helper", `${firstFrameAt - allowAt} ms`, "≤ 500 ms");
+
+  await sleep(2000); // past the encoder's ramp-up
+  const stats = () => helper.evaluate(async () => {
+    const probe = (window as unknown as { __probe: { frames: number; latencies: number[]; undecodable: number } }).__probe;
+    return { frames: probe.frames, latencies: probe.latencies.length, undecodable: probe.undecodable, at: Date.now() };
+  });
+  const videoSize = () => helper.evaluate(() => {
+    const v = document.querySelector<HTMLVideoElement>("[data-testid=remote-video]")!;
+    return { w: v.videoWidth, h: v.videoHeight };
+  });
+  if (process.env.BENCH_DEBUG) {
+    console.log("content origin", contentOrigin);
+    const png = await helper.evaluate(() => {
+      const v = document.querySelector<HTMLVideoElement>("[data-testid=remote-video]")!;
+      const c = Object.assign(document.createElement("canvas"), { width: v.videoWidth, height: v.videoHeight });
+      c.getContext("2d")!.drawImage(v, 0, 0);
+      return c.toDataURL("image/png");
+    });
+    fs.writeFileSync("/tmp/bench-frame.png", Buffer.from(png.split(",")[1]!, "base64"));
+  }
+  const before = await stats();
+  await helper.getByTestId("toggle-quality").click();
+  const kbps: number[] = [];
+  for (let s = 0; s < SECONDS; s++) {
+    await sleep(1000);
+    const k = Number((await helper.locator("[data-testid=quality] dd").nth(1).textContent())?.split(" ")[0]);
+    if (Number.isFinite(k) && k > 0) kbps.push(k);
+  }
+  const after = await stats();
+  const size = await videoSize();
+  const latencies = await helper.evaluate((from) => (window as unknown as { __probe: { latencies: number[] } }).__probe.latencies.slice(from), before.latencies);
+  latencies.sort((a, b) => a - b);
+  report("Received frames per second (1920x1080, changing content)", fmt((after.frames - before.frames) / ((after.at - before.at) / 1000), 1), "≥ 28");
+  report("Resolution at the helper", `${size.w}x${size.h}`, "1920x1080");
+  report("Glass-to-glass latency p50 / p99", `${percentile(latencies, 50)} / ${percentile(latencies, 99)} ms (${latencies.length} frames read, ${after.undecodable - before.undecodable} mid-change)`, "p50 ≤ 120 ms, p99 ≤ 250 ms");
+  report("Bitrate (mean of 1 s samples)", `${fmt(kbps.reduce((a, b) => a + b, 0) / Math.max(1, kbps.length) / 1000, 2)} Mbit/s`, "sensible for 1080p");
+
+  // The sharer's browser dies: how long until the helper's console says so.
+  const killedAt = Date.now();
+  await sharerBrowser.kill();
+  await helper.getByTestId("sharer-away").waitFor({ timeout: 10_000 });
+  report("Sharer's browser killed → console says the sharer is gone", `${Date.now() - killedAt} ms`, "≤ 2 s (one commercial product documents 60 s)");
+  sharerBrowser = await launchSharerBrowser(x.display); // so cleanup has something to close
+} finally {
+  await sharerBrowser.close();
+  await helperBrowser.close();
+  await content.close();
+  x.stop();
+  await broker.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${spawnSync(CHROMIUM, ["--version"]).stdout.toString().trim()}`;
+const table = ["| Measure | Result | Target |", "|---|---|---|", ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+fs.writeFileSync(
+  "bench/media/results.md",
+  `# Media benchmark\n\nCommand: \`npm run bench:media\` (${SECONDS} s of video). Machine: ${machine}. ${new Date().toISOString().slice(0, 10)}.\n\nSharer: headed Chromium capturing a 1920x1080 Xvfb screen (getDisplayMedia, the sharer page as shipped); helper: the console in headless Chromium; both in one private network namespace, host candidates, VP8 (Chromium's default). Content: a window with a box that moves every frame and a 44-bit millisecond time code drawn each animation frame; the helper decodes the time code from each received frame (requestVideoFrameCallback) and subtracts it from its own clock (same machine).\n\n${table}\n`,
+);
+console.log(`\n${table}\n\nwritten to bench/media/results.md`);
