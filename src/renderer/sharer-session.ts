@@ -80,9 +80,13 @@ export class SharerSession {
         // The browser's own "Stop sharing" ends the track; that ends the session too.
         for (const track of this.screen.getVideoTracks()) track.addEventListener("ended", () => void this.end());
       }
-      const answer = await this.connection.command({ type: "session.consent", sessionId: view.sessionId, allow: true });
-      this.apply(answer.session);
+      // Negotiation starts alongside the consent (the broker relays signaling while a request is open): the first frame comes a round trip sooner.
+      const consent = this.connection.command({ type: "session.consent", sessionId: view.sessionId, allow: true });
+      this.startLink(view.sessionId);
+      this.apply((await consent).session);
     } catch (error) {
+      this.peerLink?.close();
+      this.peerLink = null;
       this.stopScreen();
       this.store.set({ error: error instanceof DOMException ? { key: "error.capture", values: { detail: error.message } } : shownError(error) });
     }
@@ -172,10 +176,16 @@ export class SharerSession {
   private apply(view: SessionView) {
     if (view.status === "ended") return this.finish(view);
     const phase: SharerPhase = view.status === "requested" ? "asked" : view.status === "active" ? "sharing" : "connected";
-    if (view.status === "active" && !this.peerLink && this.screen && this.connection && this.ice) {
+    if (view.status === "active") this.startLink(view.sessionId);
+    for (const track of this.screen?.getVideoTracks() ?? []) track.enabled = !view.paused;
+    this.store.set({ view, phase });
+  }
+
+  private startLink(sessionId: string) {
+    if (!this.peerLink && this.screen && this.connection && this.ice) {
       this.peerLink = createPeerLink({
         connection: this.connection,
-        sessionId: view.sessionId,
+        sessionId,
         ice: this.ice,
         role: "sharer",
         screen: this.screen,
@@ -184,8 +194,6 @@ export class SharerSession {
         onInput: (event) => this.host.input(event, this.store.get().view),
       });
     }
-    for (const track of this.screen?.getVideoTracks() ?? []) track.enabled = !view.paused;
-    this.store.set({ view, phase });
   }
 
   private finish(view: SessionView) {
