@@ -18,6 +18,7 @@ export const ErrorCode = z.enum([
   "conflict", // (HTTP API) the change contradicts existing data, e.g. deleting a role still assigned
   "invalid_transition", // the session's state does not allow this now
   "resume_failed", // resume token unknown, wrong user, or grace over
+  "unavailable", // the broker cannot reach its database right now; nothing was done, try again
   "internal",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -12,6 +12,10 @@ import { freePort } from "../../src/server/http/free-port.js";
 export interface PostgresServer {
   url: string;
   stop(): void;
+  /** Stops the server (fast shutdown: connections are cut) and waits until it is down. */
+  halt(): void;
+  /** Starts it again on the same port and data. */
+  resume(): void;
 }
 
 export function findPostgresBin(): string | null {
@@ -32,9 +36,12 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
   };
   const port = await freePort("127.0.0.1");
   run("initdb", ["-D", path.join(dir, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
-  run("pg_ctl", ["-D", path.join(dir, "data"), "-l", path.join(dir, "pg.log"), "-w", "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=200`, "start"]);
+  const start = () => run("pg_ctl", ["-D", path.join(dir, "data"), "-l", path.join(dir, "pg.log"), "-w", "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=200`, "start"]);
+  start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    halt: () => run("pg_ctl", ["-D", path.join(dir, "data"), "-m", "fast", "-w", "stop"]),
+    resume: start,
     stop() {
       try {
         run("pg_ctl", ["-D", path.join(dir, "data"), "-m", "immediate", "-w", "stop"]);

@@ -10,15 +10,33 @@ export function redisInstalled(): boolean {
   return !spawnSync("redis-server", ["--version"], { stdio: "ignore" }).error;
 }
 
-export async function startRedis(): Promise<{ url: string; stop(): void }> {
+export interface RedisServer {
+  url: string;
+  stop(): void;
+  /** Stops the server (as a crash would: everything in memory is gone) and waits until it is down. */
+  halt(): Promise<void>;
+  /** Starts it again on the same port, empty. */
+  resume(): Promise<void>;
+}
+
+export async function startRedis(): Promise<RedisServer> {
   const port = await freePort("127.0.0.1");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-redis-"));
-  const child = await startDaemon("redis", "redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], "Ready to accept connections");
+  const launch = () => startDaemon("redis", "redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], "Ready to accept connections");
+  let child = await launch();
   return {
     url: `redis://127.0.0.1:${port}`,
     stop() {
       child.kill("SIGTERM");
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+    async halt() {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGKILL");
+      await exited;
+    },
+    async resume() {
+      child = await launch();
     },
   };
 }

@@ -1,9 +1,14 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { ZodError } from "zod";
+import { isStoreUnreachable } from "../store/engine.js";
 
 /** Every HTTP failure as `{type:"error", code, message}`: malformed bodies are the client's, the rest ours (logged). */
 export function typedHttpErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const status = error.statusCode ?? (error instanceof ZodError ? 400 : 500);
+  if (status >= 500 && isStoreUnreachable(error)) {
+    request.log.warn({ err: error }, "database unreachable");
+    return reply.status(503).header("retry-after", "5").send({ type: "error", code: "unavailable", message: "Tandem cannot reach its database right now; nothing was changed, try again in a moment" });
+  }
   if (status >= 500) {
     request.log.error({ err: error }, "request failed");
     return reply.status(500).send({ type: "error", code: "internal", message: "the broker could not handle this request" });

@@ -21,8 +21,11 @@ export interface BrokerPresence {
 
 export function startBrokerPresence(o: { redis: Redis; brokerId: string; onPartyLost: (sessionId: string, role: PartyRole) => Promise<void>; log: (error: unknown) => void }): BrokerPresence {
   const { redis, brokerId } = o;
+  // This broker's seats as it knows them, so they can be written again if Redis restarted empty.
+  const mine = new Set<string>();
   const beat = async () => {
-    await redis.multi().set(alive(brokerId), "1", "PX", ALIVE_MS).sadd(BROKERS, brokerId).exec();
+    const [, , [, seatsKept]] = (await redis.multi().set(alive(brokerId), "1", "PX", ALIVE_MS).sadd(BROKERS, brokerId).exists(seats(brokerId)).exec()) as [unknown, unknown, [unknown, number]];
+    if (!seatsKept && mine.size) await redis.hset(seats(brokerId), Object.fromEntries([...mine].map((seat) => [seat, "1"])));
     for (const other of await redis.smembers(BROKERS)) {
       if (other === brokerId || (await redis.exists(alive(other)))) continue;
       // Only one survivor takes over a dead broker's parties.
@@ -41,9 +44,14 @@ export function startBrokerPresence(o: { redis: Redis; brokerId: string; onParty
   let leaving = false;
 
   return {
-    seated: (sessionId, role) => void redis.hset(seats(brokerId), `${sessionId}|${role}`, "1").catch(o.log),
+    seated: (sessionId, role) => {
+      mine.add(`${sessionId}|${role}`);
+      void redis.hset(seats(brokerId), `${sessionId}|${role}`, "1").catch(o.log);
+    },
     unseated: (sessionId, role) => {
-      if (!leaving) void redis.hdel(seats(brokerId), `${sessionId}|${role}`).catch(o.log);
+      if (leaving) return;
+      mine.delete(`${sessionId}|${role}`);
+      void redis.hdel(seats(brokerId), `${sessionId}|${role}`).catch(o.log);
     },
     /**
      * Before a clean shutdown closes its connections: the seats stay, the

@@ -25,8 +25,11 @@ export interface RedisBus extends SessionBus {
 /** `prefix` names the cluster: brokers of one deployment share it, other deployments on the same Redis do not see them. */
 export async function createRedisBus(url: string, prefix: string, brokerId: string, onBadMessage: (error: unknown) => void = () => undefined): Promise<RedisBus> {
   const CHANNEL = `${prefix}:deliveries`;
-  const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, keyPrefix: `${prefix}:` });
+  // While Redis restarts, commands wait in ioredis's offline queue and go out, in order, once it is back
+  // (maxRetriesPerRequest: null); the subscriber subscribes again by itself on reconnect.
+  const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null, keyPrefix: `${prefix}:` });
   const subscriber = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  for (const connection of [publisher, subscriber]) connection.on("error", () => undefined); // ioredis reconnects; failed commands reject to their callers
   await Promise.all([publisher.connect(), subscriber.connect()]);
   await subscriber.subscribe(CHANNEL);
   const handlers = new Set<(delivery: Delivery) => void>();

@@ -9,7 +9,22 @@ export type Engine = "sqlite" | "postgres";
 
 /** PostgreSQL for several brokers (DATABASE_URL); the pool is per broker. */
 export function openPostgres(url: string, poolSize: number): Kysely<Database> {
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: poolSize }) }) });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
+  // An idle connection dropped by a restarting server is replaced on next use;
+  // the query that needs the server then fails with its own error. Unhandled, this event would kill the broker.
+  pool.on("error", () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "57P01", "57P02", "57P03", "08000", "08001", "08003", "08006"]);
+
+/** Whether an error means the database cannot be reached right now (restarting, failing over), rather than a bad query. */
+export function isStoreUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && UNREACHABLE_CODES.has(code)) return true;
+  if (error instanceof AggregateError && error.errors.some(isStoreUnreachable)) return true;
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(error.message);
 }
 
 /** The embedded engine: one SQLite file in the data folder (or `:memory:`). */

@@ -5,6 +5,7 @@ import type { FastifyInstance } from "fastify";
 import { type WebSocket, WebSocketServer } from "ws";
 import { MAX_FRAME_BYTES } from "../../protocol/index.js";
 import { ProtocolError } from "../protocol-error.js";
+import { isStoreUnreachable } from "../store/engine.js";
 import { type Connection, send } from "./connection.js";
 import type { WsContext } from "./context.js";
 import { dispatch } from "./dispatch.js";
@@ -129,6 +130,11 @@ function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
 function reply(connection: Connection, error: unknown, reqId: string | undefined, app: FastifyInstance) {
   if (error instanceof ProtocolError) {
     send(connection, { type: "error", reqId, code: error.code, message: error.message, ...(error.retryAfterMs ? { retryAfterMs: error.retryAfterMs } : {}) });
+    return;
+  }
+  if (isStoreUnreachable(error)) {
+    app.log.warn({ err: error, connection: connection.id }, "database unreachable");
+    send(connection, { type: "error", reqId, code: "unavailable", message: "Tandem cannot reach its database right now; nothing was changed, try again in a moment" });
     return;
   }
   app.log.error({ err: error, connection: connection.id }, "message handler failed");

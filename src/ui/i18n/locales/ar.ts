@@ -274,4 +274,5 @@ export const ar = {
   "error.conflict": "يتعارض ذلك مع بيانات موجودة: {{detail}}",
   "error.invalid_transition": "غير ممكن الآن: {{detail}}",
   "error.resume_failed": "تعذّر استئناف الجلسة.",
+  "error.unavailable": "لا يمكن لـ Tandem الوصول إلى قاعدة بياناته الآن. لم يتغير شيء؛ حاول مجددًا بعد لحظات.",
 } satisfies Strings;

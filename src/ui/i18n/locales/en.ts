@@ -293,6 +293,7 @@ export const en = {
   "error.conflict": "That conflicts with existing data: {{detail}}",
   "error.invalid_transition": "That is not possible right now: {{detail}}",
   "error.resume_failed": "The session could not be resumed.",
+  "error.unavailable": "Tandem cannot reach its database right now. Nothing was changed; try again in a moment.",
 } as const;
 
 export type Strings = Record<keyof typeof en, string>;

@@ -274,4 +274,5 @@ export const es = {
   "error.conflict": "Entra en conflicto con datos existentes: {{detail}}",
   "error.invalid_transition": "No es posible ahora mismo: {{detail}}",
   "error.resume_failed": "No se pudo reanudar la sesión.",
+  "error.unavailable": "Tandem no puede acceder a su base de datos ahora mismo. No se cambió nada; inténtalo de nuevo en un momento.",
 } satisfies Strings;

@@ -274,4 +274,5 @@ export const fr = {
   "error.conflict": "Cela entre en conflit avec des données existantes : {{detail}}",
   "error.invalid_transition": "Ce n'est pas possible maintenant : {{detail}}",
   "error.resume_failed": "La session n'a pas pu reprendre.",
+  "error.unavailable": "Tandem ne peut pas joindre sa base de données pour le moment. Rien n'a été modifié ; réessayez dans un instant.",
 } satisfies Strings;

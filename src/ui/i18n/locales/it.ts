@@ -274,4 +274,5 @@ export const it = {
   "error.conflict": "È in conflitto con dati esistenti: {{detail}}",
   "error.invalid_transition": "Non è possibile adesso: {{detail}}",
   "error.resume_failed": "Impossibile riprendere la sessione.",
+  "error.unavailable": "Tandem non riesce a raggiungere il suo database in questo momento. Non è stato modificato nulla; riprova tra poco.",
 } satisfies Strings;

@@ -274,4 +274,5 @@ export const sv = {
   "error.conflict": "Det krockar med befintliga data: {{detail}}",
   "error.invalid_transition": "Det går inte just nu: {{detail}}",
   "error.resume_failed": "Sessionen kunde inte återupptas.",
+  "error.unavailable": "Tandem når inte sin databas just nu. Inget ändrades; försök igen om en stund.",
 } satisfies Strings;

@@ -274,4 +274,5 @@ export const zh = {
   "error.conflict": "与现有数据冲突：{{detail}}",
   "error.invalid_transition": "当前无法执行：{{detail}}",
   "error.resume_failed": "无法恢复会话。",
+  "error.unavailable": "Tandem 暂时无法访问其数据库。未做任何更改，请稍后重试。",
 } satisfies Strings;
