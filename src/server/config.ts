@@ -76,7 +76,8 @@ export const BrokerConfig = z.object({
 export type BrokerConfig = z.infer<typeof BrokerConfig>;
 export type BrokerConfigInput = z.input<typeof BrokerConfig>;
 
-const ENV_NAMES: Record<keyof BrokerConfig, string> = {
+/** The environment variable behind each setting (the deploy files are checked against these). */
+export const ENV_NAMES: Record<keyof BrokerConfig, string> = {
   host: "TANDEM_HOST",
   port: "TANDEM_PORT",
   publicOrigin: "TANDEM_PUBLIC_ORIGIN",
