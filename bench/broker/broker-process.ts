@@ -18,13 +18,21 @@ export interface BrokerProcess {
   /** CPU seconds (user + system) the broker process has used so far. */
   cpuSeconds(): number;
   stop(): Promise<void>;
+  /** SIGKILL: the broker dies without a word to anyone. */
+  kill(): Promise<void>;
+}
+
+/** Brokers of one cluster share the data folder's secrets and trust the same issuer. */
+export interface SharedBrokerSetup {
+  dataDir: string;
+  issuer: TestIssuer;
 }
 
 /** With `embeddedIdp`, the broker signs people in itself (as `npm start`); otherwise it trusts the benchmark's issuer. */
-export async function startBrokerProcess(env: Record<string, string> = {}, nodeArgs: string[] = [], embeddedIdp = false): Promise<BrokerProcess> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-bench-"));
+export async function startBrokerProcess(env: Record<string, string> = {}, nodeArgs: string[] = [], embeddedIdp = false, shared?: SharedBrokerSetup): Promise<BrokerProcess> {
+  const dataDir = shared?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "tandem-bench-"));
   const port = await freePort("127.0.0.1");
-  const issuer = await startTestIssuer();
+  const issuer = shared?.issuer ?? (await startTestIssuer());
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/server/main.ts"], {
     env: {
       ...process.env,
@@ -61,10 +69,18 @@ export async function startBrokerProcess(env: Record<string, string> = {}, nodeA
       return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
     },
     async stop() {
-      child.kill("SIGTERM");
-      await new Promise((resolve) => child.once("exit", resolve));
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGTERM");
+        await new Promise((resolve) => child.once("exit", resolve));
+      }
+      if (shared) return; // the cluster's owner cleans up what its brokers share
       await issuer.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+    async kill() {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGKILL");
+      await exited;
     },
   };
 }
