@@ -43,14 +43,20 @@ async function cluster(size: number): Promise<BrokerProcess[]> {
 }
 const signIn = async (b: BrokerProcess, sub: string) => BrokerClient.signIn(b.wsUrl, await issuer.mint({ sub, name: sub }));
 
+let stage = "";
 async function activeSession(helper: BrokerClient, sharer: BrokerClient) {
+  stage = "create";
   const created = await helper.request({ type: "session.create" }, "session.created");
   const sessionId = created.session.sessionId;
+  stage = "join";
   const joined = await sharer.request({ type: "session.join", code: created.code }, "session.joined");
+  stage = "peer_joined";
   await helper.next("session.peer_joined");
   helper.send({ type: "session.request", sessionId, level: "view" });
+  stage = "requested";
   await sharer.next((m) => m.type === "session.state" && m.session.status === "requested");
   sharer.send({ type: "session.consent", sessionId, allow: true });
+  stage = "active";
   await helper.next((m) => m.type === "session.state" && m.session.status === "active");
   return { sessionId, helperResume: created.resumeToken, sharerResume: joined.resumeToken };
 }
@@ -64,7 +70,9 @@ async function setupsPerSecond(brokers: BrokerProcess[], tag: string): Promise<s
   const worker = async (helper: BrokerClient, sharer: BrokerClient) => {
     while (next++ < SETUPS) {
       const t = performance.now();
-      const { sessionId } = await activeSession(helper, sharer);
+      const { sessionId } = await activeSession(helper, sharer).catch((e: Error) => {
+        throw new Error(`setup ${next} (${helper.socket.readyState}/${sharer.socket.readyState}): ${e.message}; pending: ${stage}`);
+      });
       helper.send({ type: "signal.offer", sessionId, sdp: OFFER });
       await sharer.next("signal.offer");
       sharer.send({ type: "signal.answer", sessionId, sdp: OFFER });
