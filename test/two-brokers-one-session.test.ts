@@ -6,6 +6,7 @@ import { type Broker, buildBroker } from "../src/server/broker.js";
 import { BrokerConfig } from "../src/server/config.js";
 import { BrokerClient } from "../tools/broker-client.js";
 import { startTestIssuer, type TestIssuer } from "../tools/token-issuer.js";
+import { api } from "./support/api.js";
 import { createTestDatabase } from "./support/postgres-database.js";
 
 const postgresUrl = inject("postgresUrl");
@@ -37,7 +38,7 @@ describe.skipIf(!postgresUrl || !redisUrl)("a session whose parties sit on diffe
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-two-brokers-"));
     databaseUrl = await createTestDatabase(postgresUrl!, "cluster");
     const config = (port: number) =>
-      BrokerConfig.parse({ port, dataDir, databaseUrl, redisUrl, redisPrefix, jwksUrl: issuer.jwksUrl, jwtIssuer: issuer.issuer, jwtAudience: issuer.audience, logLevel: "silent", graceMs: 2000, codeFailuresPerUser: 3, defaultTenantSettings: { allowUnenrolledDevices: true } });
+      BrokerConfig.parse({ port, dataDir, databaseUrl, redisUrl, redisPrefix, jwksUrl: issuer.jwksUrl, jwtIssuer: issuer.issuer, jwtAudience: issuer.audience, logLevel: "silent", graceMs: 2000, codeFailuresPerUser: 3, httpRequestsPerMinute: 10, defaultTenantSettings: { allowUnenrolledDevices: true } });
     const first = await buildBroker(config(0)); // makes the shared secrets in the data folder
     const second = await buildBroker(config(0));
     brokers = [first, second];
@@ -116,6 +117,23 @@ describe.skipIf(!postgresUrl || !redisUrl)("a session whose parties sit on diffe
     expect([await guess(onFirst), await guess(onSecond), await guess(onFirst)]).toEqual(["code_invalid", "code_invalid", "code_invalid"]);
     expect(await guess(onSecond)).toBe("rate_limited");
     expect(await guess(onFirst)).toBe("rate_limited");
+  });
+
+  it("HTTP requests count across brokers too: the eleventh in a minute is refused, whichever broker gets it", async () => {
+    const token = await issuer.mint({ sub: "http-caller", name: "HTTP caller" });
+    const origins = urls.map((u) => u.replace(/^wss/, "https").replace(/\/ws$/, ""));
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await api(origins[i % 2]!, ca, token, "GET", "/api/me/permissions")).status);
+    expect(statuses).toEqual(Array(10).fill(200));
+    for (const origin of origins) {
+      const refused = await api(origin, ca, token, "GET", "/api/me/permissions");
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({ type: "error", code: "rate_limited" });
+    }
+    // Another caller has its own budget; health checks are never limited.
+    const other = await issuer.mint({ sub: "http-caller-2", name: "Another caller" });
+    expect((await api(origins[0]!, ca, other, "GET", "/api/me/permissions")).status).toBe(200);
+    expect((await api(origins[1]!, ca, token, "GET", "/healthz")).status).toBe(200);
   });
 
   it("a code is redeemed once across the cluster, whichever broker is asked first", async () => {

@@ -28,11 +28,13 @@ import { typedHttpErrors } from "./http/typed-errors.js";
 import { registerReportRoutes } from "./http/report-routes.js";
 import { registerPppcRoutes } from "./http/pppc-routes.js";
 import { registerWebRoutes } from "./http/web-routes.js";
+import { registerHttpRateLimits } from "./http/rate-limits.js";
 import { createAttemptLimiter, createRedisAttemptLimiter } from "./sessions/attempt-limiter.js";
 import { createCodeSecrets } from "./sessions/code-secrets.js";
 import { createLocalBus, type SessionBus } from "./sessions/session-bus.js";
 import { createRedisBus } from "./sessions/redis-bus.js";
 import { startBrokerPresence } from "./sessions/broker-presence.js";
+import { catchUpAfterBusOutage } from "./sessions/bus-catch-up.js";
 import { createSessionService } from "./sessions/session-service.js";
 import { openPostgres, openSqlite } from "./store/engine.js";
 import { createKyselyStore } from "./store/kysely-store.js";
@@ -97,6 +99,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   };
   const app = Fastify({ logger: { level: config.logLevel }, trustProxy: config.trustProxy, serverFactory, bodyLimit: 64 * 1024 }) as unknown as FastifyInstance;
   app.setErrorHandler(typedHttpErrors);
+  const httpLimits = await registerHttpRateLimits(app, { perMinute: config.httpRequestsPerMinute, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix });
 
   const brokerId = randomUUID();
   const redisBus = !overrides.bus && config.redisUrl ? await createRedisBus(config.redisUrl, config.redisPrefix, brokerId, (error) => app.log.warn({ err: error }, "bad message on the session bus")) : null;
@@ -132,6 +135,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
     ? startBrokerPresence({ redis: redisBus.client, brokerId, onPartyLost: (sessionId, role) => sessions.partyLeft(sessionId, role), log: (error) => app.log.warn({ err: error }, "cluster presence") })
     : null;
   hub.seats = presence;
+  if (redisBus) catchUpAfterBusOutage({ bus: redisBus, hub, store, log: (error) => app.log.warn({ err: error }, "catch-up after a Redis outage failed") });
 
   const ws = registerWsEndpoint(
     app,
@@ -180,6 +184,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
       hub.close();
       await app.close();
       await redisBus?.close();
+      httpLimits.close();
       if (!overrides.store) await store.close();
     },
   };

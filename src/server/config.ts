@@ -31,6 +31,8 @@ export const BrokerConfig = z.object({
   tlsKeyFile: z.string().optional(),
   /** The embedded IdP's directory (tenants, people, groups). */
   directoryFile: z.string().default(path.resolve("config/demo-directory.json")),
+  /** HTTP requests per caller (console session, token, or else address) per minute, shared across brokers through Redis. */
+  httpRequestsPerMinute: z.coerce.number().int().min(1).default(600),
   /** The built console and sharer page (`npm run build:web`). */
   webDir: z.string().default(path.resolve("dist/web")),
   /** Where "Download the app" points (installers, or the update feed's folder). */
@@ -92,6 +94,7 @@ export const ENV_NAMES: Record<keyof BrokerConfig, string> = {
   tlsKeyFile: "TANDEM_TLS_KEY",
   directoryFile: "TANDEM_DIRECTORY_FILE",
   webDir: "TANDEM_WEB_DIR",
+  httpRequestsPerMinute: "TANDEM_HTTP_REQUESTS_PER_MINUTE",
   downloadUrl: "TANDEM_DOWNLOAD_URL",
   idpAccessTokenTtlSeconds: "TANDEM_IDP_ACCESS_TOKEN_TTL",
   jwksUrl: "TANDEM_JWKS_URL",

@@ -13,6 +13,10 @@ export function typedHttpErrors(error: FastifyError, request: FastifyRequest, re
     request.log.error({ err: error }, "request failed");
     return reply.status(500).send({ type: "error", code: "internal", message: "the broker could not handle this request" });
   }
+  if (status === 429) {
+    const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
+    return reply.status(429).send({ type: "error", code: "rate_limited", message: error.message, ...(retryAfterMs ? { retryAfterMs } : {}) });
+  }
   const code = status === 413 ? "too_large" : status === 404 ? "not_found" : "bad_message";
   const message = error instanceof ZodError ? (error.issues[0]?.message ?? "invalid request") : error.message;
   return reply.status(status).send({ type: "error", code, message });

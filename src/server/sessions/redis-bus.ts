@@ -19,6 +19,10 @@ const Envelope = z.object({
 export interface RedisBus extends SessionBus {
   /** The publishing connection, free for ordinary commands (presence keys). */
   client: Redis;
+  /** Called each time the subscription is back after Redis was lost: whatever was published meanwhile was missed. */
+  onResubscribed(handler: () => void): void;
+  /** Hands a delivery to this broker's connections only (a catch-up read from the database). */
+  deliverLocally(delivery: Delivery): void;
   close(): Promise<void>;
 }
 
@@ -36,6 +40,16 @@ export async function createRedisBus(url: string, prefix: string, brokerId: stri
   const deliverHere = (delivery: Delivery) => {
     for (const handler of handlers) handler(delivery);
   };
+
+  const resubscribed = new Set<() => void>();
+  let lost = false;
+  subscriber.on("close", () => (lost = true));
+  // ioredis subscribes again by itself on reconnect; "ready" comes after that.
+  subscriber.on("ready", () => {
+    if (!lost) return;
+    lost = false;
+    for (const handler of resubscribed) handler();
+  });
 
   subscriber.on("message", (_channel: string, text: string) => {
     try {
@@ -56,6 +70,8 @@ export async function createRedisBus(url: string, prefix: string, brokerId: stri
       handlers.add(handler);
       return () => handlers.delete(handler);
     },
+    onResubscribed: (handler) => void resubscribed.add(handler),
+    deliverLocally: deliverHere,
     async close() {
       subscriber.disconnect();
       await publisher.quit().catch(() => publisher.disconnect());

@@ -6,9 +6,17 @@ import { type Connection, sendSerialized } from "./connection.js";
  * Which connection holds which side of which session on this broker, and the
  * latest state of each, so relaying a signal needs no database read.
  */
+const SEEN_CHAT_KEPT = 200;
+
 export class Hub {
   private readonly parties = new Map<string, Partial<Record<PartyRole, Connection>>>();
   private readonly views = new Map<string, SessionView>();
+  /**
+   * Chat sequence numbers delivered here per session (the latest few hundred):
+   * a catch-up after a bus outage overlaps live delivery, and messages from two
+   * brokers may arrive out of seq order, so "seen" is a set, not a maximum.
+   */
+  private readonly chatSeqs = new Map<string, Set<number>>();
   private readonly unsubscribe: () => void;
 
   /** Told when this broker takes or gives up a party's seat (cluster presence). */
@@ -41,6 +49,7 @@ export class Hub {
     if (!seats.helper && !seats.sharer) {
       this.parties.delete(session.id);
       this.views.delete(session.id);
+      this.chatSeqs.delete(session.id);
     }
     return true;
   }
@@ -53,6 +62,11 @@ export class Hub {
     const session = connection.session;
     if (!session) return undefined;
     return this.parties.get(session.id)?.[session.role === "helper" ? "sharer" : "helper"];
+  }
+
+  /** Sessions with a party on this broker, and the chat seq to read missed messages after (a margin before the latest seen). */
+  localSessions(): { sessionId: string; catchUpAfterSeq: number }[] {
+    return [...this.parties.keys()].map((sessionId) => ({ sessionId, catchUpAfterSeq: Math.max(0, Math.max(0, ...(this.chatSeqs.get(sessionId) ?? [])) - SEEN_CHAT_KEPT) }));
   }
 
   get sessionCount(): number {
@@ -68,6 +82,13 @@ export class Hub {
     if (!seats) return;
     const view = "session" in message ? message.session : undefined;
     if (view) this.views.set(sessionId, view);
+    if (message.type === "chat.message") {
+      const seen = this.chatSeqs.get(sessionId) ?? new Set<number>();
+      if (seen.has(message.message.seq)) return; // already here (a catch-up overlapping live delivery)
+      seen.add(message.message.seq);
+      if (seen.size > SEEN_CHAT_KEPT) seen.delete(Math.min(...seen));
+      this.chatSeqs.set(sessionId, seen);
+    }
     const json = JSON.stringify(message);
     for (const role of to === "both" ? (["helper", "sharer"] as const) : [to]) {
       const connection = seats[role];
