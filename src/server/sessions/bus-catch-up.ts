@@ -2,7 +2,7 @@ import { toChatMessage } from "../chat/chat-service.js";
 import type { Store } from "../store/store.js";
 import type { Hub } from "../ws/hub.js";
 import type { RedisBus } from "./redis-bus.js";
-import { viewOf } from "./session-view.js";
+import { peerOf, viewOf } from "./session-view.js";
 
 /**
  * Redis pub/sub keeps nothing: what another broker published while this
@@ -19,7 +19,11 @@ export function catchUpAfterBusOutage(o: { bus: RedisBus; hub: Hub; store: Store
     for (const { sessionId, catchUpAfterSeq } of o.hub.localSessions()) {
       const record = await o.store.getSession(sessionId);
       if (!record) continue;
-      o.bus.deliverLocally({ sessionId, to: "both", message: { type: "session.state", session: viewOf(record) } });
+      const session = viewOf(record);
+      const sharer = peerOf(record, "helper");
+      // A helper whose sharer joined meanwhile needs who joined, not only that the state moved.
+      if (sharer && session.status !== "ended") o.bus.deliverLocally({ sessionId, to: "helper", message: { type: "session.peer_joined", session, peer: sharer, device: record.sharerTarget?.device ?? null } });
+      o.bus.deliverLocally({ sessionId, to: "both", message: { type: "session.state", session } });
       for (const stored of await o.store.listChat(sessionId, catchUpAfterSeq, 500)) {
         o.bus.deliverLocally({ sessionId, to: "both", message: { type: "chat.message", sessionId, message: toChatMessage(stored) } });
       }
