@@ -42,7 +42,7 @@ describe.skipIf(missing !== null && process.env.CI !== "true")("a whole session 
     await expect.poll(() => helper.getByTestId("code-countdown").textContent()).toMatch(/\d+:\d\d/);
     await saveScreenshot(helper, "console-code-en");
 
-    const sharer = await sharerJoins(sharerBrowser.browser, h.origin, northwind.sharer, code);
+    const sharer = await sharerJoins(sharerBrowser.browser, h.origin, northwind.sharer, code, { countInput: true });
 
     // Both trust screens: each sees the other's verified identity; the helper sees the device warning.
     await helper.getByTestId("trust-screen").waitFor();
@@ -78,6 +78,16 @@ describe.skipIf(missing !== null && process.env.CI !== "true")("a whole session 
     const sharerCode = await sharer.getByTestId("verification-code").locator("strong").textContent();
     expect(helperCode).toMatch(/^\d{3} \d{3}$/);
     expect(sharerCode).toBe(helperCode);
+
+    // View only: clicking, moving, scrolling and typing over the video sends the sharer nothing.
+    await helper.getByTestId("remote-video").click();
+    for (let i = 0; i < 20; i++) await helper.mouse.move(300 + i * 10, 300 + i * 5);
+    await helper.mouse.wheel(0, 200);
+    await helper.keyboard.type("rm -rf /");
+    await helper.keyboard.press("Control+Alt+Delete");
+    await helper.waitForTimeout(300);
+    expect(await helper.getByTestId("controlling").count()).toBe(0);
+    expect(await sharer.evaluate(() => (window as unknown as { __inputMessages: number }).__inputMessages)).toBe(0);
 
     // Connection quality on demand.
     await helper.getByTestId("toggle-quality").click();

@@ -18,9 +18,10 @@ export async function newSessionCode(helper: Page): Promise<string> {
 }
 
 /** The sharer signs in on the sharer page, arriving with (or typing) the code, and connects. */
-export async function sharerJoins(browser: Browser, origin: string, person: Person, code: string, o: { viaLink?: boolean; locale?: string; recordCapture?: boolean } = {}): Promise<Page> {
+export async function sharerJoins(browser: Browser, origin: string, person: Person, code: string, o: { viaLink?: boolean; locale?: string; recordCapture?: boolean; countInput?: boolean } = {}): Promise<Page> {
   const page = await newPage(browser, { headed: true, locale: o.locale });
   if (o.recordCapture) await page.addInitScript(recordCaptureTracks);
+  if (o.countInput) await page.addInitScript(countDataChannelMessages);
   await signIn(page, origin, o.viaLink === false ? "/s" : `/s?code=${code}`, person);
   if (o.viaLink === false) await typeCode(page, code);
   await page.getByTestId("join").click();
@@ -88,5 +89,17 @@ function recordCaptureTracks() {
     const stream = await original(constraints);
     w.__captureTracks.push(...stream.getTracks());
     return stream;
+  };
+}
+
+/** Test instrumentation: counts every message that reaches the page on any data channel, in window.__inputMessages. */
+function countDataChannelMessages() {
+  const w = window as unknown as { __inputMessages: number };
+  w.__inputMessages = 0;
+  const create = RTCPeerConnection.prototype.createDataChannel;
+  RTCPeerConnection.prototype.createDataChannel = function (label, options) {
+    const channel = create.call(this, label, options);
+    channel.addEventListener("message", () => w.__inputMessages++);
+    return channel;
   };
 }
