@@ -39,6 +39,8 @@ export default tseslint.config(
   { files: ["src/protocol/**"], rules: layering("protocol") },
   // Shared UI pieces serve both React apps and import no process folder.
   { files: ["src/ui/**"], rules: layering("ui") },
+  // The agent lives in native/ (DESIGN.md) and, like every process, imports only src/protocol.
+  { files: ["native/**"], rules: layering("native") },
   // The broker serves the PPPC profile endpoint, so it may use the generator library.
   ...PROCESS_FOLDERS.map((folder) => ({ files: [`src/${folder}/**`], rules: layering(folder, folder === "server" ? ["pppc"] : []) })),
 );

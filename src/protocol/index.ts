@@ -6,3 +6,4 @@ export * from "./messages.js";
 export * from "./policy.js";
 export * from "./session-machine.js";
 export * from "./version.js";
+export * from "./agent.js";

@@ -1,0 +1,61 @@
+import { FromAgent, ToAgent } from "../src/protocol/index.js";
+import { admit, type Grant, narrows } from "./grant-gate.js";
+import { createNutInjector } from "./injector.js";
+
+/**
+ * The input agent process: Electron's utilityProcess in the app (messages on
+ * process.parentPort), a plain Node child in tests and benchmarks (IPC on
+ * process.send). Every message from main is parsed; input is injected only
+ * under a live control grant the sharer has not paused, in arrival order.
+ */
+type Port = { send(message: FromAgent): void; onMessage(handler: (raw: unknown) => void): void };
+
+function port(): Port {
+  const parentPort = (process as unknown as { parentPort?: { postMessage(m: unknown): void; on(e: "message", h: (e: { data: unknown }) => void): void } }).parentPort;
+  if (parentPort) return { send: (m) => parentPort.postMessage(m), onMessage: (h) => parentPort.on("message", (e) => h(e.data)) };
+  if (!process.send) throw new Error("the agent runs as a child process with an IPC channel");
+  return { send: (m) => process.send!(m), onMessage: (h) => process.on("message", h) };
+}
+
+const out = port();
+const injector = createNutInjector();
+let grant: Grant = null;
+let queue = Promise.resolve();
+
+function handle(raw: unknown): Promise<void> {
+  const parsed = ToAgent.safeParse(raw);
+  if (!parsed.success) {
+    out.send({ type: "dropped", reason: "bad_message" });
+    return Promise.resolve();
+  }
+  const message = parsed.data;
+  switch (message.type) {
+    case "grant": {
+      const before = grant;
+      grant = { sessionId: message.sessionId, level: message.level, paused: message.paused };
+      return narrows(before, grant) ? injector.releaseAll() : Promise.resolve();
+    }
+    case "revoke":
+      grant = null;
+      return injector.releaseAll();
+    case "display":
+      injector.setDisplay(message.bounds);
+      return Promise.resolve();
+    case "input": {
+      const refused = admit(grant, message.sessionId);
+      if (refused) {
+        out.send({ type: "dropped", id: message.id, reason: refused });
+        return Promise.resolve();
+      }
+      return injector.inject(message.event).then((done) => out.send(done ? { type: "injected", id: message.id } : { type: "dropped", id: message.id, reason: "unknown_key" }));
+    }
+  }
+}
+
+out.onMessage((raw) => {
+  queue = queue.then(() => handle(raw)).catch((error: unknown) => console.error("agent: injection failed", error));
+});
+
+const unsupported = process.platform === "linux" && !process.env.DISPLAY && process.env.WAYLAND_DISPLAY ? "Wayland sessions cannot be controlled; use an X11 session" : null;
+const display = await injector.display().catch(() => ({ x: 0, y: 0, width: 1, height: 1 }));
+out.send({ type: "ready", platform: process.platform, display, injection: unsupported ? "unsupported" : "available", ...(unsupported ? { reason: unsupported } : {}) });

@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { InputEvent, PointerEvent } from "./input.js";
+import { Level } from "./session-machine.js";
+
+/**
+ * Between the desktop app's main process and the input agent (its own
+ * process). Main tells the agent which grant is live and where the shared
+ * display is; the agent injects only input that the live grant covers, and
+ * checks that again itself.
+ */
+export const DisplayBounds = z.object({ x: z.number().int(), y: z.number().int(), width: z.number().int().positive(), height: z.number().int().positive() });
+export type DisplayBounds = z.infer<typeof DisplayBounds>;
+
+export const ToAgent = z.discriminatedUnion("type", [
+  /** The grant as the broker last stated it; anything but level control and not paused means: inject nothing. */
+  z.object({ type: z.literal("grant"), sessionId: z.string().uuid(), level: Level.nullable(), paused: z.boolean() }),
+  /** Control ended (revoked, session over, hotkey): release every held key and button now. */
+  z.object({ type: z.literal("revoke") }),
+  /** Where the shared display sits in the desktop's pixel space. */
+  z.object({ type: z.literal("display"), bounds: DisplayBounds }),
+  z.object({ type: z.literal("input"), sessionId: z.string().uuid(), event: z.union([InputEvent, PointerEvent]), id: z.number().int().optional() }),
+]);
+export type ToAgent = z.infer<typeof ToAgent>;
+
+export const FromAgent = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("ready"), platform: z.string(), display: DisplayBounds, injection: z.enum(["available", "unsupported"]), reason: z.string().optional() }),
+  /** An input event done (with its id when it had one), or dropped and why. */
+  z.object({ type: z.literal("injected"), id: z.number().int().optional() }),
+  z.object({ type: z.literal("dropped"), id: z.number().int().optional(), reason: z.enum(["no_grant", "paused", "view_only", "other_session", "bad_message", "unknown_key"]) }),
+]);
+export type FromAgent = z.infer<typeof FromAgent>;
