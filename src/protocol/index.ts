@@ -7,3 +7,4 @@ export * from "./policy.js";
 export * from "./session-machine.js";
 export * from "./version.js";
 export * from "./agent.js";
+export * from "./desktop-bridge.js";

@@ -15,19 +15,21 @@ import { SharerSession } from "./sharer-session.js";
 export function SharerApp({ host }: { host: SharerHost }) {
   const { t } = useTranslation();
   const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [appSignedIn, setAppSignedIn] = useState(false);
   const [failed, setFailed] = useState<string | null>(null);
   useEffect(() => {
-    loadMe().then(setMe, (e: Error) => setFailed(e.message));
-  }, []);
+    // The desktop app may have signed in itself (a token from its bridge); otherwise the page's own sign-in.
+    Promise.all([loadMe(), host.token()]).then(([who, token]) => (setAppSignedIn(token !== undefined), setMe(who)), (e: Error) => setFailed(e.message));
+  }, [host]);
   if (failed) return <main className="center-card"><p className="error">{failed}</p></main>;
   if (me === undefined) return <main className="center-card" aria-busy="true">{t("common.loading")}</main>;
-  if (me === null && host.kind === "web") return <SignInScreen title={t("sharer.title")} explanation={t("sharer.signInExplanation")} />;
-  return <Sharing host={host} myName={me?.user.name ?? ""} chatEnabled={me?.chatEnabled ?? true} />;
+  if (me === null && !appSignedIn) return <SignInScreen title={t("sharer.title")} explanation={t("sharer.signInExplanation")} />;
+  return <Sharing host={host} myName={me?.user.name ?? ""} myUserId={me?.user.userId} chatEnabled={me?.chatEnabled ?? true} />;
 }
 
-function Sharing({ host, myName, chatEnabled }: { host: SharerHost; myName: string; chatEnabled: boolean }) {
+function Sharing({ host, myName, myUserId, chatEnabled }: { host: SharerHost; myName: string; myUserId?: string; chatEnabled: boolean }) {
   const { t } = useTranslation();
-  const session = useMemo(() => new SharerSession(host, myName), [host, myName]);
+  const session = useMemo(() => new SharerSession(host, myName, myUserId), [host, myName, myUserId]);
   useEffect(() => () => session.dispose(), [session]);
   const s = useStore(session.store);
   const initialCode = new URLSearchParams(location.search).get("code") ?? "";

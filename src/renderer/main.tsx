@@ -3,11 +3,14 @@ import { createRoot } from "react-dom/client";
 import { initI18n } from "../ui/i18n/index.js";
 import "../ui/styles.css";
 import { SharerApp } from "./SharerApp.js";
-import { webHost } from "./sharer-host.js";
+import type { TandemDesktopBridge } from "../protocol/index.js";
+import { desktopHost, webHost } from "./sharer-host.js";
 
 await initI18n();
+// Present only inside the desktop app (its preload); the web page runs without it.
+const bridge = (window as unknown as { tandemDesktop?: TandemDesktopBridge }).tandemDesktop;
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
-    <SharerApp host={webHost} />
+    <SharerApp host={bridge ? desktopHost(bridge) : webHost} />
   </StrictMode>,
 );

@@ -1,4 +1,4 @@
-import type { InputEvent, PointerMove, SessionView } from "../protocol/index.js";
+import type { InputEvent, PointerMove, SessionView, TandemDesktopBridge } from "../protocol/index.js";
 
 /**
  * What the page needs from where it runs. In a browser: the session cookie,
@@ -15,6 +15,12 @@ export interface SharerHost {
   /** Input from the helper; the host decides (and re-checks the grant) before anything is injected. */
   input(event: InputEvent | PointerMove, view: SessionView | null): void;
   canGrantControl: boolean;
+  /** The desktop app proves its device on each connection. */
+  proveDevice?: (nonce: string, userId: string) => Promise<{ deviceId: string; signature: string } | null>;
+  /** Every state the broker reports (the desktop app's main opens or closes its input gate from it). */
+  sessionChanged(view: SessionView | null): void;
+  /** Registers what to do when the sharer presses the revoke hotkey. */
+  onRevokeHotkey(handler: () => void): void;
 }
 
 export const webHost: SharerHost = {
@@ -25,4 +31,23 @@ export const webHost: SharerHost = {
   // A browser page cannot move the sharer's mouse: input is dropped here, whatever arrives.
   input: () => undefined,
   canGrantControl: false,
+  sessionChanged: () => undefined,
+  onRevokeHotkey: () => undefined,
 };
+
+/** In the desktop app: full control through main and the agent, which both check the grant again. */
+export function desktopHost(bridge: TandemDesktopBridge): SharerHost {
+  return {
+    kind: "desktop",
+    token: async () => (await bridge.accessToken()) ?? undefined,
+    // main answers getDisplayMedia with the chosen screen (desktopCapturer), so the call is the same as on the web
+    captureScreen: webHost.captureScreen,
+    input: (event, view) => {
+      if (view?.status === "active" && view.level === "control" && !view.paused) bridge.input(view.sessionId, event);
+    },
+    canGrantControl: true,
+    proveDevice: (nonce, userId) => bridge.proveDevice(nonce, userId),
+    sessionChanged: (view) => bridge.sessionChanged(view),
+    onRevokeHotkey: (handler) => bridge.onRevokeHotkey(handler),
+  };
+}

@@ -38,7 +38,15 @@ export class SharerSession {
   constructor(
     private readonly host: SharerHost,
     private readonly myName: string,
-  ) {}
+    private readonly myUserId?: string,
+  ) {
+    host.onRevokeHotkey(() => void this.revokeControl());
+  }
+
+  /** The hotkey: control ends at once (main has already closed its gate); the session stays, view only. */
+  private async revokeControl() {
+    if (this.store.get().view?.level === "control") await this.downgrade();
+  }
 
   get sessionId(): string | null {
     return this.store.get().view?.sessionId ?? null;
@@ -53,7 +61,7 @@ export class SharerSession {
     this.store.set({ phase: "joining", error: null });
     try {
       if (!this.connection || this.connection.status === "closed") {
-        const connection = new BrokerConnection({ token: this.host.token, onReconnected: (c) => this.resume(c) });
+        const connection = new BrokerConnection({ token: this.host.token, proveDevice: this.host.proveDevice, userId: this.myUserId, onReconnected: (c) => this.resume(c) });
         connection.onStatus((status) => this.store.set({ connection: status }));
         connection.on((message) => this.receive(message));
         this.connection = connection;
@@ -127,6 +135,7 @@ export class SharerSession {
   }
 
   dispose() {
+    this.host.sessionChanged(null);
     this.stopScreen();
     this.peerLink?.close();
     this.connection?.close();
@@ -174,6 +183,7 @@ export class SharerSession {
   }
 
   private apply(view: SessionView) {
+    this.host.sessionChanged(view);
     if (view.status === "ended") return this.finish(view);
     const phase: SharerPhase = view.status === "requested" ? "asked" : view.status === "active" ? "sharing" : "connected";
     if (view.status === "active") this.startLink(view.sessionId);

@@ -28,6 +28,10 @@ export interface BrokerConnectionOptions {
   url?: string;
   /** A bearer token (the desktop app); the web pages use their session cookie. */
   token?: () => Promise<string | undefined>;
+  /** The desktop app proves its device on every connection by signing the broker's challenge. */
+  proveDevice?: (nonce: string, userId: string) => Promise<{ deviceId: string; signature: string; facts?: { platform: "macos" | "windows" | "linux"; osVersion: string; appVersion: string } } | null>;
+  /** Who is signing in (the device proof names the user); known from the page's session. */
+  userId?: string;
   /** After a reconnect: how to pick the session up again (session.resume). */
   onReconnected?: (connection: BrokerConnection) => Promise<void>;
 }
@@ -38,6 +42,7 @@ export class BrokerConnection {
   private readonly statusListeners = new Set<(s: ConnectionStatus) => void>();
   private readonly pending = new Map<string, Pending>();
   private nextReq = 1;
+  private challengeWaiter: ((nonce: string) => void) | null = null;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private wantOpen = true;
   status: ConnectionStatus = "connecting";
@@ -53,6 +58,7 @@ export class BrokerConnection {
   async open(): Promise<ServerMessageOf<"welcome">> {
     const socket = new WebSocket(this.options.url ?? BrokerConnection.defaultUrl());
     this.socket = socket;
+    const challenge = new Promise<string>((resolve) => this.challengeWaiter = resolve);
     socket.onmessage = (event) => this.receive(event.data);
     await new Promise<void>((resolve, reject) => {
       socket.onopen = () => resolve();
@@ -60,7 +66,8 @@ export class BrokerConnection {
     });
     socket.onclose = () => this.closed(socket);
     const token = await this.options.token?.();
-    const welcome = await this.request({ type: "hello", protocol: PROTOCOL_VERSION, ...(token ? { token } : {}) }, "welcome");
+    const device = this.options.proveDevice && this.options.userId ? await this.options.proveDevice(await challenge, this.options.userId) : null;
+    const welcome = await this.request({ type: "hello", protocol: PROTOCOL_VERSION, ...(token ? { token } : {}), ...(device ? { device } : {}) }, "welcome");
     this.welcome = welcome;
     clearInterval(this.heartbeat);
     this.heartbeat = setInterval(() => this.send({ type: "heartbeat" }), welcome.heartbeatIntervalMs);
@@ -135,6 +142,7 @@ export class BrokerConnection {
       console.warn("ignored a malformed frame from the broker");
       return;
     }
+    if (parsed.type === "challenge") this.challengeWaiter?.(parsed.nonce);
     const reqId = "reqId" in parsed ? parsed.reqId : undefined;
     const waiting = reqId ? this.pending.get(reqId) : undefined;
     if (waiting && reqId) {

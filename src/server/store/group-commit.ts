@@ -49,15 +49,17 @@ export class GroupCommit<DB> {
   /**
    * One write in its own transaction. A uniqueness conflict means another
    * writer (another broker) got there first, e.g. to the audit chain's next
-   * position: the write is decided again on what is there now, a few times.
+   * position: the write is decided again on what is there now. Under heavy
+   * contention the same writer can lose several times in a row, so it tries
+   * up to 20 times with growing, jittered pauses (a loser never starves).
    */
   private async alone(write: Write<DB>): Promise<unknown> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.db.transaction().execute((tx) => write.work(tx));
       } catch (error) {
-        if (!isConflict(error) || attempt >= 5) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 10 * attempt));
+        if (!isConflict(error) || attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * 5 * Math.min(attempt, 10)));
       }
     }
   }
