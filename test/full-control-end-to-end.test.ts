@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { createInputRelay } from "../src/main/input-relay.js";
 import { type AgentProcess, startAgent } from "../tools/agent-process.js";
-import { BrokerClient } from "../tools/broker-client.js";
-import { type DeviceKey, newDeviceKey } from "../tools/device-key.js";
+import type { DeviceKey } from "../tools/device-key.js";
+import { attachDesktopBridge, registerDevice } from "../tools/desktop-stand-in.js";
 import { keyFor } from "../tools/us-keyboard.js";
 import { startXvfb, type XDisplay } from "../tools/x-display.js";
 import { api } from "./support/api.js";
@@ -24,7 +24,6 @@ import { newSessionCode, openConsole, waitForFrames } from "./support/web-sessio
  * back and the helper's input does nothing.
  */
 const missing = browserStackMissing();
-const FACTS = { platform: "linux" as const, osVersion: "6.1", appVersion: "1.0.0" };
 
 describe.skipIf(missing !== null && process.env.CI !== "true")("full control from the console to the sharer's X server", () => {
   let h: IdpHarness;
@@ -43,13 +42,10 @@ describe.skipIf(missing !== null && process.env.CI !== "true")("full control fro
     spawn("xterm", ["-geometry", "80x10+100+100", "-e", "sh", "-c", `stty -echo; cat > ${typed}`], { env: { ...process.env, DISPLAY: x.display }, stdio: "ignore" });
     [agent, sharerBrowser] = await Promise.all([startAgent(x.display), launchSharerBrowser(x.display)]);
     // The desktop app's device, registered with the tenant's enrollment token (the app does this on first start).
-    device = await newDeviceKey();
     const admin = await h.desktopToken(northwind.admin.username, northwind.admin.password);
     const enrollmentToken = (await api(h.origin, h.ca, admin, "POST", "/api/enrollment-token")).body.token;
-    const registrar = await BrokerClient.signIn(h.wsUrl, await h.desktopToken(northwind.sharer.username, northwind.sharer.password), { ca: h.ca });
-    const { nonce } = await registrar.next("challenge");
-    await registrar.request({ type: "device.register", name: "Sam's workstation", publicKey: device.publicKey, facts: FACTS, enrollmentToken, signature: device.prove(nonce, northwind.sharer.id) }, "device.registered");
-    registrar.kill();
+    const sharerToken = await h.desktopToken(northwind.sharer.username, northwind.sharer.password);
+    device = await registerDevice({ wsUrl: h.wsUrl, ca: h.ca, sharerToken, sharerId: northwind.sharer.id, enrollmentToken, name: "Sam's workstation" });
   }, 60_000);
 
   afterAll(async () => {
@@ -63,22 +59,8 @@ describe.skipIf(missing !== null && process.env.CI !== "true")("full control fro
 
   /** The sharer page in desktop mode: window.tandemDesktop backed by main's real input relay and the real agent. */
   async function desktopSharerPage(): Promise<Page> {
-    const relay = createInputRelay(agent);
     const page = await newPage(sharerBrowser.browser, { headed: true });
-    await page.exposeFunction("__bridgeSessionChanged", (view: unknown) => relay.sessionChanged(view));
-    await page.exposeFunction("__bridgeInput", (sessionId: unknown, event: unknown) => relay.input(sessionId, event));
-    await page.exposeFunction("__bridgeProve", (nonce: string, userId: string) => ({ deviceId: device.id, signature: device.prove(nonce, userId), facts: FACTS }));
-    await page.addInitScript(() => {
-      const w = window as unknown as Record<string, (...a: unknown[]) => unknown>;
-      (window as unknown as { tandemDesktop: unknown }).tandemDesktop = {
-        version: 1,
-        accessToken: async () => null,
-        proveDevice: (nonce: string, userId: string) => w.__bridgeProve!(nonce, userId),
-        sessionChanged: (view: unknown) => void w.__bridgeSessionChanged!(view),
-        input: (sessionId: string, event: unknown) => void w.__bridgeInput!(sessionId, event),
-        onRevokeHotkey: () => undefined,
-      };
-    });
+    await attachDesktopBridge(page, createInputRelay(agent), device);
     return page;
   }
 

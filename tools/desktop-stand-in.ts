@@ -1,0 +1,37 @@
+import type { Page } from "playwright-core";
+import type { createInputRelay } from "../src/main/input-relay.js";
+import { BrokerClient } from "./broker-client.js";
+import { type DeviceKey, newDeviceKey } from "./device-key.js";
+
+/**
+ * What the desktop app does that a test or benchmark stands in for without
+ * Electron: register the device with the tenant's enrollment token, and give
+ * the sharer page the preload's bridge, backed by main's real input relay.
+ */
+export const STAND_IN_FACTS = { platform: "linux" as const, osVersion: "6.1", appVersion: "1.0.0" };
+
+export async function registerDevice(o: { wsUrl: string; ca?: string; sharerToken: string; sharerId: string; enrollmentToken: string; name: string }): Promise<DeviceKey> {
+  const device = await newDeviceKey();
+  const registrar = await BrokerClient.signIn(o.wsUrl, o.sharerToken, { ca: o.ca });
+  const { nonce } = await registrar.next("challenge");
+  await registrar.request({ type: "device.register", name: o.name, publicKey: device.publicKey, facts: STAND_IN_FACTS, enrollmentToken: o.enrollmentToken, signature: device.prove(nonce, o.sharerId) }, "device.registered");
+  registrar.kill();
+  return device;
+}
+
+/** Before the page loads: window.tandemDesktop, as the preload would expose it, wired to `relay`. */
+export async function attachDesktopBridge(page: Page, relay: ReturnType<typeof createInputRelay>, device: DeviceKey): Promise<void> {
+  await page.exposeFunction("__bridgeSessionChanged", (view: unknown) => relay.sessionChanged(view));
+  await page.exposeFunction("__bridgeInput", (sessionId: unknown, event: unknown) => relay.input(sessionId, event));
+  await page.exposeFunction("__bridgeProve", (nonce: string, userId: string) => ({ deviceId: device.id, signature: device.prove(nonce, userId), facts: STAND_IN_FACTS }));
+  await page.addInitScript({
+    content: `window.tandemDesktop = {
+      version: 1,
+      accessToken: async () => null,
+      proveDevice: (nonce, userId) => window.__bridgeProve(nonce, userId),
+      sessionChanged: (view) => void window.__bridgeSessionChanged(view),
+      input: (sessionId, event) => void window.__bridgeInput(sessionId, event),
+      onRevokeHotkey: () => undefined,
+    };`,
+  });
+}
