@@ -63,7 +63,10 @@ export function CodeEntry({ initial, busy, onSubmit }: { initial: string; busy: 
                 const next = [...chars];
                 next[i] = "";
                 setChars(next);
-              } else fill(i, value.length > 1 && chars[i] && value.startsWith(chars[i]!) ? value.slice(1) : value);
+              } else if (value.length === 2 && chars[i]) {
+                // One character typed into a filled box, before or after the old one (wherever the caret was): it replaces it.
+                fill(i, value.startsWith(chars[i]!) ? value.slice(1) : value.slice(0, 1));
+              } else fill(i, value);
             }}
             onFocus={(e) => e.target.select()} // typing over a box replaces its character
             onKeyDown={(e) => onKeyDown(i, e)}

@@ -30,6 +30,7 @@ export async function sharerJoins(browser: Browser, origin: string, person: Pers
 
 /** Types a code the way people do: into the first box, letting the boxes advance. */
 export async function typeCode(page: Page, code: string) {
+  for (let i = 0; i < 8; i++) await page.getByTestId(`code-box-${i}`).fill("");
   await page.getByTestId("code-box-0").click();
   await page.keyboard.type(code);
 }
