@@ -96,7 +96,7 @@ describe.skipIf(missing !== null && process.env.CI !== "true")("the console's ad
     expect(lines[0]).toBe("sessionId,helperId,helperName,sharerId,sharerName,deviceId,deviceEnrolled,deviceCompliant,level,status,endReason,createdAt,joinedAt,endedAt,durationSeconds");
     await go(admin, "Audit");
     await expect.poll(() => admin.getByTestId("audit-status").textContent()).toMatch(/^The audit chain is intact \(\d+ records verified\)\.$/);
-    expect(await admin.locator("table").textContent()).toContain("role.saved");
+    await expect.poll(() => admin.locator("table").textContent()).toContain("role.saved"); // the rows load after the status
     await saveScreenshot(admin, "admin-audit-en");
   });
 

@@ -32,7 +32,7 @@ export async function createRedisBus(url: string, prefix: string, brokerId: stri
   // While Redis restarts, commands wait in ioredis's offline queue and go out, in order, once it is back
   // (maxRetriesPerRequest: null); the subscriber subscribes again by itself on reconnect.
   const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null, keyPrefix: `${prefix}:` });
-  const subscriber = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const subscriber = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null });
   for (const connection of [publisher, subscriber]) connection.on("error", () => undefined); // ioredis reconnects; failed commands reject to their callers
   await Promise.all([publisher.connect(), subscriber.connect()]);
   await subscriber.subscribe(CHANNEL);
@@ -48,7 +48,10 @@ export async function createRedisBus(url: string, prefix: string, brokerId: stri
   subscriber.on("ready", () => {
     if (!lost) return;
     lost = false;
-    for (const handler of resubscribed) handler();
+    // ioredis re-subscribes by itself; subscribing again is harmless and makes sure of it before catching up.
+    void subscriber.subscribe(CHANNEL).then(() => {
+      for (const handler of resubscribed) handler();
+    }, onBadMessage);
   });
 
   subscriber.on("message", (_channel: string, text: string) => {
