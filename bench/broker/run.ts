@@ -3,21 +3,17 @@ import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { BrokerClient } from "../../tools/broker-client.js";
 import { type BrokerProcess, startBrokerProcess } from "./broker-process.js";
-import { fmt, percentile, sleep } from "./stats.js";
+import { fmt, percentile, sleep, numberArg } from "./stats.js";
 
 // `npm run bench:broker [-- --idle 10000 --setups 3000 --relay-seconds 10]`
 // Starts a real broker process and measures it with real TLS WebSocket clients
 // from this process. Prints numbers; passes or fails nothing.
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const IDLE = arg("idle", 10_000);
-const SETUPS = arg("setups", 6_000);
-const SETUP_CONCURRENCY = arg("concurrency", 64);
-const RELAY_PAIRS = arg("relay-pairs", 100);
-const RELAY_RATE = arg("relay-rate", 1_000);
-const RELAY_SECONDS = arg("relay-seconds", 10);
+const IDLE = numberArg("idle", 10_000);
+const SETUPS = numberArg("setups", 6_000);
+const SETUP_CONCURRENCY = numberArg("concurrency", 64);
+const RELAY_PAIRS = numberArg("relay-pairs", 100);
+const RELAY_RATE = numberArg("relay-rate", 1_000);
+const RELAY_SECONDS = numberArg("relay-seconds", 10);
 
 const results: [string, string, string][] = [];
 const report = (what: string, value: string, target: string) => {

@@ -7,21 +7,17 @@ import { startTestIssuer } from "../../tools/token-issuer.js";
 import { findPostgresBin, startPostgres } from "../../test/support/postgres-server.js";
 import { startRedis } from "../../test/support/redis-server.js";
 import { type BrokerProcess, startBrokerProcess } from "../broker/broker-process.js";
-import { fmt, percentile, sleep } from "../broker/stats.js";
+import { fmt, percentile, sleep, numberArg } from "../broker/stats.js";
 
 // `npm run bench:cluster [-- --setups 2000 --relay-seconds 8]`: one broker vs
 // two brokers sharing PostgreSQL and Redis, on this machine. Both runs use
 // PostgreSQL, so the only difference is the second broker and the routing
 // through Redis. Prints numbers; passes or fails nothing.
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const SETUPS = arg("setups", 2_000);
-const CONCURRENCY = arg("concurrency", 32);
-const RELAY_PAIRS = arg("relay-pairs", 50);
-const RELAY_RATE = arg("relay-rate", 1_000);
-const RELAY_SECONDS = arg("relay-seconds", 8);
+const SETUPS = numberArg("setups", 2_000);
+const CONCURRENCY = numberArg("concurrency", 32);
+const RELAY_PAIRS = numberArg("relay-pairs", 50);
+const RELAY_RATE = numberArg("relay-rate", 1_000);
+const RELAY_SECONDS = numberArg("relay-seconds", 8);
 const OFFER = `v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n${"a=candidate:842163049 1 udp 1677729535 198.51.100.7 50000 typ srflx\r\n".repeat(20)}`;
 
 const rows: [string, string, string, string][] = [];

@@ -7,18 +7,14 @@ import { buildBroker } from "../../src/server/broker.js";
 import { BrokerConfig } from "../../src/server/config.js";
 import { CHROMIUM, CHROMIUM_FLAGS, launchHelperBrowser, launchSharerBrowser, newPage, signIn } from "../../tools/chromium.js";
 import { startXvfb } from "../../tools/x-display.js";
-import { fmt, percentile, sleep } from "../broker/stats.js";
+import { fmt, percentile, sleep, numberArg } from "../broker/stats.js";
 import { frameProbeScript, TIMECODE_PAGE } from "./timecode-page.js";
 
 // `npm run bench:media [-- --seconds 15]`: one real session, sharer (headed
 // Chromium capturing a 1920x1080 Xvfb screen with a moving box and an on-screen
 // millisecond time code) to helper (headless Chromium, the console), over
 // WebRTC inside a private network namespace. Prints numbers; passes or fails nothing.
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const SECONDS = arg("seconds", 15);
+const SECONDS = numberArg("seconds", 15);
 // Measurement only: keep each page's peer connection, to read its own statistics.
 const KEEP_PEER = "(() => { const P = window.RTCPeerConnection; window.RTCPeerConnection = class extends P { constructor(c) { super(c); window.__peer = this; this.addEventListener('connectionstatechange', () => { if (this.connectionState === 'connected') window.__connectedAt = Date.now(); }); } }; })();";
 // Measurement only: when the sharer's screen capture resolved.
