@@ -8,6 +8,7 @@ import { BrokerClient } from "../tools/broker-client.js";
 import { startTestIssuer, type TestIssuer } from "../tools/token-issuer.js";
 import { findPostgresBin, type PostgresServer, startPostgres } from "./support/postgres-server.js";
 import { redisInstalled, type RedisServer, startRedis } from "./support/redis-server.js";
+import { grant } from "./support/session-steps.js";
 
 /**
  * PostgreSQL and Redis restart under two running brokers, idle and mid-session.
@@ -41,10 +42,7 @@ describe.skipIf(missing !== null && process.env.CI !== "true")("PostgreSQL and R
     const sessionId = created.session.sessionId;
     await sharer.request({ type: "session.join", code: created.code }, "session.joined");
     await helper.next("session.peer_joined");
-    helper.send({ type: "session.request", sessionId, level: "view" });
-    await sharer.next((m) => m.type === "session.state" && m.session.status === "requested");
-    sharer.send({ type: "session.consent", sessionId, allow: true });
-    await helper.next((m) => m.type === "session.state" && m.session.status === "active");
+    await grant(helper, sharer, sessionId, "view");
     return { helper, sharer, sessionId };
   }
 
