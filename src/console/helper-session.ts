@@ -1,7 +1,7 @@
 import type { DeviceView, IceConfig, Level, Party, ServerMessage, SessionView } from "../protocol/index.js";
 import { BrokerConnection, type ConnectionStatus } from "../ui/broker-connection.js";
 import { createPeerLink, type LinkState, type PeerLink } from "../ui/peer-link.js";
-import { type ChatState, pendingLine, type ShownError, shownError, withMessages } from "../ui/session-common.js";
+import { type ChatState, sendChatLine, type ShownError, shownError, withMessages } from "../ui/session-common.js";
 import { Store } from "../ui/store.js";
 
 /**
@@ -124,11 +124,7 @@ export class HelperSession {
   sendChat(text: string) {
     const sessionId = this.sessionId;
     if (!sessionId || !this.connection) return;
-    const line = pendingLine("helper", this.myName, text);
-    this.store.set((s) => ({ chat: [...s.chat, line] }));
-    this.connection.request({ type: "chat.send", sessionId, clientMsgId: line.clientMsgId, text }, "chat.ack").catch((error: unknown) => {
-      this.store.set((s) => ({ chat: s.chat.filter((l) => l.key !== line.key), error: shownError(error) }));
-    });
+    sendChatLine({ store: this.store, connection: this.connection, sessionId, from: "helper", senderName: this.myName, text });
   }
 
   markChatSeen() {

@@ -1,7 +1,7 @@
 import { type IceConfig, normalizeCode, type Party, type ServerMessage, type SessionView } from "../protocol/index.js";
 import { BrokerConnection, type ConnectionStatus } from "../ui/broker-connection.js";
 import { createPeerLink, type LinkState, type PeerLink } from "../ui/peer-link.js";
-import { type ChatState, pendingLine, type ShownError, shownError, withMessages } from "../ui/session-common.js";
+import { type ChatState, sendChatLine, type ShownError, shownError, withMessages } from "../ui/session-common.js";
 import { Store } from "../ui/store.js";
 import type { SharerHost } from "./sharer-host.js";
 
@@ -123,11 +123,7 @@ export class SharerSession {
   sendChat(text: string) {
     const sessionId = this.sessionId;
     if (!sessionId || !this.connection) return;
-    const line = pendingLine("sharer", this.myName, text);
-    this.store.set((s) => ({ chat: [...s.chat, line] }));
-    this.connection.request({ type: "chat.send", sessionId, clientMsgId: line.clientMsgId, text }, "chat.ack").catch((error: unknown) => {
-      this.store.set((s) => ({ chat: s.chat.filter((l) => l.key !== line.key), error: shownError(error) }));
-    });
+    sendChatLine({ store: this.store, connection: this.connection, sessionId, from: "sharer", senderName: this.myName, text });
   }
 
   markChatSeen() {

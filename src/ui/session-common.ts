@@ -1,5 +1,6 @@
 import type { ChatMessage, PartyRole, ServerMessage } from "../protocol/index.js";
-import { BrokerRequestError } from "./broker-connection.js";
+import { type BrokerConnection, BrokerRequestError } from "./broker-connection.js";
+import type { Store } from "./store.js";
 import { type ChatLine, mergeChat } from "./components/ChatPanel.js";
 
 /** What both sides keep about the session's chat. */
@@ -9,6 +10,18 @@ export interface ChatState {
 }
 
 let nextClientMsgId = 1;
+
+/**
+ * Sends a chat line: shown at once as "sending…", replaced by the broker's
+ * copy when it arrives, taken away with the error if the broker refuses it.
+ */
+export function sendChatLine(o: { store: Store<ChatState & { error: ShownError | null }>; connection: BrokerConnection; sessionId: string; from: PartyRole; senderName: string; text: string }) {
+  const line = pendingLine(o.from, o.senderName, o.text);
+  o.store.set((s) => ({ chat: [...s.chat, line] }));
+  o.connection.request({ type: "chat.send", sessionId: o.sessionId, clientMsgId: line.clientMsgId, text: o.text }, "chat.ack").catch((error: unknown) => {
+    o.store.set((s) => ({ chat: s.chat.filter((l) => l.key !== line.key), error: shownError(error) }));
+  });
+}
 
 /** The optimistic line shown until the broker acknowledges it. */
 export function pendingLine(from: PartyRole, senderName: string, text: string): ChatLine & { clientMsgId: string } {
