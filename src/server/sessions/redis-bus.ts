@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { z } from "zod";
 import { ServerMessage } from "../../protocol/index.js";
+import { RecentlyPublished, replayable, SeenDeliveries } from "./bus-replay.js";
 import type { Delivery, SessionBus } from "./session-bus.js";
 
 /**
@@ -9,12 +10,18 @@ import type { Delivery, SessionBus } from "./session-bus.js";
  * a sharer may sit on different brokers. Redis keeps one publisher's messages
  * in order, so a party sees a session's events in the order they happened.
  * What arrives from Redis crosses a process boundary and is parsed again.
+ * Signals published while a subscription was down are published again once
+ * it is back (bus-replay.ts).
  */
 
-const Envelope = z.object({
-  origin: z.string(),
-  delivery: z.object({ sessionId: z.string().uuid(), to: z.enum(["helper", "sharer", "both"]), message: ServerMessage }),
-});
+const Envelope = z.union([
+  z.object({
+    origin: z.string(),
+    seq: z.number().int().positive(),
+    delivery: z.object({ sessionId: z.string().uuid(), to: z.enum(["helper", "sharer", "both"]), message: ServerMessage }),
+  }),
+  z.object({ origin: z.string(), replayRequest: z.literal(true) }),
+]);
 
 export interface RedisBus extends SessionBus {
   /** The publishing connection, free for ordinary commands (presence keys). */
@@ -40,6 +47,12 @@ export async function createRedisBus(url: string, prefix: string, brokerId: stri
   const deliverHere = (delivery: Delivery) => {
     for (const handler of handlers) handler(delivery);
   };
+  const published = new RecentlyPublished();
+  const seen = new SeenDeliveries();
+  const send = (envelope: z.input<typeof Envelope>) => void publisher.publish(CHANNEL, JSON.stringify(envelope)).catch(onBadMessage);
+  const republishRecent = () => {
+    for (const { seq, delivery } of published.recent()) send({ origin: brokerId, seq, delivery });
+  };
 
   const resubscribed = new Set<() => void>();
   let lost = false;
@@ -50,6 +63,9 @@ export async function createRedisBus(url: string, prefix: string, brokerId: stri
     lost = false;
     // ioredis re-subscribes by itself; subscribing again is harmless and makes sure of it before catching up.
     void subscriber.subscribe(CHANNEL).then(() => {
+      // The others may have missed this broker's signals, and this broker theirs.
+      republishRecent();
+      send({ origin: brokerId, replayRequest: true });
       for (const handler of resubscribed) handler();
     }, onBadMessage);
   });
@@ -57,7 +73,9 @@ export async function createRedisBus(url: string, prefix: string, brokerId: stri
   subscriber.on("message", (_channel: string, text: string) => {
     try {
       const envelope = Envelope.parse(JSON.parse(text));
-      if (envelope.origin !== brokerId) deliverHere(envelope.delivery);
+      if (envelope.origin === brokerId) return;
+      if ("replayRequest" in envelope) return republishRecent();
+      if (!replayable(envelope.delivery) || seen.firstTime(envelope.origin, envelope.seq)) deliverHere(envelope.delivery);
     } catch (error) {
       onBadMessage(error);
     }
@@ -67,7 +85,7 @@ export async function createRedisBus(url: string, prefix: string, brokerId: stri
     client: publisher,
     publish(delivery) {
       deliverHere(delivery);
-      void publisher.publish(CHANNEL, JSON.stringify({ origin: brokerId, delivery })).catch(onBadMessage);
+      send({ origin: brokerId, ...published.add(delivery) });
     },
     subscribe(handler) {
       handlers.add(handler);
