@@ -1,5 +1,5 @@
 import { Button, Key, keyboard, mouse, Point, screen } from "@nut-tree-fork/nut-js";
-import type { DisplayBounds, InputEvent, MouseButton, PointerMove } from "../src/protocol/index.js";
+import { type DisplayBounds, type InputEvent, type MouseButton, type PointerMove, pointOnDisplay } from "../src/protocol/index.js";
 import { keyOf, MODIFIER_CODES, MODIFIER_KEYS } from "./key-codes.js";
 
 /**
@@ -26,7 +26,10 @@ export function createNutInjector(): Injector {
   const heldKeys = new Set<Key>();
   const heldButtons = new Set<Button>();
 
-  const toPixel = (x: number, y: number) => new Point(Math.round(bounds!.x + x * (bounds!.width - 1)), Math.round(bounds!.y + y * (bounds!.height - 1)));
+  const toPixel = (x: number, y: number) => {
+    const p = pointOnDisplay(bounds!, x, y);
+    return new Point(p.x, p.y);
+  };
   const press = async (key: Key) => {
     await keyboard.pressKey(key);
     heldKeys.add(key);

@@ -45,7 +45,7 @@ describe.skipIf(missing !== null && process.env.CI !== "true")("full control fro
     const admin = await h.desktopToken(northwind.admin.username, northwind.admin.password);
     const enrollmentToken = (await api(h.origin, h.ca, admin, "POST", "/api/enrollment-token")).body.token;
     const sharerToken = await h.desktopToken(northwind.sharer.username, northwind.sharer.password);
-    device = await registerDevice({ wsUrl: h.wsUrl, ca: h.ca, sharerToken, sharerId: northwind.sharer.id, enrollmentToken, name: "Sam's workstation" });
+    device = await registerDevice({ wsUrl: h.wsUrl, ca: h.ca, sharerToken, enrollmentToken, name: "Sam's workstation" });
   }, 60_000);
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import type { createInputRelay } from "../src/main/input-relay.js";
-import { BrokerClient } from "./broker-client.js";
+import { registerDevice as registerWithBroker } from "../src/main/device-enrollment.js";
 import { type DeviceKey, newDeviceKey } from "./device-key.js";
 
 /**
@@ -10,12 +10,10 @@ import { type DeviceKey, newDeviceKey } from "./device-key.js";
  */
 export const STAND_IN_FACTS = { platform: "linux" as const, osVersion: "6.1", appVersion: "1.0.0" };
 
-export async function registerDevice(o: { wsUrl: string; ca?: string; sharerToken: string; sharerId: string; enrollmentToken: string; name: string }): Promise<DeviceKey> {
+/** Registers a new device key as main does (`src/main/device-enrollment.ts`). */
+export async function registerDevice(o: { wsUrl: string; ca?: string; sharerToken: string; enrollmentToken: string; name: string }): Promise<DeviceKey> {
   const device = await newDeviceKey();
-  const registrar = await BrokerClient.signIn(o.wsUrl, o.sharerToken, { ca: o.ca });
-  const { nonce } = await registrar.next("challenge");
-  await registrar.request({ type: "device.register", name: o.name, publicKey: device.publicKey, facts: STAND_IN_FACTS, enrollmentToken: o.enrollmentToken, signature: device.prove(nonce, o.sharerId) }, "device.registered");
-  registrar.kill();
+  await registerWithBroker({ wsUrl: o.wsUrl, ...(o.ca ? { ca: o.ca } : {}), accessToken: o.sharerToken, identity: device, name: o.name, facts: STAND_IN_FACTS, enrollmentToken: o.enrollmentToken });
   return device;
 }
 

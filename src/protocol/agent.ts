@@ -11,6 +11,12 @@ import { Level } from "./session-machine.js";
 export const DisplayBounds = z.object({ x: z.number().int(), y: z.number().int(), width: z.number().int().positive(), height: z.number().int().positive() });
 export type DisplayBounds = z.infer<typeof DisplayBounds>;
 
+/** Where a helper's normalised (0..1) point lands on the shared display, in the agent's pointer space. */
+export function pointOnDisplay(bounds: DisplayBounds, nx: number, ny: number): { x: number; y: number } {
+  const clamp = (v: number) => Math.min(1, Math.max(0, v));
+  return { x: Math.round(bounds.x + clamp(nx) * (bounds.width - 1)), y: Math.round(bounds.y + clamp(ny) * (bounds.height - 1)) };
+}
+
 export const ToAgent = z.discriminatedUnion("type", [
   /** The grant as the broker last stated it; anything but level control and not paused means: inject nothing. */
   z.object({ type: z.literal("grant"), sessionId: z.string().uuid(), level: Level.nullable(), paused: z.boolean() }),

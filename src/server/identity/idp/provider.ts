@@ -56,7 +56,8 @@ export function createProvider(o: IdpOptions): Provider {
       {
         client_id: DESKTOP_CLIENT_ID,
         application_type: "native",
-        redirect_uris: ["http://127.0.0.1/callback"],
+        // RFC 8252 loopback redirects, any port: msal-node listens on 127.0.0.1 and names it "localhost".
+        redirect_uris: ["http://127.0.0.1/callback", "http://localhost"],
         grant_types: ["authorization_code", "refresh_token"],
         response_types: ["code"],
         token_endpoint_auth_method: "none",
