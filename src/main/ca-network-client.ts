@@ -1,0 +1,35 @@
+import https from "node:https";
+import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
+
+/**
+ * msal's HTTP in the desktop app, trusting the organisation's private CA when
+ * the managed configuration names one (the embedded IdP behind a broker's
+ * local CA, which the OS does not trust). The broker has the same client for
+ * its console sign-in; processes share only src/protocol (DESIGN.md), so
+ * main keeps its own.
+ */
+export function caTrustingNetworkClient(ca: string): INetworkModule {
+  const send = <T>(method: "GET" | "POST", url: string, options: NetworkRequestOptions = {}, timeoutMs = 10_000): Promise<NetworkResponse<T>> =>
+    new Promise((resolve, reject) => {
+      const request = https.request(url, { method, ca, headers: options.headers, timeout: timeoutMs }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          const headers = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]));
+          try {
+            resolve({ status: response.statusCode ?? 0, headers, body: (text ? JSON.parse(text) : {}) as T });
+          } catch {
+            reject(new Error(`${method} ${url}: not JSON (HTTP ${response.statusCode})`));
+          }
+        });
+      });
+      request.on("timeout", () => request.destroy(new Error(`${method} ${url}: timed out`)));
+      request.on("error", reject);
+      request.end(options.body);
+    });
+  return {
+    sendGetRequestAsync: (url, options, timeout) => send("GET", url, options, timeout),
+    sendPostRequestAsync: (url, options) => send("POST", url, options),
+  };
+}
