@@ -1,4 +1,5 @@
 import path from "node:path";
+import { parse, parseBinary } from "plist";
 import { z } from "zod";
 
 /**
@@ -32,9 +33,7 @@ export interface ManagedConfigResult {
 /** What reading needs from the OS, so tests run it against real files and real command output. */
 export interface ManagedConfigSources {
   platform: "darwin" | "win32" | "linux";
-  readFile(file: string): Promise<string | null>;
-  /** `plutil -convert json -o - <file>` on macOS (managed plists are often binary). */
-  plistToJson(file: string): Promise<string | null>;
+  readFile(file: string): Promise<Buffer | null>;
   /** `reg query <key>` output on Windows, or null when the key does not exist. */
   regQuery(key: string): Promise<string | null>;
   env: Record<string, string | undefined>;
@@ -55,18 +54,18 @@ export async function readManagedConfig(s: ManagedConfigSources): Promise<Manage
     problems.push(`${source}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "value"} ${i.message}`).join("; ")}`);
     return null;
   };
-  const json = (text: string | null, source: ManagedConfigResult["source"]) => {
-    if (text === null) return null;
+  const decode = (data: Buffer | null, source: ManagedConfigResult["source"], as: (data: Buffer) => unknown) => {
+    if (data === null) return null;
     try {
-      return JSON.parse(text) as unknown;
+      return as(data);
     } catch {
-      problems.push(`${source}: not valid JSON`);
+      problems.push(`${source}: not a valid ${source === "json-file" ? "JSON" : "property list"} file`);
       return null;
     }
   };
 
   if (s.platform === "darwin") {
-    const found = attempt("managed-preferences", json(await s.plistToJson(`/Library/Managed Preferences/${BUNDLE_ID}.plist`), "managed-preferences"));
+    const found = attempt("managed-preferences", decode(await s.readFile(`/Library/Managed Preferences/${BUNDLE_ID}.plist`), "managed-preferences", readPlist));
     if (found) return found;
   }
   if (s.platform === "win32") {
@@ -74,7 +73,12 @@ export async function readManagedConfig(s: ManagedConfigSources): Promise<Manage
     if (found) return found;
   }
   const file = s.env.TANDEM_MANAGED_CONFIG ?? jsonFallbackPath(s.platform, s.env);
-  return attempt("json-file", json(await s.readFile(file), "json-file")) ?? { config: {}, source: "none", problems };
+  return attempt("json-file", decode(await s.readFile(file), "json-file", (data) => JSON.parse(data.toString("utf8")))) ?? { config: {}, source: "none", problems };
+}
+
+/** macOS writes managed preferences as binary property lists; XML ones occur too. */
+function readPlist(data: Buffer): unknown {
+  return data.subarray(0, 8).toString("latin1") === "bplist00" ? parseBinary(data) : parse(data.toString("utf8"));
 }
 
 /**
@@ -101,8 +105,7 @@ export async function systemSources(platform: ManagedConfigSources["platform"]):
     new Promise<string | null>((resolve) => execFile(cmd, args, { timeout: 5000, windowsHide: true }, (error, stdout) => resolve(error ? null : stdout)));
   return {
     platform,
-    readFile: (file) => fs.readFile(file, "utf8").catch(() => null),
-    plistToJson: (file) => run("/usr/bin/plutil", ["-convert", "json", "-o", "-", file]),
+    readFile: (file) => fs.readFile(file).catch(() => null),
     regQuery: (key) => run("reg", ["query", key]),
     env: process.env,
   };

@@ -1,0 +1,153 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { build, buildBinary } from "plist";
+import { describe, expect, it } from "vitest";
+import { parseDeepLink, parseLaunchArgs } from "../src/main/deep-link.js";
+import { agentBounds, chosenDisplay, displayChoices, type ElectronDisplay } from "../src/main/display-mapping.js";
+import { BUNDLE_ID, jsonFallbackPath, type ManagedConfigSources, parseRegQuery, POLICY_KEY, readManagedConfig } from "../src/main/managed-config.js";
+import { createUpdateGate, updateFeed } from "../src/main/update-policy.js";
+import { indicatorWindowOptions, isAppUrl, openExternally, permissionAllowed, sharerWindowOptions } from "../src/main/window-policy.js";
+import { pointOnDisplay } from "../src/protocol/index.js";
+
+/** Main's decisions, without Electron: each is what main.ts hands to an Electron API. */
+const BROKER = "https://tandem.northwind.test";
+
+describe("the sharer window and what it may do", () => {
+  it("is isolated, sandboxed, without Node, and the indicator strip stays on top without taking focus", () => {
+    const options = sharerWindowOptions("/app/preload.cjs");
+    expect(options.webPreferences).toMatchObject({ preload: "/app/preload.cjs", contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, experimentalFeatures: false });
+    expect(Object.keys(options.webPreferences)).not.toContain("enableRemoteModule");
+    const strip = indicatorWindowOptions("/app/preload.cjs", { x: 1920, y: 0, width: 2560 });
+    expect(strip).toMatchObject({ alwaysOnTop: true, focusable: false, frame: false, skipTaskbar: true, x: 1920 + (2560 - 420) / 2, y: 8 });
+    expect(strip.webPreferences.sandbox).toBe(true);
+  });
+
+  it("navigates only within the broker's origin, opens only web links outside, grants only display capture", () => {
+    expect(isAppUrl(`${BROKER}/s?code=abcd2345`, BROKER)).toBe(true);
+    for (const url of ["https://evil.test/s", "http://tandem.northwind.test/s", "https://tandem.northwind.test.evil.test/", "https://user:pw@tandem.northwind.test/", "file:///etc/passwd", "javascript:alert(1)", "not a url"]) expect(isAppUrl(url, BROKER), url).toBe(false);
+    expect(isAppUrl("http://127.0.0.1:8443/s", "http://127.0.0.1:8443")).toBe(true); // a developer's broker
+    expect(openExternally("https://support.northwind.test/kb")).toBe(true);
+    for (const url of ["file:///Applications/Calculator.app", "smb://host/share", "tandem://join?code=x", "ms-settings:privacy"]) expect(openExternally(url), url).toBe(false);
+    expect(permissionAllowed("display-capture", `${BROKER}/s`, BROKER)).toBe(true);
+    for (const p of ["media", "notifications", "geolocation", "clipboard-read", "hid", "serial", "openExternal", "fullscreen"]) expect(permissionAllowed(p, `${BROKER}/s`, BROKER), p).toBe(false);
+    expect(permissionAllowed("display-capture", "https://evil.test/", BROKER)).toBe(false);
+  });
+});
+
+describe("launching with a code", () => {
+  it("reads tandem://join links and --code, normalising the code", () => {
+    expect(parseDeepLink("tandem://join?code=ABCD-2345")).toEqual({ code: "abcd2345" });
+    expect(parseDeepLink("tandem:join?code=abcdo1l5")).toEqual({ code: "abcd0115" });
+    expect(parseLaunchArgs(["/Applications/Tandem.app/Contents/MacOS/Tandem", "--code", "abcd 2345"])).toEqual({ code: "abcd2345" });
+    expect(parseLaunchArgs(["Tandem.exe", "--code=ABCD2345"])).toEqual({ code: "abcd2345" });
+    expect(parseLaunchArgs(["Tandem.exe", "--flag", "tandem://join/?code=abcd2345"])).toEqual({ code: "abcd2345" });
+    expect(parseLaunchArgs(["Tandem.exe"])).toBeNull();
+  });
+
+  it("turns a bad link into words for the window, not a crash", () => {
+    expect(parseDeepLink("tandem://join?code=short")).toMatchObject({ error: expect.stringContaining("not valid") });
+    expect(parseDeepLink("tandem://join")).toMatchObject({ error: expect.stringContaining("no session code") });
+    expect(parseDeepLink("tandem://uninstall?code=abcd2345")).toMatchObject({ error: expect.stringContaining("only join") });
+    expect(parseDeepLink("https://evil.test/join?code=abcd2345")).toMatchObject({ error: expect.stringContaining("not a Tandem link") });
+    expect(parseLaunchArgs(["Tandem", "--code"])).toMatchObject({ error: expect.any(String) });
+  });
+});
+
+describe("which display is shared and where the helper's pointer lands", () => {
+  // A 13" Retina laptop (primary, 2x) with a 4K monitor at 1.5x to its right.
+  const laptop: ElectronDisplay = { id: 1, label: "Built-in Retina Display", bounds: { x: 0, y: 0, width: 1512, height: 982 }, scaleFactor: 2 };
+  const monitor: ElectronDisplay = { id: 2, label: "DELL U2720Q", bounds: { x: 1512, y: -200, width: 2560, height: 1440 }, scaleFactor: 1.5 };
+  const sources = [
+    { id: "screen:2:0", name: "Screen 2", display_id: "2" },
+    { id: "screen:1:0", name: "Screen 1", display_id: "1" },
+  ];
+
+  it("lists the screens, primary first, with their pixel sizes", () => {
+    expect(displayChoices([laptop, monitor], sources, 1)).toEqual([
+      { sourceId: "screen:1:0", displayId: 1, label: "Built-in Retina Display", width: 3024, height: 1964, primary: true },
+      { sourceId: "screen:2:0", displayId: 2, label: "DELL U2720Q", width: 3840, height: 2160, primary: false },
+    ]);
+    expect(chosenDisplay([laptop, monitor], 2, 1)).toBe(monitor);
+    expect(chosenDisplay([laptop], 2, 1)).toBe(laptop); // unplugged: back to the primary
+  });
+
+  it("maps into the agent's space: points on macOS, pixels on X11, the OS's own rectangle on Windows", () => {
+    expect(agentBounds(monitor, "darwin")).toEqual({ x: 1512, y: -200, width: 2560, height: 1440 });
+    expect(agentBounds(monitor, "linux")).toEqual({ x: 2268, y: -300, width: 3840, height: 2160 });
+    const physical = { x: 3024, y: -300, width: 3840, height: 2160 }; // what screen.dipToScreenRect says
+    expect(agentBounds(monitor, "win32", () => physical)).toEqual(physical);
+    // The helper clicks the centre of the monitor's picture and its bottom-right pixel.
+    expect(pointOnDisplay(agentBounds(monitor, "darwin"), 0.5, 0.5)).toEqual({ x: 1512 + 1280, y: -200 + 720 });
+    expect(pointOnDisplay(agentBounds(monitor, "linux"), 1, 1)).toEqual({ x: 2268 + 3839, y: -300 + 2159 });
+    expect(pointOnDisplay(agentBounds(laptop, "darwin"), -0.2, 7)).toEqual({ x: 0, y: 981 }); // clamped to the display
+  });
+});
+
+describe("updates never restart the app mid-session", () => {
+  it("waits for the session to end, then installs once", () => {
+    const installs: number[] = [];
+    const gate = createUpdateGate({ quitAndInstall: () => installs.push(Date.now()) });
+    gate.sessionRunning(true);
+    gate.updateDownloaded();
+    expect(installs).toHaveLength(0);
+    expect(gate.waiting).toBe(true);
+    gate.sessionRunning(true); // paused, resumed: still running
+    expect(installs).toHaveLength(0);
+    gate.sessionRunning(false);
+    expect(installs).toHaveLength(1);
+    gate.sessionRunning(false);
+    expect(installs).toHaveLength(1);
+    const idle = createUpdateGate({ quitAndInstall: () => installs.push(0) });
+    idle.updateDownloaded();
+    expect(installs).toHaveLength(2);
+    expect(updateFeed(BROKER)).toEqual({ provider: "generic", url: `${BROKER}/updates/`, channel: "latest" });
+  });
+});
+
+describe("managed configuration from the MDM", () => {
+  const token = "nw-enroll-0123456789abcdef";
+  const sources = (o: Partial<ManagedConfigSources> & Pick<ManagedConfigSources, "platform">): ManagedConfigSources => ({
+    readFile: async () => null,
+    regQuery: async () => null,
+    env: {},
+    ...o,
+  });
+
+  it("macOS: reads the profile's managed preferences for the bundle id", async () => {
+    // What a configuration profile's preferences payload leaves on disk: a binary plist (an XML one is read too).
+    const values = { BrokerUrl: BROKER, EnrollmentToken: token, DisableAutoUpdate: true };
+    for (const data of [Buffer.from(buildBinary(values)), Buffer.from(build(values))]) {
+      const asked: string[] = [];
+      const result = await readManagedConfig(sources({ platform: "darwin", readFile: async (f) => (asked.push(f), data) }));
+      expect(asked).toEqual([`/Library/Managed Preferences/${BUNDLE_ID}.plist`]);
+      expect(result).toEqual({ config: values, source: "managed-preferences", problems: [] });
+    }
+  });
+
+  it("Windows: reads the policy registry key as reg.exe prints it", async () => {
+    const output = `\r\n${POLICY_KEY}\r\n    BrokerUrl    REG_SZ    ${BROKER}\r\n    EnrollmentToken    REG_SZ    ${token}\r\n    DisableAutoUpdate    REG_DWORD    0x1\r\n\r\n`;
+    expect(parseRegQuery(output)).toEqual({ BrokerUrl: BROKER, EnrollmentToken: token, DisableAutoUpdate: true });
+    const result = await readManagedConfig(sources({ platform: "win32", regQuery: async (key) => (key === POLICY_KEY ? output : null) }));
+    expect(result.source).toBe("registry");
+    expect(result.config.EnrollmentToken).toBe(token);
+  });
+
+  it("falls back to the JSON file, refuses bad values with a reason, and is empty when nothing is managed", async () => {
+    expect(jsonFallbackPath("win32", { ProgramData: "D:\\ProgramData" })).toBe("D:\\ProgramData\\Tandem\\managed.json");
+    expect(jsonFallbackPath("linux", {})).toBe("/etc/tandem/managed.json");
+    const files: Record<string, Buffer> = { "/etc/tandem/managed.json": Buffer.from(JSON.stringify({ BrokerUrl: BROKER, EnrollmentToken: token })) };
+    const linux = await readManagedConfig(sources({ platform: "linux", readFile: async (f) => files[f] ?? null }));
+    expect(linux).toMatchObject({ source: "json-file", config: { BrokerUrl: BROKER } });
+
+    // A plain-HTTP broker in the registry is refused; the JSON file is used instead, and the reason kept.
+    const badReg = `    BrokerUrl    REG_SZ    http://tandem.northwind.test\r\n`;
+    const win = await readManagedConfig(sources({ platform: "win32", regQuery: async () => badReg, readFile: async (f) => (f.endsWith("managed.json") ? Buffer.from(JSON.stringify({ EnrollmentToken: token })) : null) }));
+    expect(win.source).toBe("json-file");
+    expect(win.problems[0]).toMatch(/registry: BrokerUrl the broker must be reached over HTTPS/);
+
+    const broken = await readManagedConfig(sources({ platform: "darwin", readFile: async (f) => Buffer.from(f.endsWith(".plist") ? "bplist00 truncated" : "{not json") }));
+    expect(broken).toEqual({ config: {}, source: "none", problems: ["managed-preferences: not a valid property list file", "json-file: not a valid JSON file"] });
+    expect(await readManagedConfig(sources({ platform: "linux" }))).toEqual({ config: {}, source: "none", problems: [] });
+  });
+});
