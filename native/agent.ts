@@ -1,6 +1,7 @@
 import { FromAgent, ToAgent } from "../src/protocol/index.js";
 import { admit, type Grant, narrows } from "./grant-gate.js";
 import { createNutInjector } from "./injector.js";
+import { probePermissions, WAYLAND_UNSUPPORTED, waylandSession } from "./permissions.js";
 
 /**
  * The input agent process: Electron's utilityProcess in the app (messages on
@@ -41,6 +42,8 @@ function handle(raw: unknown): Promise<void> {
     case "display":
       injector.setDisplay(message.bounds);
       return Promise.resolve();
+    case "probe_permissions":
+      return probePermissions({ platform: process.platform, env: process.env }).then((report) => out.send({ type: "permissions", report }));
     case "input": {
       const refused = admit(grant, message.sessionId);
       if (refused) {
@@ -56,6 +59,6 @@ out.onMessage((raw) => {
   queue = queue.then(() => handle(raw)).catch((error: unknown) => console.error("agent: injection failed", error));
 });
 
-const unsupported = process.platform === "linux" && !process.env.DISPLAY && process.env.WAYLAND_DISPLAY ? "Wayland sessions cannot be controlled; use an X11 session" : null;
+const unsupported = process.platform === "linux" && waylandSession(process.env) ? WAYLAND_UNSUPPORTED : null;
 const display = await injector.display().catch(() => ({ x: 0, y: 0, width: 1, height: 1 }));
 out.send({ type: "ready", platform: process.platform, display, injection: unsupported ? "unsupported" : "available", ...(unsupported ? { reason: unsupported } : {}) });

@@ -7,7 +7,7 @@ import { parseDeepLink, parseLaunchArgs } from "../src/main/deep-link.js";
 import { agentBounds, chosenDisplay, displayChoices, type ElectronDisplay } from "../src/main/display-mapping.js";
 import { BUNDLE_ID, jsonFallbackPath, type ManagedConfigSources, parseRegQuery, POLICY_KEY, readManagedConfig } from "../src/main/managed-config.js";
 import { createUpdateGate, updateFeed } from "../src/main/update-policy.js";
-import { indicatorWindowOptions, isAppUrl, openExternally, permissionAllowed, sharerWindowOptions } from "../src/main/window-policy.js";
+import { indicatorHtml, indicatorWindowOptions, isAppUrl, openExternally, permissionAllowed, sharerWindowOptions } from "../src/main/window-policy.js";
 import { pointOnDisplay } from "../src/protocol/index.js";
 
 /** Main's decisions, without Electron: each is what main.ts hands to an Electron API. */
@@ -18,9 +18,13 @@ describe("the sharer window and what it may do", () => {
     const options = sharerWindowOptions("/app/preload.cjs");
     expect(options.webPreferences).toMatchObject({ preload: "/app/preload.cjs", contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, experimentalFeatures: false });
     expect(Object.keys(options.webPreferences)).not.toContain("enableRemoteModule");
-    const strip = indicatorWindowOptions("/app/preload.cjs", { x: 1920, y: 0, width: 2560 });
+    const strip = indicatorWindowOptions({ x: 1920, y: 0, width: 2560 });
     expect(strip).toMatchObject({ alwaysOnTop: true, focusable: false, frame: false, skipTaskbar: true, x: 1920 + (2560 - 420) / 2, y: 8 });
-    expect(strip.webPreferences.sandbox).toBe(true);
+    expect(strip.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false, preload: undefined });
+    const html = indicatorHtml(`Hugo <img src=x onerror=alert(1)> "Moreau"`, true);
+    expect(html).toContain("&#60;img src=x onerror=alert(1)&#62; &#34;Moreau&#34;</bdi>&nbsp;is controlling your screen");
+    expect(html).not.toContain("<img");
+    expect(html).not.toContain("<script");
   });
 
   it("navigates only within the broker's origin, opens only web links outside, grants only display capture", () => {

@@ -27,9 +27,12 @@ export async function attachDesktopBridge(page: Page, relay: ReturnType<typeof c
       version: 1,
       accessToken: async () => null,
       proveDevice: (nonce, userId) => window.__bridgeProve(nonce, userId),
-      sessionChanged: (view) => void window.__bridgeSessionChanged(view),
+      sessionChanged: (view, helperName) => void window.__bridgeSessionChanged(view, helperName),
       input: (sessionId, event) => void window.__bridgeInput(sessionId, event),
       onRevokeHotkey: () => undefined,
+      onStopRequested: () => undefined,
+      permissions: async () => ({ platform: "linux", accessibility: "not-needed", screenRecording: "not-needed", unsupportedReason: null }),
+      openPermissionSettings: async () => undefined,
     };`,
   });
 }

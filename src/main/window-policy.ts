@@ -69,8 +69,8 @@ export function sharerWindowOptions(preload: string) {
   };
 }
 
-/** The "being helped by <name>" strip: small, on top of everything, on every workspace, never focused by a click. */
-export function indicatorWindowOptions(preload: string, display: { x: number; y: number; width: number }) {
+/** The "being helped by <name>" strip: small, on top of everything, on every workspace, never focused by a click, no preload (it needs no bridge). */
+export function indicatorWindowOptions(display: { x: number; y: number; width: number }) {
   const width = 420;
   return {
     width,
@@ -89,8 +89,16 @@ export function indicatorWindowOptions(preload: string, display: { x: number; y:
     show: false,
     transparent: false,
     backgroundColor: "#b3261e",
-    webPreferences: secureWebPreferences(preload),
+    webPreferences: { ...secureWebPreferences(""), preload: undefined, javascript: false },
   };
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The strip's content: static HTML, no script; the helper's name is escaped (it comes from the directory, but still). */
+export function indicatorHtml(helperName: string, controlling: boolean): string {
+  const what = controlling ? "is controlling your screen" : "can see your screen";
+  return `<!doctype html><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><body style="margin:0;font:600 14px system-ui;color:#fff;background:#b3261e;display:flex;align-items:center;justify-content:center;height:100vh"><bdi>${escapeHtml(helperName)}</bdi>&nbsp;${what} · Tandem</body>`;
 }
 
 /** Only the broker's own pages, over HTTPS (or loopback HTTP for a developer's broker). */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PermissionReport } from "./desktop-bridge.js";
 import { InputEvent, PointerEvent } from "./input.js";
 import { Level } from "./session-machine.js";
 
@@ -25,6 +26,8 @@ export const ToAgent = z.discriminatedUnion("type", [
   /** Where the shared display sits in the desktop's pixel space. */
   z.object({ type: z.literal("display"), bounds: DisplayBounds }),
   z.object({ type: z.literal("input"), sessionId: z.string().uuid(), event: z.union([InputEvent, PointerEvent]), id: z.number().int().optional() }),
+  /** Check Accessibility / Screen Recording (or Wayland) now: the sharer may have just changed them. */
+  z.object({ type: z.literal("probe_permissions") }),
 ]);
 export type ToAgent = z.infer<typeof ToAgent>;
 
@@ -33,5 +36,6 @@ export const FromAgent = z.discriminatedUnion("type", [
   /** An input event done (with its id when it had one), or dropped and why. */
   z.object({ type: z.literal("injected"), id: z.number().int().optional() }),
   z.object({ type: z.literal("dropped"), id: z.number().int().optional(), reason: z.enum(["no_grant", "paused", "view_only", "other_session", "bad_message", "unknown_key"]) }),
+  z.object({ type: z.literal("permissions"), report: PermissionReport }),
 ]);
 export type FromAgent = z.infer<typeof FromAgent>;

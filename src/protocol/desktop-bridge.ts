@@ -13,16 +13,47 @@ export const BRIDGE_VERSION = 1;
 export const BridgeDeviceProof = DeviceProof.extend({ facts: DeviceFacts });
 export type BridgeDeviceProof = z.infer<typeof BridgeDeviceProof>;
 
+/** The IPC channels behind the bridge (preload sends, main answers). */
+export const BRIDGE_CHANNELS = {
+  accessToken: "tandem:access-token",
+  proveDevice: "tandem:prove-device",
+  sessionChanged: "tandem:session-changed",
+  input: "tandem:input",
+  revokeHotkey: "tandem:revoke-hotkey",
+  stopRequested: "tandem:stop-requested",
+  permissions: "tandem:permissions",
+  openPermissionSettings: "tandem:open-permission-settings",
+} as const;
+
+/** What the OS lets the app do, for the permission onboarding. */
+export const PermissionPane = z.enum(["accessibility", "screen-recording"]);
+export type PermissionPane = z.infer<typeof PermissionPane>;
+export const PermissionState = z.enum(["granted", "denied", "not-determined", "not-needed", "unsupported"]);
+export const PermissionReport = z.object({
+  platform: z.enum(["macos", "windows", "linux"]),
+  accessibility: PermissionState,
+  screenRecording: PermissionState,
+  /** Why full control cannot work here at all (e.g. a Wayland session), in words for the sharer. */
+  unsupportedReason: z.string().nullable(),
+});
+export type PermissionReport = z.infer<typeof PermissionReport>;
+
 export interface TandemDesktopBridge {
   version: typeof BRIDGE_VERSION;
   /** An access token for the broker (the app's own sign-in), or null to use the page's cookie. */
   accessToken(): Promise<string | null>;
   /** Signs the broker's challenge with the device key, proving this connection comes from the registered device. */
   proveDevice(nonce: string, userId: string): Promise<BridgeDeviceProof | null>;
-  /** The session as the broker last stated it: main opens or closes the input gate from it. */
-  sessionChanged(view: SessionView | null): void;
+  /** The session as the broker last stated it (main opens or closes the input gate from it), and who helps (for the tray and the on-top strip). */
+  sessionChanged(view: SessionView | null, helperName: string | null): void;
   /** Input from the helper's data channels; main forwards it to the agent only under a live control grant. */
   input(sessionId: string, event: InputEvent | PointerMove): void;
   /** The revoke hotkey (Ctrl+Alt+Shift+Esc / Cmd+Option+Shift+Esc) was pressed. */
   onRevokeHotkey(handler: () => void): void;
+  /** "Stop sharing" from the tray menu or the indicator strip: end the session. */
+  onStopRequested(handler: () => void): void;
+  /** Accessibility and Screen Recording as the OS reports them now. */
+  permissions(): Promise<PermissionReport>;
+  /** Opens the System Settings pane where the sharer grants it. */
+  openPermissionSettings(pane: PermissionPane): Promise<void>;
 }

@@ -18,9 +18,11 @@ export interface SharerHost {
   /** The desktop app proves its device on each connection. */
   proveDevice?: (nonce: string, userId: string) => Promise<{ deviceId: string; signature: string } | null>;
   /** Every state the broker reports (the desktop app's main opens or closes its input gate from it). */
-  sessionChanged(view: SessionView | null): void;
+  sessionChanged(view: SessionView | null, helperName?: string | null): void;
   /** Registers what to do when the sharer presses the revoke hotkey. */
   onRevokeHotkey(handler: () => void): void;
+  /** Registers what to do when the sharer chooses "Stop sharing" outside the page (the tray). */
+  onStopRequested(handler: () => void): void;
 }
 
 export const webHost: SharerHost = {
@@ -33,6 +35,7 @@ export const webHost: SharerHost = {
   canGrantControl: false,
   sessionChanged: () => undefined,
   onRevokeHotkey: () => undefined,
+  onStopRequested: () => undefined,
 };
 
 /** In the desktop app: full control through main and the agent, which both check the grant again. */
@@ -47,7 +50,8 @@ export function desktopHost(bridge: TandemDesktopBridge): SharerHost {
     },
     canGrantControl: true,
     proveDevice: (nonce, userId) => bridge.proveDevice(nonce, userId),
-    sessionChanged: (view) => bridge.sessionChanged(view),
+    sessionChanged: (view, helperName) => bridge.sessionChanged(view, helperName ?? null),
     onRevokeHotkey: (handler) => bridge.onRevokeHotkey(handler),
+    onStopRequested: (handler) => bridge.onStopRequested(handler),
   };
 }

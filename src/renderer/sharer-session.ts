@@ -41,6 +41,7 @@ export class SharerSession {
     private readonly myUserId?: string,
   ) {
     host.onRevokeHotkey(() => void this.revokeControl());
+    host.onStopRequested(() => void this.end());
   }
 
   /** The hotkey: control ends at once (main has already closed its gate); the session stays, view only. */
@@ -179,7 +180,7 @@ export class SharerSession {
   }
 
   private apply(view: SessionView) {
-    this.host.sessionChanged(view);
+    this.host.sessionChanged(view, this.store.get().helper?.name ?? null);
     if (view.status === "ended") return this.finish(view);
     const phase: SharerPhase = view.status === "requested" ? "asked" : view.status === "active" ? "sharing" : "connected";
     if (view.status === "active") this.startLink(view.sessionId);

@@ -1,0 +1,82 @@
+import { z } from "zod";
+import { BRIDGE_CHANNELS as CHANNELS, type BridgeDeviceProof, PermissionPane, type PermissionReport, SessionView } from "../protocol/index.js";
+
+/**
+ * The IPC channels behind the preload's `window.tandemDesktop`, and how main
+ * answers them. Every call is checked twice: it must come from the sharer
+ * window's top frame on the broker's origin, and its arguments must parse.
+ * Anything else is refused with a typed error and changes nothing.
+ */
+export const HelperName = z.string().min(1).max(200).nullable();
+export const ProveArgs = z.tuple([z.string().min(16).max(128), z.string().min(1).max(256)]);
+
+export class BridgeRefused extends Error {
+  constructor(readonly code: "forbidden" | "bad_message", message: string) {
+    super(message);
+    this.name = "BridgeRefused";
+  }
+}
+
+/** What main gives the bridge; each piece is tested on its own. */
+export interface BridgeBackend {
+  accessToken(): Promise<string | null>;
+  proveDevice(nonce: string, userId: string): Promise<BridgeDeviceProof | null>;
+  relay: { sessionChanged(raw: unknown): void; input(sessionId: unknown, raw: unknown): boolean };
+  /** Who is helping (null when nobody), for the tray and the indicator; called after the relay took the state. */
+  helping(view: SessionView | null, helperName: string | null): void;
+  permissions(): Promise<PermissionReport>;
+  openPermissionSettings(pane: PermissionPane): Promise<void>;
+}
+
+/** The part of Electron's ipcMain we use; the event carries the sending frame's URL. */
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: { senderFrame: { url: string; parent: unknown } | null }, ...args: unknown[]) => unknown): void;
+  on(channel: string, listener: (event: { senderFrame: { url: string; parent: unknown } | null }, ...args: unknown[]) => void): void;
+}
+
+export function registerBridge(ipc: IpcMainLike, backend: BridgeBackend, isAppFrame: (url: string) => boolean, log: (refusal: BridgeRefused) => void = () => undefined): void {
+  const trusted = (event: { senderFrame: { url: string; parent: unknown } | null }) => {
+    const frame = event.senderFrame;
+    if (!frame || frame.parent !== null || !isAppFrame(frame.url)) throw new BridgeRefused("forbidden", `bridge call from a frame that is not the app: ${frame?.url ?? "gone"}`);
+  };
+  const guard =
+    <A extends unknown[], R>(fn: (...args: A) => R) =>
+    (event: Parameters<Parameters<IpcMainLike["handle"]>[1]>[0], ...args: unknown[]) => {
+      try {
+        trusted(event);
+        return fn(...(args as A));
+      } catch (error) {
+        const refusal = error instanceof BridgeRefused ? error : new BridgeRefused("bad_message", error instanceof Error ? error.message : String(error));
+        log(refusal);
+        throw refusal;
+      }
+    };
+  const parsed = <T>(schema: z.ZodType<T>, value: unknown): T => {
+    const result = schema.safeParse(value);
+    if (!result.success) throw new BridgeRefused("bad_message", `bad bridge arguments: ${result.error.issues[0]?.message ?? "invalid"}`);
+    return result.data;
+  };
+
+  ipc.handle(CHANNELS.accessToken, guard(() => backend.accessToken()));
+  ipc.handle(CHANNELS.proveDevice, guard((...args: unknown[]) => backend.proveDevice(...parsed(ProveArgs, args))));
+  ipc.handle(CHANNELS.permissions, guard(() => backend.permissions()));
+  ipc.handle(CHANNELS.openPermissionSettings, guard((pane: unknown) => backend.openPermissionSettings(parsed(PermissionPane, pane))));
+  // Fire-and-forget channels: a refusal is logged, never thrown back into the page.
+  const quietly =
+    (fn: (...args: unknown[]) => void) =>
+    (event: Parameters<Parameters<IpcMainLike["on"]>[1]>[0], ...args: unknown[]) => {
+      try {
+        guard(fn)(event, ...args);
+      } catch {
+        /* logged by guard */
+      }
+    };
+  ipc.on(
+    CHANNELS.sessionChanged,
+    quietly((view, name) => {
+      backend.relay.sessionChanged(view);
+      backend.helping(view === null ? null : SessionView.parse(view), parsed(HelperName, name ?? null));
+    }),
+  );
+  ipc.on(CHANNELS.input, quietly((sessionId, event) => void backend.relay.input(sessionId, event)));
+}

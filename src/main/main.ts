@@ -1,0 +1,183 @@
+import os from "node:os";
+import path from "node:path";
+import { app, BrowserWindow, desktopCapturer, globalShortcut, ipcMain, Menu, nativeImage, safeStorage, screen, session, shell, Tray, utilityProcess } from "electron";
+import electronUpdater from "electron-updater";
+import { FromAgent, type SessionView, type ToAgent } from "../protocol/index.js";
+import { type IpcMainLike, registerBridge } from "./bridge-channels.js";
+import { parseDeepLink, parseLaunchArgs, PROTOCOL_SCHEME, type LaunchRequest } from "./deep-link.js";
+import { createDesktopSignIn } from "./desktop-sign-in.js";
+import { loadOrCreateIdentity } from "./device-identity.js";
+import { needsRegistration, registerDevice, type Registration } from "./device-enrollment.js";
+import { agentBounds, chosenDisplay } from "./display-mapping.js";
+import { createInputRelay } from "./input-relay.js";
+import { readManagedConfig, systemSources } from "./managed-config.js";
+import { secureFile } from "./secure-file.js";
+import { createUpdateGate, updateFeed } from "./update-policy.js";
+import { APP_CSP, indicatorHtml, indicatorWindowOptions, isAppUrl, openExternally, permissionAllowed, sharerWindowOptions } from "./window-policy.js";
+
+/**
+ * The desktop app's main process: Electron plumbing only. Every decision it
+ * makes is a function in this folder, tested without Electron
+ * (test/main-*.test.ts, test/desktop-*.test.ts); this file wires them to
+ * Electron's APIs and cannot run on a machine without the Electron binary.
+ */
+const REVOKE_HOTKEY = "CommandOrControl+Alt+Shift+Escape";
+const platform = process.platform as "darwin" | "win32" | "linux";
+
+if (!app.requestSingleInstanceLock()) app.quit();
+else void start();
+
+async function start() {
+  let pending: LaunchRequest = parseLaunchArgs(process.argv);
+  app.setAsDefaultProtocolClient(PROTOCOL_SCHEME);
+  app.on("open-url", (event, url) => {
+    event.preventDefault();
+    openCode(parseDeepLink(url));
+  });
+  app.on("second-instance", (_event, argv) => openCode(parseLaunchArgs(argv)));
+  await app.whenReady();
+
+  const managed = await readManagedConfig(await systemSources(platform));
+  for (const problem of managed.problems) console.warn(`managed configuration: ${problem}`);
+  const brokerOrigin = new URL(managed.config.BrokerUrl ?? process.env.TANDEM_BROKER_URL ?? "https://127.0.0.1:8443").origin;
+  const userData = app.getPath("userData");
+
+  // Sign-in (msal public client, system browser + loopback), cache in the keystore.
+  const signIn = createDesktopSignIn(
+    { kind: "embedded", issuer: `${brokerOrigin}/idp`, clientId: "tandem-desktop", scopes: ["tandem"] },
+    { cache: secureFile(path.join(userData, "sign-in.bin"), safeStorage), openBrowser: (url) => shell.openExternal(url) },
+  );
+  const accessToken = async () => (await signIn.silentToken()) ?? (await signIn.interactiveToken()).accessToken;
+
+  // Device identity, registered once with the managed enrollment token.
+  const { identity } = await loadOrCreateIdentity(secureFile(path.join(userData, "device-key.bin"), safeStorage));
+  const registrationFile = secureFile(path.join(userData, "registration.bin"), safeStorage);
+  const previous = JSON.parse((await registrationFile.read().catch(() => null)) ?? "null") as (Registration & { brokerOrigin: string }) | null;
+  const facts = { platform: ({ darwin: "macos", win32: "windows", linux: "linux" } as const)[platform], osVersion: os.release(), appVersion: app.getVersion() };
+  if (needsRegistration(previous, brokerOrigin, identity.id, Boolean(managed.config.EnrollmentToken))) {
+    const wsUrl = `${brokerOrigin.replace(/^http/, "ws")}/ws`;
+    const registered = await registerDevice({ wsUrl, accessToken: await accessToken(), identity, name: os.hostname(), facts, ...(managed.config.EnrollmentToken ? { enrollmentToken: managed.config.EnrollmentToken } : {}) });
+    await registrationFile.write(JSON.stringify({ ...registered, brokerOrigin }));
+  }
+
+  // The input agent in its own process; main's relay gates what reaches it.
+  const agent = utilityProcess.fork(path.join(__dirname, "agent.cjs"), [], { serviceName: "Tandem input agent" });
+  const agentLink = { send: (message: ToAgent) => agent.postMessage(message) };
+  const relay = createInputRelay(agentLink);
+  let permissionWaiter: ((report: unknown) => void) | null = null;
+  agent.on("message", (raw: unknown) => {
+    const message = FromAgent.safeParse(raw);
+    if (message.success && message.data.type === "permissions") permissionWaiter?.(message.data.report);
+  });
+  let chosenDisplayId: number | null = null;
+  const sendDisplay = () => {
+    const display = chosenDisplay(screen.getAllDisplays(), chosenDisplayId, screen.getPrimaryDisplay().id);
+    if (display) agentLink.send({ type: "display", bounds: agentBounds(display, platform, (b) => screen.dipToScreenRect(null, b)) });
+  };
+  screen.on("display-metrics-changed", sendDisplay);
+  screen.on("display-removed", sendDisplay);
+  sendDisplay();
+
+  // Fences for everything the page's session can ask for.
+  const pageSession = session.defaultSession;
+  pageSession.setPermissionRequestHandler((contents, permission, callback) => callback(permissionAllowed(permission, contents.getURL(), brokerOrigin)));
+  pageSession.setPermissionCheckHandler((_contents, permission, origin) => permissionAllowed(permission, origin, brokerOrigin));
+  pageSession.setDisplayMediaRequestHandler(async (request, callback) => {
+    if (!isAppUrl(request.securityOrigin, brokerOrigin)) return callback({});
+    const sources = await desktopCapturer.getSources({ types: ["screen"] });
+    const display = chosenDisplay(screen.getAllDisplays(), chosenDisplayId, screen.getPrimaryDisplay().id);
+    const source = sources.find((s) => s.display_id === String(display?.id)) ?? sources[0];
+    if (!source) return callback({});
+    chosenDisplayId = display?.id ?? null;
+    sendDisplay();
+    callback({ video: source });
+  });
+  pageSession.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: { ...details.responseHeaders, "Content-Security-Policy": [APP_CSP] } }));
+
+  const window = new BrowserWindow(sharerWindowOptions(path.join(__dirname, "preload.cjs")));
+  window.webContents.on("will-navigate", (event, url) => {
+    if (!isAppUrl(url, brokerOrigin)) event.preventDefault();
+  });
+  window.webContents.on("will-attach-webview", (event) => event.preventDefault());
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (openExternally(url)) void shell.openExternal(url);
+    return { action: "deny" };
+  });
+  window.once("ready-to-show", () => window.show());
+
+  registerBridge(
+    ipcMain as unknown as IpcMainLike,
+    {
+      accessToken,
+      proveDevice: async (nonce, userId) => ({ deviceId: identity.id, signature: identity.prove(nonce, userId), facts }),
+      relay,
+      helping: (view, helperName) => sharing(view, helperName),
+      permissions: () => new Promise((resolve) => ((permissionWaiter = resolve as never), agentLink.send({ type: "probe_permissions" }))),
+      openPermissionSettings: async (pane) => {
+        const { SETTINGS_PANES } = await import("../../native/permissions.js");
+        if (platform === "darwin") await shell.openExternal(SETTINGS_PANES[pane]);
+      },
+    },
+    (url) => isAppUrl(url, brokerOrigin),
+    (refusal) => console.warn(`bridge refused: ${refusal.message}`),
+  );
+
+  // The revoke hotkey works whatever has focus.
+  globalShortcut.register(REVOKE_HOTKEY, () => {
+    relay.revoke();
+    window.webContents.send("tandem:revoke-hotkey");
+  });
+
+  // Tray with status and Stop sharing; the on-top strip while someone helps.
+  const tray = new Tray(nativeImage.createFromPath(path.join(__dirname, "tray.png")));
+  let indicator: BrowserWindow | null = null;
+  const stop = () => window.webContents.send("tandem:stop-requested");
+  function sharing(view: SessionView | null, helperName: string | null) {
+    const running = view !== null && view.status !== "ended" && view.status !== "created";
+    updates.sessionRunning(running);
+    const helper = view?.status === "active" ? (helperName ?? "your helper") : null;
+    tray.setToolTip(helper ? `Tandem: ${helper} is ${view?.level === "control" ? "controlling" : "viewing"} your screen` : "Tandem");
+    tray.setContextMenu(Menu.buildFromTemplate([{ label: helper ? `Being helped by ${helper}` : "Not sharing", enabled: false }, { label: "Stop sharing", enabled: Boolean(helper), click: stop }, { type: "separator" }, { label: "Quit Tandem", click: () => app.quit() }]));
+    if (helper && !indicator) {
+      indicator = new BrowserWindow(indicatorWindowOptions(screen.getPrimaryDisplay().workArea));
+      indicator.setAlwaysOnTop(true, "screen-saver");
+      indicator.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
+      indicator.webContents.on("will-navigate", (event) => event.preventDefault());
+      void indicator.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(indicatorHtml(helper, view?.level === "control"))}`);
+      indicator.showInactive();
+    } else if (!helper && indicator) {
+      indicator.destroy();
+      indicator = null;
+    }
+  }
+
+  // Updates from the broker's generic feed; never installed mid-session.
+  const { autoUpdater } = electronUpdater;
+  const updates = createUpdateGate({ quitAndInstall: () => autoUpdater.quitAndInstall() });
+  if (!managed.config.DisableAutoUpdate && app.isPackaged) {
+    autoUpdater.autoInstallOnAppQuit = true;
+    autoUpdater.setFeedURL(updateFeed(brokerOrigin));
+    autoUpdater.on("update-downloaded", () => updates.updateDownloaded());
+    void autoUpdater.checkForUpdates().catch((error: unknown) => console.warn("update check failed", error));
+  }
+  sharing(null, null);
+
+  function openCode(request: LaunchRequest) {
+    pending = request;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+    void window.loadURL(sharerPageUrl());
+  }
+  const sharerPageUrl = () => {
+    const url = new URL("/s", brokerOrigin);
+    if (pending && "code" in pending) url.searchParams.set("code", pending.code);
+    if (pending && "error" in pending) url.searchParams.set("launchError", pending.error);
+    return url.toString();
+  };
+  await window.loadURL(sharerPageUrl());
+  app.on("will-quit", () => {
+    globalShortcut.unregisterAll();
+    relay.revoke();
+    agent.kill();
+  });
+}

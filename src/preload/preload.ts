@@ -1,0 +1,22 @@
+import { contextBridge, ipcRenderer } from "electron";
+import { BRIDGE_CHANNELS as CHANNELS, BRIDGE_VERSION, type TandemDesktopBridge } from "../protocol/desktop-bridge.js";
+
+/**
+ * The only surface the sharer page sees in the desktop app:
+ * `window.tandemDesktop`. Thin on purpose: it forwards to main, which checks
+ * the calling frame and parses every argument (src/main/bridge-channels.ts).
+ * No ipcRenderer, no Node, no generic "send" reaches the page.
+ */
+const bridge: TandemDesktopBridge = {
+  version: BRIDGE_VERSION,
+  accessToken: () => ipcRenderer.invoke(CHANNELS.accessToken),
+  proveDevice: (nonce, userId) => ipcRenderer.invoke(CHANNELS.proveDevice, nonce, userId),
+  sessionChanged: (view, helperName) => ipcRenderer.send(CHANNELS.sessionChanged, view, helperName),
+  input: (sessionId, event) => ipcRenderer.send(CHANNELS.input, sessionId, event),
+  onRevokeHotkey: (handler) => void ipcRenderer.on(CHANNELS.revokeHotkey, () => handler()),
+  onStopRequested: (handler) => void ipcRenderer.on(CHANNELS.stopRequested, () => handler()),
+  permissions: () => ipcRenderer.invoke(CHANNELS.permissions),
+  openPermissionSettings: (pane) => ipcRenderer.invoke(CHANNELS.openPermissionSettings, pane),
+};
+
+contextBridge.exposeInMainWorld("tandemDesktop", bridge);

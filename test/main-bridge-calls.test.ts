@@ -1,0 +1,71 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { type BridgeBackend, BridgeRefused, type IpcMainLike, registerBridge } from "../src/main/bridge-channels.js";
+import { createInputRelay } from "../src/main/input-relay.js";
+import { BRIDGE_CHANNELS, type ToAgent } from "../src/protocol/index.js";
+import { isAppUrl } from "../src/main/window-policy.js";
+
+/**
+ * Main's side of the preload bridge: what a page (or a compromised one, or an
+ * iframe it loaded) can make main do. ipcMain is the only stand-in: a map of
+ * channel → listener, called the way Electron calls it.
+ */
+const BROKER = "https://tandem.northwind.test";
+type Listener = Parameters<IpcMainLike["handle"]>[1];
+
+function setUp() {
+  const handlers = new Map<string, Listener>();
+  const toAgent: ToAgent[] = [];
+  const helping: unknown[] = [];
+  const opened: string[] = [];
+  const refusals: BridgeRefused[] = [];
+  const backend: BridgeBackend = {
+    accessToken: async () => "token-1",
+    proveDevice: async (nonce, userId) => ({ deviceId: "d".repeat(43), signature: `${nonce}:${userId}`.padEnd(64, "x"), facts: { platform: "linux", osVersion: "6.1", appVersion: "1.0.0" } }),
+    relay: createInputRelay({ send: (m) => toAgent.push(m) }),
+    helping: (view, name) => helping.push([view?.status ?? null, name]),
+    permissions: async () => ({ platform: "linux", accessibility: "not-needed", screenRecording: "not-needed", unsupportedReason: null }),
+    openPermissionSettings: async (pane) => void opened.push(pane),
+  };
+  registerBridge({ handle: (c, l) => handlers.set(c, l), on: (c, l) => handlers.set(c, l) }, backend, (url) => isAppUrl(url, BROKER), (r) => refusals.push(r));
+  const call = (channel: string, frameUrl: string | null, ...args: unknown[]) => handlers.get(channel)!({ senderFrame: frameUrl === null ? null : { url: frameUrl, parent: null } }, ...args);
+  const fromIframe = (channel: string, ...args: unknown[]) => handlers.get(channel)!({ senderFrame: { url: `${BROKER}/s`, parent: {} } }, ...args);
+  return { call, fromIframe, toAgent, helping, opened, refusals };
+}
+
+describe("the preload bridge as main answers it", () => {
+  const page = `${BROKER}/s?code=abcd2345`;
+  const sessionId = randomUUID();
+  const active = { sessionId, status: "active", level: "control", requestedLevel: null, paused: false, endReason: null };
+
+  it("answers the app's own page, with parsed arguments", async () => {
+    const t = setUp();
+    expect(await t.call(BRIDGE_CHANNELS.accessToken, page)).toBe("token-1");
+    expect(await t.call(BRIDGE_CHANNELS.proveDevice, page, "n".repeat(22), "nw-sharer-1")).toMatchObject({ deviceId: "d".repeat(43) });
+    await t.call(BRIDGE_CHANNELS.openPermissionSettings, page, "accessibility");
+    expect(t.opened).toEqual(["accessibility"]);
+    t.call(BRIDGE_CHANNELS.sessionChanged, page, active, "Hugo Moreau");
+    t.call(BRIDGE_CHANNELS.input, page, sessionId, { t: "key", code: "KeyA", down: true, repeat: false, mods: { shift: false, ctrl: false, alt: false, meta: false } });
+    expect(t.helping).toEqual([["active", "Hugo Moreau"]]);
+    expect(t.toAgent.map((m) => m.type)).toEqual(["grant", "input"]);
+    expect(t.refusals).toEqual([]);
+  });
+
+  it("refuses other origins, iframes and vanished frames, and bad arguments, changing nothing", async () => {
+    const t = setUp();
+    for (const url of ["https://evil.test/", "file:///tmp/x.html", "data:text/html,hi"]) {
+      await expect(Promise.resolve().then(() => t.call(BRIDGE_CHANNELS.accessToken, url))).rejects.toMatchObject({ code: "forbidden" });
+    }
+    await expect(Promise.resolve().then(() => t.fromIframe(BRIDGE_CHANNELS.proveDevice, "n".repeat(22), "u"))).rejects.toMatchObject({ code: "forbidden" });
+    await expect(Promise.resolve().then(() => t.call(BRIDGE_CHANNELS.accessToken, null))).rejects.toBeInstanceOf(BridgeRefused);
+    await expect(Promise.resolve().then(() => t.call(BRIDGE_CHANNELS.proveDevice, page, "short", "u"))).rejects.toMatchObject({ code: "bad_message" });
+    await expect(Promise.resolve().then(() => t.call(BRIDGE_CHANNELS.openPermissionSettings, page, "../../Calculator.app"))).rejects.toMatchObject({ code: "bad_message" });
+    // Fire-and-forget channels drop quietly: a forged grant from an iframe opens nothing.
+    t.fromIframe(BRIDGE_CHANNELS.sessionChanged, active, "Mallory");
+    t.call(BRIDGE_CHANNELS.sessionChanged, page, { ...active, status: "hacked" }, "Mallory");
+    t.call(BRIDGE_CHANNELS.sessionChanged, page, active, "x".repeat(5000));
+    expect(t.helping).toEqual([]);
+    expect(t.opened).toEqual([]);
+    expect(t.refusals.map((r) => r.code)).toEqual(["forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "bad_message", "bad_message", "forbidden", "bad_message", "bad_message"]);
+  });
+});
