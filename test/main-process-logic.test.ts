@@ -1,6 +1,3 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { build, buildBinary } from "plist";
 import { describe, expect, it } from "vitest";
 import { parseDeepLink, parseLaunchArgs } from "../src/main/deep-link.js";
