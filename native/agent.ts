@@ -60,5 +60,8 @@ out.onMessage((raw) => {
 });
 
 const unsupported = process.platform === "linux" && waylandSession(process.env) ? WAYLAND_UNSUPPORTED : null;
-const display = await injector.display().catch(() => ({ x: 0, y: 0, width: 1, height: 1 }));
-out.send({ type: "ready", platform: process.platform, display, injection: unsupported ? "unsupported" : "available", ...(unsupported ? { reason: unsupported } : {}) });
+// No top-level await: the app bundles the agent as CommonJS for utilityProcess.
+void injector
+  .display()
+  .catch(() => ({ x: 0, y: 0, width: 1, height: 1 }))
+  .then((display) => out.send({ type: "ready", platform: process.platform, display, injection: unsupported ? "unsupported" : "available", ...(unsupported ? { reason: unsupported } : {}) }));

@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { build, buildBinary } from "plist";
 import { describe, expect, it } from "vitest";
 import { parseDeepLink, parseLaunchArgs } from "../src/main/deep-link.js";
@@ -6,6 +9,8 @@ import { BUNDLE_ID, jsonFallbackPath, type ManagedConfigSources, parseRegQuery, 
 import { createUpdateGate, updateFeed } from "../src/main/update-policy.js";
 import { indicatorHtml, indicatorWindowOptions, isAppUrl, openExternally, permissionAllowed, sharerWindowOptions } from "../src/main/window-policy.js";
 import { pointOnDisplay } from "../src/protocol/index.js";
+import { issuedByPrivateCa } from "../src/main/private-ca.js";
+import { loadOrCreateLocalTls } from "../src/server/tls/local-ca.js";
 
 /** Main's decisions, without Electron: each is what main.ts hands to an Electron API. */
 const BROKER = "https://tandem.northwind.test";
@@ -150,5 +155,20 @@ describe("managed configuration from the MDM", () => {
     const broken = await readManagedConfig(sources({ platform: "darwin", readFile: async (f) => Buffer.from(f.endsWith(".plist") ? "bplist00 truncated" : "{not json") }));
     expect(broken).toEqual({ config: {}, source: "none", problems: ["managed-preferences: not a valid property list file", "json-file: not a valid JSON file"] });
     expect(await readManagedConfig(sources({ platform: "linux" }))).toEqual({ config: {}, source: "none", problems: [] });
+  });
+});
+
+describe("a broker behind a private CA", () => {
+  it("trusts what that CA issued for the broker's host while valid, nothing else", async () => {
+    const dirs = [fs.mkdtempSync(path.join(os.tmpdir(), "tandem-ca-")), fs.mkdtempSync(path.join(os.tmpdir(), "tandem-ca-"))];
+    const [mine, other] = await Promise.all(dirs.map((d) => loadOrCreateLocalTls(d)));
+    const leaf = mine!.cert.split(/(?=-----BEGIN CERTIFICATE-----)/)[0]!;
+    expect(issuedByPrivateCa(leaf, mine!.caCert!, "127.0.0.1")).toBe(true);
+    expect(issuedByPrivateCa(leaf, mine!.caCert!, "localhost")).toBe(true);
+    expect(issuedByPrivateCa(leaf, mine!.caCert!, "tandem.evil.test")).toBe(false); // not its host
+    expect(issuedByPrivateCa(leaf, other!.caCert!, "127.0.0.1")).toBe(false); // another CA
+    expect(issuedByPrivateCa(leaf, mine!.caCert!, "127.0.0.1", Date.now() + 10 * 365 * 86_400_000)).toBe(false); // expired
+    expect(issuedByPrivateCa("not a certificate", mine!.caCert!, "127.0.0.1")).toBe(false);
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
 });

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { app, BrowserWindow, desktopCapturer, globalShortcut, ipcMain, Menu, nativeImage, safeStorage, screen, session, shell, Tray, utilityProcess } from "electron";
@@ -11,6 +12,7 @@ import { needsRegistration, registerDevice, type Registration } from "./device-e
 import { agentBounds, chosenDisplay } from "./display-mapping.js";
 import { createInputRelay } from "./input-relay.js";
 import { readManagedConfig, systemSources } from "./managed-config.js";
+import { issuedByPrivateCa } from "./private-ca.js";
 import { secureFile } from "./secure-file.js";
 import { createUpdateGate, updateFeed } from "./update-policy.js";
 import { APP_CSP, indicatorHtml, indicatorWindowOptions, isAppUrl, openExternally, permissionAllowed, sharerWindowOptions } from "./window-policy.js";
@@ -40,11 +42,14 @@ async function start() {
   const managed = await readManagedConfig(await systemSources(platform));
   for (const problem of managed.problems) console.warn(`managed configuration: ${problem}`);
   const brokerOrigin = new URL(managed.config.BrokerUrl ?? process.env.TANDEM_BROKER_URL ?? "https://127.0.0.1:8443").origin;
+  // A developer's broker (npm start) signs with its local CA: TANDEM_BROKER_CA_FILE=data/tls/ca.crt.
+  const brokerCa = managed.config.BrokerCa ?? (process.env.TANDEM_BROKER_CA_FILE ? fs.readFileSync(process.env.TANDEM_BROKER_CA_FILE, "utf8") : undefined);
+  const ca = brokerCa ? { ca: brokerCa } : {};
   const userData = app.getPath("userData");
 
   // Sign-in (msal public client, system browser + loopback), cache in the keystore.
   const signIn = createDesktopSignIn(
-    { kind: "embedded", issuer: `${brokerOrigin}/idp`, clientId: "tandem-desktop", scopes: ["tandem"] },
+    { kind: "embedded", issuer: `${brokerOrigin}/idp`, clientId: "tandem-desktop", scopes: ["tandem"], ...ca },
     { cache: secureFile(path.join(userData, "sign-in.bin"), safeStorage), openBrowser: (url) => shell.openExternal(url) },
   );
   const accessToken = async () => (await signIn.silentToken()) ?? (await signIn.interactiveToken()).accessToken;
@@ -56,7 +61,7 @@ async function start() {
   const facts = { platform: ({ darwin: "macos", win32: "windows", linux: "linux" } as const)[platform], osVersion: os.release(), appVersion: app.getVersion() };
   if (needsRegistration(previous, brokerOrigin, identity.id, Boolean(managed.config.EnrollmentToken))) {
     const wsUrl = `${brokerOrigin.replace(/^http/, "ws")}/ws`;
-    const registered = await registerDevice({ wsUrl, accessToken: await accessToken(), identity, name: os.hostname(), facts, ...(managed.config.EnrollmentToken ? { enrollmentToken: managed.config.EnrollmentToken } : {}) });
+    const registered = await registerDevice({ wsUrl, ...ca, accessToken: await accessToken(), identity, name: os.hostname(), facts, ...(managed.config.EnrollmentToken ? { enrollmentToken: managed.config.EnrollmentToken } : {}) });
     await registrationFile.write(JSON.stringify({ ...registered, brokerOrigin }));
   }
 
@@ -91,6 +96,11 @@ async function start() {
     chosenDisplayId = display?.id ?? null;
     sendDisplay();
     callback({ video: source });
+  });
+  pageSession.setCertificateVerifyProc((request, callback) => {
+    // 0: trusted; -3: Chromium's own verdict stands.
+    const host = new URL(brokerOrigin).hostname;
+    callback(brokerCa && request.hostname === host && issuedByPrivateCa(request.certificate.data, brokerCa, host) ? 0 : -3);
   });
   pageSession.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: { ...details.responseHeaders, "Content-Security-Policy": [APP_CSP] } }));
 

@@ -21,6 +21,8 @@ export const ManagedConfig = z.object({
   BrokerUrl: z.string().url().refine((u) => /^https:\/\//.test(u) || /^http:\/\/(127\.0\.0\.1|localhost)(:|\/|$)/.test(u), "the broker must be reached over HTTPS").optional(),
   EnrollmentToken: z.string().min(16).max(200).optional(),
   DisableAutoUpdate: z.boolean().optional(),
+  /** The broker's private CA (PEM), when it is not one the OS trusts. */
+  BrokerCa: z.string().regex(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/, "must be a PEM certificate").optional(),
 });
 export type ManagedConfig = z.infer<typeof ManagedConfig>;
 
