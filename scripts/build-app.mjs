@@ -20,7 +20,10 @@ const app = path.resolve(arg("--app", path.join(root, "app")));
 const out = path.join(app, "dist");
 const NATIVE = ["bindings", "file-uri-to-path", `@nut-tree-fork/libnut-${platform}`, ...(platform === "darwin" ? ["@nut-tree-fork/node-mac-permissions"] : [])];
 const EXTERNAL = ["bindings", "file-uri-to-path", "@nut-tree-fork/libnut-darwin", "@nut-tree-fork/libnut-linux", "@nut-tree-fork/libnut-win32", "@nut-tree-fork/node-mac-permissions"];
-if (app !== path.join(root, "app")) fs.mkdirSync(app, { recursive: true }), fs.copyFileSync(path.join(root, "app", "package.json"), path.join(app, "package.json"));
+if (app !== path.join(root, "app")) {
+  fs.mkdirSync(app, { recursive: true });
+  fs.copyFileSync(path.join(root, "app", "package.json"), path.join(app, "package.json"));
+}
 
 fs.rmSync(out, { recursive: true, force: true });
 fs.rmSync(path.join(app, "node_modules"), { recursive: true, force: true });
