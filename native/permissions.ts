@@ -37,9 +37,3 @@ async function loadMacPermissions(): Promise<MacPermissions> {
   const loaded = (await import(name)) as { default?: MacPermissions } & MacPermissions;
   return loaded.default ?? loaded;
 }
-
-/** System Settings panes (macOS 13+ keeps these URLs working). */
-export const SETTINGS_PANES = {
-  accessibility: "x-apple.systempreferences:com.apple.preference.security?Privacy_Accessibility",
-  "screen-recording": "x-apple.systempreferences:com.apple.preference.security?Privacy_ScreenCapture",
-} as const;

@@ -23,6 +23,8 @@ for (const [label, cmd, args] of [
   ["type check", bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]],
   ["type check (web)", bin("tsc"), ["-p", "tsconfig.web.json", "--noEmit"]],
   ["lint and layering", bin("eslint"), ["."]],
+  // Its HIGH/MEDIUM findings fail the run unless reviewed (the tool itself always exits 0).
+  ["electronegativity (desktop app)", process.execPath, ["scripts/electronegativity.mjs"]],
   // The browser tests load the built console and sharer page from the broker.
   ["build console and sharer page", bin("vite"), ["build", "--logLevel", "warn"]],
 ]) {

@@ -7,7 +7,7 @@ import { parseDeepLink, parseLaunchArgs } from "../src/main/deep-link.js";
 import { agentBounds, chosenDisplay, displayChoices, type ElectronDisplay } from "../src/main/display-mapping.js";
 import { BUNDLE_ID, jsonFallbackPath, type ManagedConfigSources, parseRegQuery, POLICY_KEY, readManagedConfig } from "../src/main/managed-config.js";
 import { createUpdateGate, updateFeed } from "../src/main/update-policy.js";
-import { indicatorHtml, indicatorWindowOptions, isAppUrl, openExternally, permissionAllowed, sharerWindowOptions } from "../src/main/window-policy.js";
+import { createIndicatorWindow, createSharerWindow, indicatorHtml, isAppUrl, openExternally, permissionAllowed } from "../src/main/window-policy.js";
 import { pointOnDisplay } from "../src/protocol/index.js";
 import { issuedByPrivateCa } from "../src/main/private-ca.js";
 import { loadOrCreateLocalTls } from "../src/server/tls/local-ca.js";
@@ -17,12 +17,21 @@ const BROKER = "https://tandem.northwind.test";
 
 describe("the sharer window and what it may do", () => {
   it("is isolated, sandboxed, without Node, and the indicator strip stays on top without taking focus", () => {
-    const options = sharerWindowOptions("/app/preload.cjs");
-    expect(options.webPreferences).toMatchObject({ preload: "/app/preload.cjs", contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, experimentalFeatures: false });
-    expect(Object.keys(options.webPreferences)).not.toContain("enableRemoteModule");
-    const strip = indicatorWindowOptions({ x: 1920, y: 0, width: 2560 });
+    const built: Record<string, unknown>[] = [];
+    class Recorder {
+      constructor(options: Record<string, unknown>) {
+        built.push(options);
+      }
+    }
+    createSharerWindow(Recorder, "/app/preload.cjs");
+    createIndicatorWindow(Recorder, { x: 1920, y: 0, width: 2560 });
+    const [sharer, strip] = built as [{ webPreferences: Record<string, unknown> }, { webPreferences: Record<string, unknown> }];
+    const locked = { contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, experimentalFeatures: false, disableBlinkFeatures: "Auxclick" };
+    expect(sharer.webPreferences).toMatchObject({ preload: "/app/preload.cjs", ...locked });
+    expect(sharer.webPreferences).not.toHaveProperty("enableBlinkFeatures");
     expect(strip).toMatchObject({ alwaysOnTop: true, focusable: false, frame: false, skipTaskbar: true, x: 1920 + (2560 - 420) / 2, y: 8 });
-    expect(strip.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false, preload: undefined });
+    expect(strip.webPreferences).toMatchObject({ ...locked, javascript: false });
+    expect(strip.webPreferences).not.toHaveProperty("preload");
     const html = indicatorHtml(`Hugo <img src=x onerror=alert(1)> "Moreau"`, true);
     expect(html).toContain("&#60;img src=x onerror=alert(1)&#62; &#34;Moreau&#34;</bdi>&nbsp;is controlling your screen");
     expect(html).not.toContain("<img");
@@ -34,6 +43,8 @@ describe("the sharer window and what it may do", () => {
     for (const url of ["https://evil.test/s", "http://tandem.northwind.test/s", "https://tandem.northwind.test.evil.test/", "https://user:pw@tandem.northwind.test/", "file:///etc/passwd", "javascript:alert(1)", "not a url"]) expect(isAppUrl(url, BROKER), url).toBe(false);
     expect(isAppUrl("http://127.0.0.1:8443/s", "http://127.0.0.1:8443")).toBe(true); // a developer's broker
     expect(openExternally("https://support.northwind.test/kb")).toBe(true);
+    expect(openExternally("x-apple.systempreferences:com.apple.preference.security?Privacy_Accessibility")).toBe(true);
+    expect(openExternally("x-apple.systempreferences:com.apple.preference.security?Privacy_AllFiles")).toBe(false);
     for (const url of ["file:///Applications/Calculator.app", "smb://host/share", "tandem://join?code=x", "ms-settings:privacy"]) expect(openExternally(url), url).toBe(false);
     expect(permissionAllowed("display-capture", `${BROKER}/s`, BROKER)).toBe(true);
     for (const p of ["media", "notifications", "geolocation", "clipboard-read", "hid", "serial", "openExternal", "fullscreen"]) expect(permissionAllowed(p, `${BROKER}/s`, BROKER), p).toBe(false);

@@ -15,7 +15,7 @@ import { readManagedConfig, systemSources } from "./managed-config.js";
 import { issuedByPrivateCa } from "./private-ca.js";
 import { secureFile } from "./secure-file.js";
 import { createUpdateGate, updateFeed } from "./update-policy.js";
-import { APP_CSP, indicatorHtml, indicatorWindowOptions, isAppUrl, openExternally, permissionAllowed, sharerWindowOptions } from "./window-policy.js";
+import { APP_CSP, createIndicatorWindow, createSharerWindow, indicatorHtml, isAppUrl, openExternally, permissionAllowed, SETTINGS_PANE_URLS, type WindowConstructor } from "./window-policy.js";
 
 /**
  * The desktop app's main process: Electron plumbing only. Every decision it
@@ -25,6 +25,11 @@ import { APP_CSP, indicatorHtml, indicatorWindowOptions, isAppUrl, openExternall
  */
 const REVOKE_HOTKEY = "CommandOrControl+Alt+Shift+Escape";
 const platform = process.platform as "darwin" | "win32" | "linux";
+
+/** The app's only way to hand something to the OS to open; refuses all but web links and the settings panes. */
+async function openOutside(url: string): Promise<void> {
+  if (openExternally(url)) await shell.openExternal(url);
+}
 
 if (!app.requestSingleInstanceLock()) app.quit();
 else void start();
@@ -50,7 +55,7 @@ async function start() {
   // Sign-in (msal public client, system browser + loopback), cache in the keystore.
   const signIn = createDesktopSignIn(
     { kind: "embedded", issuer: `${brokerOrigin}/idp`, clientId: "tandem-desktop", scopes: ["tandem"], ...ca },
-    { cache: secureFile(path.join(userData, "sign-in.bin"), safeStorage), openBrowser: (url) => shell.openExternal(url) },
+    { cache: secureFile(path.join(userData, "sign-in.bin"), safeStorage), openBrowser: openOutside },
   );
   const accessToken = async () => (await signIn.silentToken()) ?? (await signIn.interactiveToken()).accessToken;
 
@@ -104,13 +109,13 @@ async function start() {
   });
   pageSession.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: { ...details.responseHeaders, "Content-Security-Policy": [APP_CSP] } }));
 
-  const window = new BrowserWindow(sharerWindowOptions(path.join(__dirname, "preload.cjs")));
+  const window = createSharerWindow(BrowserWindow as WindowConstructor<BrowserWindow>, path.join(__dirname, "preload.cjs"));
   window.webContents.on("will-navigate", (event, url) => {
     if (!isAppUrl(url, brokerOrigin)) event.preventDefault();
   });
   window.webContents.on("will-attach-webview", (event) => event.preventDefault());
   window.webContents.setWindowOpenHandler(({ url }) => {
-    if (openExternally(url)) void shell.openExternal(url);
+    void openOutside(url);
     return { action: "deny" };
   });
   window.once("ready-to-show", () => window.show());
@@ -124,8 +129,7 @@ async function start() {
       helping: (view, helperName) => sharing(view, helperName),
       permissions: () => new Promise((resolve) => ((permissionWaiter = resolve as never), agentLink.send({ type: "probe_permissions" }))),
       openPermissionSettings: async (pane) => {
-        const { SETTINGS_PANES } = await import("../../native/permissions.js");
-        if (platform === "darwin") await shell.openExternal(SETTINGS_PANES[pane]);
+        if (platform === "darwin") await openOutside(SETTINGS_PANE_URLS[pane]);
       },
     },
     (url) => isAppUrl(url, brokerOrigin),
@@ -149,7 +153,7 @@ async function start() {
     tray.setToolTip(helper ? `Tandem: ${helper} is ${view?.level === "control" ? "controlling" : "viewing"} your screen` : "Tandem");
     tray.setContextMenu(Menu.buildFromTemplate([{ label: helper ? `Being helped by ${helper}` : "Not sharing", enabled: false }, { label: "Stop sharing", enabled: Boolean(helper), click: stop }, { type: "separator" }, { label: "Quit Tandem", click: () => app.quit() }]));
     if (helper && !indicator) {
-      indicator = new BrowserWindow(indicatorWindowOptions(screen.getPrimaryDisplay().workArea));
+      indicator = createIndicatorWindow(BrowserWindow as WindowConstructor<BrowserWindow>, screen.getPrimaryDisplay().workArea);
       indicator.setAlwaysOnTop(true, "screen-saver");
       indicator.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
       indicator.webContents.on("will-navigate", (event) => event.preventDefault());

@@ -18,45 +18,16 @@ export const APP_CSP = [
   "object-src 'none'",
 ].join("; ");
 
-/** The subset of Electron's WebPreferences we set; every security-relevant one explicitly. */
-export interface SecureWebPreferences {
-  preload: string;
-  contextIsolation: true;
-  sandbox: true;
-  nodeIntegration: false;
-  nodeIntegrationInWorker: false;
-  nodeIntegrationInSubFrames: false;
-  webSecurity: true;
-  allowRunningInsecureContent: false;
-  experimentalFeatures: false;
-  webviewTag: false;
-  navigateOnDragDrop: false;
-  spellcheck: false;
-  enableBlinkFeatures: "";
-  safeDialogs: true;
-}
+/**
+ * The windows are constructed here, with their options written out where
+ * `new BrowserWindow` is called, so a reviewer (and electronegativity, which
+ * reads this file) sees every security-relevant preference at the call.
+ * Main passes Electron's BrowserWindow; tests pass a recorder.
+ */
+export type WindowConstructor<W> = new (options: Record<string, unknown> & { webPreferences: Record<string, unknown> }) => W;
 
-export function secureWebPreferences(preload: string): SecureWebPreferences {
-  return {
-    preload,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    spellcheck: false,
-    enableBlinkFeatures: "",
-    safeDialogs: true,
-  };
-}
-
-export function sharerWindowOptions(preload: string) {
-  return {
+export function createSharerWindow<W>(BrowserWindow: WindowConstructor<W>, preload: string): W {
+  return new BrowserWindow({
     width: 960,
     height: 720,
     minWidth: 560,
@@ -65,14 +36,30 @@ export function sharerWindowOptions(preload: string) {
     show: false,
     autoHideMenuBar: true,
     backgroundColor: "#ffffff",
-    webPreferences: secureWebPreferences(preload),
-  };
+    webPreferences: {
+      preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      safeDialogs: true,
+      // A middle click must not open a new window behind setWindowOpenHandler's back.
+      disableBlinkFeatures: "Auxclick",
+    },
+  });
 }
 
-/** The "being helped by <name>" strip: small, on top of everything, on every workspace, never focused by a click, no preload (it needs no bridge). */
-export function indicatorWindowOptions(display: { x: number; y: number; width: number }) {
+/** The "being helped by <name>" strip: small, on top of everything, never focused by a click; static HTML, no script, no preload. */
+export function createIndicatorWindow<W>(BrowserWindow: WindowConstructor<W>, display: { x: number; y: number; width: number }): W {
   const width = 420;
-  return {
+  return new BrowserWindow({
     width,
     height: 44,
     x: Math.round(display.x + (display.width - width) / 2),
@@ -87,10 +74,22 @@ export function indicatorWindowOptions(display: { x: number; y: number; width: n
     alwaysOnTop: true,
     focusable: false,
     show: false,
-    transparent: false,
     backgroundColor: "#b3261e",
-    webPreferences: { ...secureWebPreferences(""), preload: undefined, javascript: false },
-  };
+    webPreferences: {
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      javascript: false,
+      disableBlinkFeatures: "Auxclick",
+    },
+  });
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -114,8 +113,18 @@ export function isAppUrl(url: string, brokerOrigin: string): boolean {
   return parsed.protocol === "https:" || (parsed.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname));
 }
 
-/** Links the page opens go to the system browser, and only web links (never file:, smb:, custom schemes). */
+/**
+ * What main may hand to the OS to open (the one `shell.openExternal` call):
+ * web links (sign-in pages, links in the page) and the two System Settings
+ * panes of the permission onboarding; never file:, smb:, or other schemes.
+ */
+export const SETTINGS_PANE_URLS = {
+  accessibility: "x-apple.systempreferences:com.apple.preference.security?Privacy_Accessibility",
+  "screen-recording": "x-apple.systempreferences:com.apple.preference.security?Privacy_ScreenCapture",
+} as const;
+
 export function openExternally(url: string): boolean {
+  if ((Object.values(SETTINGS_PANE_URLS) as string[]).includes(url)) return true;
   try {
     return ["https:", "http:"].includes(new URL(url).protocol);
   } catch {
