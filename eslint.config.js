@@ -24,7 +24,7 @@ function layering(own, allowed = []) {
 }
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "data/", "coverage/", "**/*.d.ts"] },
+  { ignores: ["app/dist/**", "app/node_modules/**", "release/**", "node_modules/", "dist/", "data/", "coverage/", "**/*.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
