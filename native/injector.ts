@@ -1,4 +1,4 @@
-import { Button, Key, keyboard, mouse, Point, screen } from "@nut-tree-fork/nut-js";
+import { Button, Key, keyboard, mouse, Point, providerRegistry, screen } from "@nut-tree-fork/nut-js";
 import { type DisplayBounds, type InputEvent, type MouseButton, type PointerMove, pointOnDisplay } from "../src/protocol/index.js";
 import { keyOf, MODIFIER_CODES, MODIFIER_KEYS } from "./key-codes.js";
 
@@ -22,6 +22,8 @@ export interface Injector {
 export function createNutInjector(): Injector {
   mouse.config.autoDelayMs = 0;
   keyboard.config.autoDelayMs = 0;
+  // nut-js passes its keyboard delay to libnut only when it is constructed; libnut otherwise sleeps 10 ms after every key toggle.
+  providerRegistry.getKeyboard().setKeyboardDelay(0);
   let bounds: DisplayBounds | null = null;
   const heldKeys = new Set<Key>();
   const heldButtons = new Set<Button>();

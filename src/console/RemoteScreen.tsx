@@ -36,10 +36,25 @@ export function RemoteScreen({ helper, canControl }: { helper: HelperSession; ca
     const v = video.current;
     return v ? normalisedPoint(e.clientX, e.clientY, v.getBoundingClientRect(), v.videoWidth, v.videoHeight) : null;
   };
-  const onPointerMove = (e: PointerEvent) => {
+  const sendMove = (e: { clientX: number; clientY: number }) => {
     if (!controlling || !focused) return;
     const p = point(e);
     if (p) helper.link?.sendPointer({ t: "move", ...p });
+  };
+  // Chromium hands `pointermove` to the page once per frame (up to 16 ms late); `pointerrawupdate`
+  // comes as the mouse moves. Where the browser has it, moves go out from there.
+  const rawMoves = typeof window !== "undefined" && "onpointerrawupdate" in window;
+  const latestMove = useRef(sendMove);
+  latestMove.current = sendMove;
+  useEffect(() => {
+    const el = frame.current;
+    if (!el || !rawMoves) return;
+    const onRaw = (e: Event) => latestMove.current(e as unknown as PointerEvent);
+    el.addEventListener("pointerrawupdate", onRaw);
+    return () => el.removeEventListener("pointerrawupdate", onRaw);
+  }, [rawMoves]);
+  const onPointerMove = (e: PointerEvent) => {
+    if (!rawMoves) sendMove(e);
   };
   const onButton = (down: boolean) => (e: PointerEvent) => {
     if (down) frame.current?.focus();
