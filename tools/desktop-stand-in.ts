@@ -1,4 +1,5 @@
 import type { Page } from "playwright-core";
+import type { PermissionReport } from "../src/protocol/index.js";
 import type { createInputRelay } from "../src/main/input-relay.js";
 import { registerDevice as registerWithBroker } from "../src/main/device-enrollment.js";
 import { type DeviceKey, newDeviceKey } from "./device-key.js";
@@ -18,7 +19,10 @@ export async function registerDevice(o: { wsUrl: string; ca?: string; sharerToke
 }
 
 /** Before the page loads: window.tandemDesktop, as the preload would expose it, wired to `relay`. */
-export async function attachDesktopBridge(page: Page, relay: ReturnType<typeof createInputRelay>, device: DeviceKey): Promise<void> {
+export async function attachDesktopBridge(page: Page, relay: ReturnType<typeof createInputRelay>, device: DeviceKey, os: { permissions?: () => PermissionReport; opened?: string[] } = {}): Promise<void> {
+  const linuxX11: PermissionReport = { platform: "linux", accessibility: "not-needed", screenRecording: "not-needed", unsupportedReason: null };
+  await page.exposeFunction("__bridgePermissions", () => (os.permissions ?? (() => linuxX11))());
+  await page.exposeFunction("__bridgeOpenSettings", (pane: string) => void os.opened?.push(pane));
   await page.exposeFunction("__bridgeSessionChanged", (view: unknown) => relay.sessionChanged(view));
   await page.exposeFunction("__bridgeInput", (sessionId: unknown, event: unknown) => relay.input(sessionId, event));
   await page.exposeFunction("__bridgeProve", (nonce: string, userId: string) => ({ deviceId: device.id, signature: device.prove(nonce, userId), facts: STAND_IN_FACTS }));
@@ -31,8 +35,8 @@ export async function attachDesktopBridge(page: Page, relay: ReturnType<typeof c
       input: (sessionId, event) => void window.__bridgeInput(sessionId, event),
       onRevokeHotkey: () => undefined,
       onStopRequested: () => undefined,
-      permissions: async () => ({ platform: "linux", accessibility: "not-needed", screenRecording: "not-needed", unsupportedReason: null }),
-      openPermissionSettings: async () => undefined,
+      permissions: () => window.__bridgePermissions(),
+      openPermissionSettings: (pane) => window.__bridgeOpenSettings(pane),
     };`,
   });
 }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { loadMe, type Me } from "../ui/api.js";
 import { ChatPanel } from "../ui/components/ChatPanel.js";
@@ -8,6 +8,7 @@ import { ProfileCard } from "../ui/components/ProfileCard.js";
 import { SignInScreen } from "../ui/components/SignInScreen.js";
 import { useStore } from "../ui/store.js";
 import { CodeEntry } from "./CodeEntry.js";
+import { PermissionOnboarding } from "./PermissionOnboarding.js";
 import type { SharerHost } from "./sharer-host.js";
 import { SharerSession } from "./sharer-session.js";
 
@@ -82,7 +83,9 @@ function TrustScreen({ session, host }: { session: SharerSession; host: SharerHo
   const { t } = useTranslation();
   const { helper, view } = useStore(session.store);
   const wantsControl = view?.requestedLevel === "control";
-  const canGrant = !wantsControl || host.canGrantControl;
+  const [osReady, setOsReady] = useState<{ ready: boolean; unsupported: string | null }>({ ready: !host.permissions, unsupported: null });
+  const onReady = useCallback((ready: boolean, unsupported: string | null) => setOsReady({ ready, unsupported }), []);
+  const canGrant = (!wantsControl || host.canGrantControl) && !(wantsControl && osReady.unsupported);
   return (
     <section className="card trust" data-testid="sharer-trust">
       <h1 dir="auto">{t(wantsControl ? "sharer.asksControl" : "sharer.asksView", { name: helper!.name })}</h1>
@@ -93,8 +96,9 @@ function TrustScreen({ session, host }: { session: SharerSession; host: SharerHo
           {t("sharer.needsDesktop")} <a href="/download">{t("sharer.downloadApp")}</a>
         </p>
       )}
+      {host.kind === "desktop" && <PermissionOnboarding host={host} wantsControl={wantsControl} onReady={onReady} />}
       <div className="row">
-        {canGrant && <button type="button" className="primary big" onClick={() => void session.allow()} data-testid="allow">{t("sharer.allow")}</button>}
+        {canGrant && <button type="button" className="primary big" disabled={!osReady.ready} onClick={() => void session.allow()} data-testid="allow">{t("sharer.allow")}</button>}
         <button type="button" className="big" onClick={() => void session.decline()} data-testid="decline">{t("sharer.decline")}</button>
       </div>
     </section>

@@ -1,4 +1,4 @@
-import type { InputEvent, PointerMove, SessionView, TandemDesktopBridge } from "../protocol/index.js";
+import type { InputEvent, PermissionPane, PermissionReport, PointerMove, SessionView, TandemDesktopBridge } from "../protocol/index.js";
 
 /**
  * What the page needs from where it runs. In a browser: the session cookie,
@@ -23,6 +23,9 @@ export interface SharerHost {
   onRevokeHotkey(handler: () => void): void;
   /** Registers what to do when the sharer chooses "Stop sharing" outside the page (the tray). */
   onStopRequested(handler: () => void): void;
+  /** The desktop app: what the OS lets it do, and the settings pane to change it. */
+  permissions?: () => Promise<PermissionReport>;
+  openPermissionSettings?: (pane: PermissionPane) => Promise<void>;
 }
 
 export const webHost: SharerHost = {
@@ -53,5 +56,7 @@ export function desktopHost(bridge: TandemDesktopBridge): SharerHost {
     sessionChanged: (view, helperName) => bridge.sessionChanged(view, helperName ?? null),
     onRevokeHotkey: (handler) => bridge.onRevokeHotkey(handler),
     onStopRequested: (handler) => bridge.onStopRequested(handler),
+    permissions: () => bridge.permissions(),
+    openPermissionSettings: (pane) => bridge.openPermissionSettings(pane),
   };
 }

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { createInputRelay } from "../src/main/input-relay.js";
+import type { PermissionReport } from "../src/protocol/index.js";
+import type { DeviceKey } from "../tools/device-key.js";
+import { attachDesktopBridge, registerDevice } from "../tools/desktop-stand-in.js";
+import { api } from "./support/api.js";
+import { browserStackMissing, launchHelperBrowser, newPage, signIn } from "./support/browsers.js";
+import { northwind } from "./support/demo-people.js";
+import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
+
+/**
+ * The desktop sharer page before it allows: what macOS still has to permit is
+ * shown with a button to the right System Settings pane; Allow waits until it
+ * is there; a Wayland session says control is impossible. The bridge answers
+ * as the agent's permission probe would (native/permissions.ts is tested on
+ * its own); the page is the real one in Chromium.
+ */
+const missing = browserStackMissing();
+
+describe.skipIf(missing !== null && process.env.CI !== "true")("permission onboarding in the desktop sharer page", () => {
+  let h: IdpHarness;
+  let browser: Browser;
+  let device: DeviceKey;
+  beforeAll(async () => {
+    if (missing) throw new Error(missing);
+    [h, browser] = await Promise.all([startIdpHarness(), launchHelperBrowser()]);
+    const admin = await h.desktopToken(northwind.admin.username, northwind.admin.password);
+    const enrollmentToken = (await api(h.origin, h.ca, admin, "POST", "/api/enrollment-token")).body.token;
+    device = await registerDevice({ wsUrl: h.wsUrl, ca: h.ca, sharerToken: await h.desktopToken(northwind.sharer.username, northwind.sharer.password), enrollmentToken, name: "Sam's MacBook" });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  /** A helper asks for `level`; the sharer's desktop page opens the session with the OS reporting `report()`. */
+  async function askedFor(level: "view" | "control", report: () => PermissionReport, opened: string[]) {
+    const helper = await h.desktopClient(northwind.operator.username, northwind.operator.password);
+    const { code, session } = await helper.request({ type: "session.create" }, "session.created");
+    const page = await newPage(browser);
+    await attachDesktopBridge(page, createInputRelay({ send: () => undefined }), device, { permissions: report, opened });
+    await signIn(page, h.origin, `/s?code=${code}`, northwind.sharer);
+    await page.getByTestId("join").click();
+    await helper.next("session.peer_joined", 10_000);
+    helper.send({ type: "session.request", sessionId: session.sessionId, level });
+    await page.getByTestId("sharer-trust").waitFor();
+    return page;
+  }
+
+  it("asks for Accessibility before control, opens its pane, and lets the sharer allow once it is granted", async () => {
+    let report: PermissionReport = { platform: "macos", accessibility: "denied", screenRecording: "granted", unsupportedReason: null };
+    const opened: string[] = [];
+    const page = await askedFor("control", () => report, opened);
+    await page.getByTestId("permission-onboarding").waitFor();
+    expect(await page.getByTestId("permission-accessibility").getAttribute("data-state")).toBe("denied");
+    expect(await page.getByTestId("permission-screen-recording").getAttribute("data-state")).toBe("granted");
+    expect(await page.getByTestId("allow").isDisabled()).toBe(true);
+    await page.getByTestId("open-settings-accessibility").click();
+    await expect.poll(() => opened).toEqual(["accessibility"]);
+
+    report = { ...report, accessibility: "granted" };
+    await page.getByTestId("check-permissions").click();
+    await page.getByTestId("permission-onboarding").waitFor({ state: "detached" });
+    expect(await page.getByTestId("allow").isEnabled()).toBe(true);
+    await page.context().close();
+  });
+
+  it("for view only asks just for Screen Recording; a Wayland session cannot be controlled at all", async () => {
+    const opened: string[] = [];
+    const view = await askedFor("view", () => ({ platform: "macos", accessibility: "denied", screenRecording: "denied", unsupportedReason: null }), opened);
+    await view.getByTestId("permission-onboarding").waitFor();
+    expect(await view.getByTestId("permission-accessibility").count()).toBe(0);
+    await view.getByTestId("open-settings-screen-recording").click();
+    await expect.poll(() => opened).toEqual(["screen-recording"]);
+    await view.context().close();
+
+    const wayland = await askedFor("control", () => ({ platform: "linux", accessibility: "unsupported", screenRecording: "not-needed", unsupportedReason: "This computer runs a Wayland session." }), []);
+    expect(await wayland.getByTestId("control-unsupported").textContent()).toContain("Wayland");
+    expect(await wayland.getByTestId("allow").count()).toBe(0);
+    expect(await wayland.getByTestId("decline").isEnabled()).toBe(true);
+    await wayland.context().close();
+  });
+});
