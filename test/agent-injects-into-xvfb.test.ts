@@ -71,8 +71,10 @@ describe.skipIf(missing !== null && process.env.CI !== "true")("the input agent 
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("reports itself ready with the X screen's size", () => {
+  it("reports itself ready with the X screen's size, and answers the permission probe (X11: nothing to ask)", async () => {
     expect(agent.ready).toMatchObject({ type: "ready", platform: "linux", injection: "available", display: { x: 0, y: 0, width: W, height: H } });
+    agent.send({ type: "probe_permissions" });
+    expect(await agent.next((m) => m.type === "permissions")).toEqual({ type: "permissions", report: { platform: "linux", accessibility: "not-needed", screenRecording: "not-needed", unsupportedReason: null } });
   });
 
   it("injects nothing without a grant, for a view grant, while paused, or for another session", { timeout: 30_000 }, async () => {
