@@ -27,6 +27,7 @@ import { createApiGuard } from "./http/api-caller.js";
 import { typedHttpErrors } from "./http/typed-errors.js";
 import { registerReportRoutes } from "./http/report-routes.js";
 import { registerPppcRoutes } from "./http/pppc-routes.js";
+import { registerUpdateFeedRoutes } from "./http/update-feed-routes.js";
 import { registerWebRoutes } from "./http/web-routes.js";
 import { registerHttpRateLimits } from "./http/rate-limits.js";
 import { createAttemptLimiter, createRedisAttemptLimiter } from "./sessions/attempt-limiter.js";
@@ -161,6 +162,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   registerReportRoutes(app, { guard, store });
   registerPppcRoutes(app, { guard });
   await registerWebRoutes(app, { webDir: config.webDir, docsDir: path.resolve("docs"), downloadUrl: config.downloadUrl });
+  registerUpdateFeedRoutes(app, config.updatesDir);
   registerStatusRoutes(app, { tls, stats: () => ({ connections: ws.connectionCount, liveSessions: hub.sessionCount }) });
   await sessions.recover({ alone: !presence });
   const retention = startRetentionJob({ store, tenants, clock, everyMs: 3_600_000, log: (error) => app.log.error({ err: error }, "retention run failed") });

@@ -37,6 +37,8 @@ export const BrokerConfig = z.object({
   webDir: z.string().default(path.resolve("dist/web")),
   /** Where "Download the app" points (installers, or the update feed's folder). */
   downloadUrl: z.string().default("/download"),
+  /** A folder with the desktop app's update feed (electron-builder's release output), served at /updates/. */
+  updatesDir: z.string().optional(),
   idpAccessTokenTtlSeconds: z.coerce.number().int().positive().default(3600),
   /** An external IdP's keys; without them the embedded IdP at /idp signs in everyone. */
   jwksUrl: z.string().url().optional(),
@@ -96,6 +98,7 @@ export const ENV_NAMES: Record<keyof BrokerConfig, string> = {
   webDir: "TANDEM_WEB_DIR",
   httpRequestsPerMinute: "TANDEM_HTTP_REQUESTS_PER_MINUTE",
   downloadUrl: "TANDEM_DOWNLOAD_URL",
+  updatesDir: "TANDEM_UPDATES_DIR",
   idpAccessTokenTtlSeconds: "TANDEM_IDP_ACCESS_TOKEN_TTL",
   jwksUrl: "TANDEM_JWKS_URL",
   jwtIssuer: "TANDEM_JWT_ISSUER",
