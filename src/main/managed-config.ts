@@ -8,14 +8,14 @@ import { z } from "zod";
  * device as enrolled without the sharer typing anything.
  *   macOS:   a configuration profile's preferences for the app's bundle id,
  *            which macOS writes to /Library/Managed Preferences/<bundle id>.plist
- *   Windows: the policy key HKLM\SOFTWARE\Policies\Tandem (REG_SZ values)
+ *   Windows: the policy key HKLM\SOFTWARE\Policies\Tandem\Tandem (REG_SZ values)
  *   any:     a JSON file (ProgramData / Application Support / /etc), for
  *            deployments without either.
  * Managed preferences win over the registry over the JSON file; a value that
  * does not validate is ignored with a reason, never half-applied.
  */
 export const BUNDLE_ID = "org.tandemhelp.Tandem";
-export const POLICY_KEY = "HKLM\\SOFTWARE\\Policies\\Tandem";
+export const POLICY_KEY = "HKLM\\SOFTWARE\\Policies\\Tandem\\Tandem";
 
 export const ManagedConfig = z.object({
   BrokerUrl: z.string().url().refine((u) => /^https:\/\//.test(u) || /^http:\/\/(127\.0\.0\.1|localhost)(:|\/|$)/.test(u), "the broker must be reached over HTTPS").optional(),
