@@ -14,3 +14,13 @@ export const numberArg = (name: string, fallback: number) => {
 };
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A markdown table: a header row, then one row per entry. */
+export const markdownTable = (header: string[], rows: string[][]) => [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+
+/** The machine a browser benchmark ran on: cores, memory, Node, Chromium. */
+export async function browserMachineFacts(): Promise<string> {
+  const os = await import("node:os");
+  const { spawnSync } = await import("node:child_process");
+  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${spawnSync("/usr/bin/chromium", ["--version"]).stdout?.toString().trim() ?? "Chromium ?"}`;
+}

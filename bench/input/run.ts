@@ -7,12 +7,12 @@ import { createInputRelay } from "../../src/main/input-relay.js";
 import { buildBroker } from "../../src/server/broker.js";
 import { BrokerConfig } from "../../src/server/config.js";
 import { startAgent } from "../../tools/agent-process.js";
-import { CHROMIUM, launchHelperBrowser, launchSharerBrowser, newPage, signIn } from "../../tools/chromium.js";
+import { launchHelperBrowser, launchSharerBrowser, newPage, signIn } from "../../tools/chromium.js";
 import { attachDesktopBridge, registerDevice } from "../../tools/desktop-stand-in.js";
 import { signInAsDesktop } from "../../tools/desktop-sign-in.js";
 import { openXEventWindow, type XEvent } from "../../tools/x-events.js";
 import { startXvfb } from "../../tools/x-display.js";
-import { fmt, numberArg, percentile, sleep } from "../broker/stats.js";
+import { browserMachineFacts, fmt, markdownTable, numberArg, percentile, sleep } from "../broker/stats.js";
 
 // `npm run bench:input [-- --moves 300 --keys 200]`: a full-control session with
 // video flowing, helper console (headless Chromium) → WebRTC data channels →
@@ -182,8 +182,8 @@ try {
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
-const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${spawnSync(CHROMIUM, ["--version"]).stdout.toString().trim()}, Xvfb ${xvfbVersion()}`;
-const table = ["| Measure | Result | Target |", "|---|---|---|", ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+const machine = `${await browserMachineFacts()}, Xvfb ${xvfbVersion()}`;
+const table = markdownTable(["Measure", "Result", "Target"], rows);
 fs.writeFileSync(
   "bench/input/results.md",
   `# Input benchmark\n\nCommand: \`npm run bench:input\` (${MOVES} moves, ${KEYS} keys, a burst of ${BURST} moves). Machine: ${machine}. ${new Date().toISOString().slice(0, 10)}.\n\nA full-control session with the sharer's 1920x1080 screen streaming to the helper throughout. Path: the helper console (headless Chromium) → WebRTC \`pointer\` (unordered, no retransmits) and \`input\` (reliable) data channels → the sharer page in desktop mode (headed Chromium on Xvfb; the bridge is main's real input relay) → the agent process (nut-js, auto-delay 0) → X server. Latency: from the benchmark's call into the helper's browser to the moment an \`xev\` window on the sharer's screen reported the event (same clock, one machine; includes Playwright's dispatch into the helper's page and xev's output).\n\n${table}\n`,

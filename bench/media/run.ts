@@ -7,7 +7,7 @@ import { buildBroker } from "../../src/server/broker.js";
 import { BrokerConfig } from "../../src/server/config.js";
 import { CHROMIUM, CHROMIUM_FLAGS, launchHelperBrowser, launchSharerBrowser, newPage, signIn } from "../../tools/chromium.js";
 import { startXvfb } from "../../tools/x-display.js";
-import { fmt, percentile, sleep, numberArg } from "../broker/stats.js";
+import { browserMachineFacts, fmt, markdownTable, numberArg, percentile, sleep } from "../broker/stats.js";
 import { frameProbeScript, TIMECODE_PAGE } from "./timecode-page.js";
 
 // `npm run bench:media [-- --seconds 15]`: one real session, sharer (headed
@@ -136,8 +136,8 @@ try {
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
-const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${spawnSync(CHROMIUM, ["--version"]).stdout.toString().trim()}`;
-const table = ["| Measure | Result | Target |", "|---|---|---|", ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+const machine = await browserMachineFacts();
+const table = markdownTable(["Measure", "Result", "Target"], rows);
 fs.writeFileSync(
   "bench/media/results.md",
   `# Media benchmark\n\nCommand: \`npm run bench:media\` (${SECONDS} s of video). Machine: ${machine}. ${new Date().toISOString().slice(0, 10)}.\n\nSharer: headed Chromium capturing a 1920x1080 Xvfb screen (getDisplayMedia, the sharer page as shipped); helper: the console in headless Chromium; both in one private network namespace, host candidates, H.264 (OpenH264) preferred by the sharer page. Content: a window with a box that moves every frame and a 44-bit millisecond time code drawn each animation frame; the helper decodes the time code from each received frame (requestVideoFrameCallback) and subtracts it from its own clock (same machine).\n\n${table}\n`,

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { app, BrowserWindow, desktopCapturer, globalShortcut, ipcMain, Menu, nativeImage, safeStorage, screen, session, shell, Tray, utilityProcess } from "electron";
 import electronUpdater from "electron-updater";
-import { FromAgent, type SessionView, type ToAgent } from "../protocol/index.js";
+import { FromAgent, PAGE_CSP, type SessionView, type ToAgent } from "../protocol/index.js";
 import { type IpcMainLike, registerBridge } from "./bridge-channels.js";
 import { parseDeepLink, parseLaunchArgs, PROTOCOL_SCHEME, type LaunchRequest } from "./deep-link.js";
 import { createDesktopSignIn } from "./desktop-sign-in.js";
@@ -15,7 +15,7 @@ import { readManagedConfig, systemSources } from "./managed-config.js";
 import { issuedByPrivateCa } from "./private-ca.js";
 import { secureFile } from "./secure-file.js";
 import { createUpdateGate, updateFeed } from "./update-policy.js";
-import { APP_CSP, createIndicatorWindow, createSharerWindow, indicatorHtml, isAppUrl, openExternally, permissionAllowed, SETTINGS_PANE_URLS, type WindowConstructor } from "./window-policy.js";
+import { createIndicatorWindow, createSharerWindow, indicatorHtml, isAppUrl, openExternally, permissionAllowed, SETTINGS_PANE_URLS, type WindowConstructor } from "./window-policy.js";
 
 /**
  * The desktop app's main process: Electron plumbing only. Every decision it
@@ -107,7 +107,7 @@ async function start() {
     const host = new URL(brokerOrigin).hostname;
     callback(brokerCa && request.hostname === host && issuedByPrivateCa(request.certificate.data, brokerCa, host) ? 0 : -3);
   });
-  pageSession.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: { ...details.responseHeaders, "Content-Security-Policy": [APP_CSP] } }));
+  pageSession.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: { ...details.responseHeaders, "Content-Security-Policy": [PAGE_CSP] } }));
 
   const window = createSharerWindow(BrowserWindow as WindowConstructor<BrowserWindow>, path.join(__dirname, "preload.cjs"));
   window.webContents.on("will-navigate", (event, url) => {

@@ -5,18 +5,6 @@
  * only extra surface: no Node in the page, sandboxed, isolated, and it may
  * neither leave the broker's origin nor open windows.
  */
-export const APP_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob: https:",
-  "media-src 'self' blob:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "object-src 'none'",
-].join("; ");
 
 /**
  * The windows are constructed here, with their options written out where

@@ -8,3 +8,4 @@ export * from "./session-machine.js";
 export * from "./version.js";
 export * from "./agent.js";
 export * from "./desktop-bridge.js";
+export * from "./page-csp.js";

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyReply } from "fastify";
+import { PAGE_CSP } from "../../protocol/index.js";
 
 /**
  * The two web apps: the helper console at / (and its pages), the sharer page
@@ -10,18 +11,6 @@ import type { FastifyInstance, FastifyReply } from "fastify";
  * and connections only from this broker (WebRTC media is peer to peer and not
  * governed by CSP).
  */
-export const WEB_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob: https:",
-  "media-src 'self' blob:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "object-src 'none'",
-].join("; ");
 
 const CONSOLE_PAGES = ["/", "/history", "/admin/settings", "/admin/roles", "/admin/devices", "/admin/access", "/admin/reports", "/admin/audit", "/admin/deploy-macs"];
 const DOCS = ["deploy-macos.md", "deploy-windows.md", "scaling.md"];
@@ -46,7 +35,7 @@ export async function registerWebRoutes(app: FastifyInstance, o: { webDir: strin
     return reply
       .type("text/html; charset=utf-8")
       .header("cache-control", "no-store")
-      .header("content-security-policy", WEB_CSP)
+      .header("content-security-policy", PAGE_CSP)
       .header("x-frame-options", "DENY")
       .header("referrer-policy", "same-origin")
       .header("x-content-type-options", "nosniff")
