@@ -103,6 +103,8 @@ export function createNutInjector(): Injector {
         case "release_all":
           await injector.releaseAll();
           return true;
+        case "select_display":
+          return false; // the app switches the shared display; nothing to inject
       }
     },
     async releaseAll() {

@@ -26,6 +26,8 @@ function setUp() {
     helping: (view, name) => helping.push([view?.status ?? null, name]),
     permissions: async () => ({ platform: "linux", accessibility: "not-needed", screenRecording: "not-needed", unsupportedReason: null }),
     openPermissionSettings: async (pane) => void opened.push(pane),
+    displays: async () => [{ id: "1", label: "Built-in", width: 3024, height: 1964, primary: true, current: true }],
+    selectDisplay: async (id) => id === "1",
   };
   registerBridge({ handle: (c, l) => handlers.set(c, l), on: (c, l) => handlers.set(c, l) }, backend, (url) => isAppUrl(url, BROKER), (r) => refusals.push(r));
   const call = (channel: string, frameUrl: string | null, ...args: unknown[]) => handlers.get(channel)!({ senderFrame: frameUrl === null ? null : { url: frameUrl, parent: null } }, ...args);
@@ -44,6 +46,8 @@ describe("the preload bridge as main answers it", () => {
     expect(await t.call(BRIDGE_CHANNELS.proveDevice, page, "n".repeat(22), "nw-sharer-1")).toMatchObject({ deviceId: "d".repeat(43) });
     await t.call(BRIDGE_CHANNELS.openPermissionSettings, page, "accessibility");
     expect(t.opened).toEqual(["accessibility"]);
+    expect(await t.call(BRIDGE_CHANNELS.displays, page)).toEqual([{ id: "1", label: "Built-in", width: 3024, height: 1964, primary: true, current: true }]);
+    expect(await t.call(BRIDGE_CHANNELS.selectDisplay, page, "1")).toBe(true);
     t.call(BRIDGE_CHANNELS.sessionChanged, page, active, "Hugo Moreau");
     t.call(BRIDGE_CHANNELS.input, page, sessionId, { t: "key", code: "KeyA", down: true, repeat: false, mods: { shift: false, ctrl: false, alt: false, meta: false } });
     expect(t.helping).toEqual([["active", "Hugo Moreau"]]);
@@ -60,12 +64,13 @@ describe("the preload bridge as main answers it", () => {
     await expect(Promise.resolve().then(() => t.call(BRIDGE_CHANNELS.accessToken, null))).rejects.toBeInstanceOf(BridgeRefused);
     await expect(Promise.resolve().then(() => t.call(BRIDGE_CHANNELS.proveDevice, page, "short", "u"))).rejects.toMatchObject({ code: "bad_message" });
     await expect(Promise.resolve().then(() => t.call(BRIDGE_CHANNELS.openPermissionSettings, page, "../../Calculator.app"))).rejects.toMatchObject({ code: "bad_message" });
+    await expect(Promise.resolve().then(() => t.call(BRIDGE_CHANNELS.selectDisplay, page, { id: "1" }))).rejects.toMatchObject({ code: "bad_message" });
     // Fire-and-forget channels drop quietly: a forged grant from an iframe opens nothing.
     t.fromIframe(BRIDGE_CHANNELS.sessionChanged, active, "Mallory");
     t.call(BRIDGE_CHANNELS.sessionChanged, page, { ...active, status: "hacked" }, "Mallory");
     t.call(BRIDGE_CHANNELS.sessionChanged, page, active, "x".repeat(5000));
     expect(t.helping).toEqual([]);
     expect(t.opened).toEqual([]);
-    expect(t.refusals.map((r) => r.code)).toEqual(["forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "bad_message", "bad_message", "forbidden", "bad_message", "bad_message"]);
+    expect(t.refusals.map((r) => r.code)).toEqual(["forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "bad_message", "bad_message", "bad_message", "forbidden", "bad_message", "bad_message"]);
   });
 });

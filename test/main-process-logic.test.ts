@@ -81,10 +81,11 @@ describe("which display is shared and where the helper's pointer lands", () => {
   ];
 
   it("lists the screens, primary first, with their pixel sizes", () => {
-    expect(displayChoices([laptop, monitor], sources, 1)).toEqual([
-      { sourceId: "screen:1:0", displayId: 1, label: "Built-in Retina Display", width: 3024, height: 1964, primary: true },
-      { sourceId: "screen:2:0", displayId: 2, label: "DELL U2720Q", width: 3840, height: 2160, primary: false },
+    expect(displayChoices([laptop, monitor], sources, 1, 2)).toEqual([
+      { id: "1", label: "Built-in Retina Display", width: 3024, height: 1964, primary: true, current: false },
+      { id: "2", label: "DELL U2720Q", width: 3840, height: 2160, primary: false, current: true },
     ]);
+    expect(displayChoices([laptop, monitor], sources, 1, null).map((d) => d.current)).toEqual([true, false]);
     expect(chosenDisplay([laptop, monitor], 2, 1)).toBe(monitor);
     expect(chosenDisplay([laptop], 2, 1)).toBe(laptop); // unplugged: back to the primary
   });

@@ -1,5 +1,5 @@
 import type { Page } from "playwright-core";
-import type { PermissionReport } from "../src/protocol/index.js";
+import type { DisplayChoice, PermissionReport } from "../src/protocol/index.js";
 import type { createInputRelay } from "../src/main/input-relay.js";
 import { registerDevice as registerWithBroker } from "../src/main/device-enrollment.js";
 import { type DeviceKey, newDeviceKey } from "./device-key.js";
@@ -19,7 +19,16 @@ export async function registerDevice(o: { wsUrl: string; ca?: string; sharerToke
 }
 
 /** Before the page loads: window.tandemDesktop, as the preload would expose it, wired to `relay`. */
-export async function attachDesktopBridge(page: Page, relay: ReturnType<typeof createInputRelay>, device: DeviceKey, os: { permissions?: () => PermissionReport; opened?: string[] } = {}): Promise<void> {
+export async function attachDesktopBridge(page: Page, relay: ReturnType<typeof createInputRelay>, device: DeviceKey, os: { permissions?: () => PermissionReport; opened?: string[]; displays?: DisplayChoice[]; selected?: string[] } = {}): Promise<void> {
+  // Main's display list: by default the one screen this X display has.
+  const displays = os.displays ?? [{ id: "1", label: "Screen 1", width: 1920, height: 1080, primary: true, current: true }];
+  await page.exposeFunction("__bridgeDisplays", () => displays);
+  await page.exposeFunction("__bridgeSelectDisplay", (id: string) => {
+    if (!displays.some((d) => d.id === id)) return false;
+    for (const d of displays) d.current = d.id === id;
+    os.selected?.push(id);
+    return true;
+  });
   const linuxX11: PermissionReport = { platform: "linux", accessibility: "not-needed", screenRecording: "not-needed", unsupportedReason: null };
   await page.exposeFunction("__bridgePermissions", () => (os.permissions ?? (() => linuxX11))());
   await page.exposeFunction("__bridgeOpenSettings", (pane: string) => void os.opened?.push(pane));
@@ -37,6 +46,8 @@ export async function attachDesktopBridge(page: Page, relay: ReturnType<typeof c
       onStopRequested: () => undefined,
       permissions: () => window.__bridgePermissions(),
       openPermissionSettings: (pane) => window.__bridgeOpenSettings(pane),
+      displays: () => window.__bridgeDisplays(),
+      selectDisplay: (id) => window.__bridgeSelectDisplay(id),
     };`,
   });
 }

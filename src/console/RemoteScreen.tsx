@@ -88,6 +88,18 @@ export function RemoteScreen({ helper, canControl }: { helper: HelperSession; ca
           </span>
         )}
         <span className="spacer" />
+        {s.displays.length > 1 && (
+          <label className="display-picker">
+            {t("remote.display")}{" "}
+            <select value={s.displays.find((d) => d.current)?.id ?? ""} onChange={(e) => helper.askForDisplay(e.target.value)} data-testid="display-picker">
+              {s.displays.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.label} ({d.width}×{d.height})
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <button type="button" onClick={() => setFit(fit === "fit" ? "actual" : "fit")} data-testid="toggle-fit">{fit === "fit" ? t("remote.actualSize") : t("remote.fit")}</button>
         <button type="button" onClick={() => void frame.current?.requestFullscreen?.()}>{t("remote.fullScreen")}</button>
         <button type="button" onClick={() => setShowQuality(!showQuality)} aria-pressed={showQuality} data-testid="toggle-quality">{t("remote.quality")}</button>

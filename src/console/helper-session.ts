@@ -1,4 +1,4 @@
-import type { DeviceView, IceConfig, Level, Party, ServerMessage, SessionView } from "../protocol/index.js";
+import type { DeviceView, DisplayChoice, IceConfig, Level, Party, ServerMessage, SessionView } from "../protocol/index.js";
 import { BrokerConnection, type ConnectionStatus } from "../ui/broker-connection.js";
 import { createPeerLink, type LinkState, type PeerLink } from "../ui/peer-link.js";
 import { type ChatState, sendChatLine, type ShownError, shownError, withMessages } from "../ui/session-common.js";
@@ -30,6 +30,8 @@ export interface HelperState extends ChatState {
   stream: MediaStream | null;
   verificationCode: string | null;
   endedAt: number | null;
+  /** The sharer's screens, when their desktop app has several (it tells which one is shown). */
+  displays: DisplayChoice[];
 }
 
 const initial: HelperState = {
@@ -49,6 +51,7 @@ const initial: HelperState = {
   stream: null,
   verificationCode: null,
   endedAt: null,
+  displays: [],
   chat: [],
   unread: 0,
 };
@@ -154,7 +157,14 @@ export class HelperSession {
       onState: (linkState) => this.store.set({ linkState }),
       onTrack: (stream) => this.store.set({ stream }),
       onVerificationCode: (verificationCode) => this.store.set({ verificationCode }),
+      onNotice: (notice) => this.store.set({ displays: notice.displays }),
     });
+  }
+
+  /** Asks the sharer to show another of their screens; they decide on their side. */
+  askForDisplay(id: string): void {
+    this.peerLink?.sendInput({ t: "select_display", id });
+    this.store.set({ notice: "remote.displayAsked" });
   }
 
   private async resume(connection: BrokerConnection) {

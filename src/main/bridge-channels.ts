@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BRIDGE_CHANNELS as CHANNELS, type BridgeDeviceProof, PermissionPane, type PermissionReport, SessionView } from "../protocol/index.js";
+import { BRIDGE_CHANNELS as CHANNELS, type BridgeDeviceProof, DisplayChoice, PermissionPane, type PermissionReport, SessionView } from "../protocol/index.js";
 
 /**
  * The IPC channels behind the preload's `window.tandemDesktop`, and how main
@@ -26,6 +26,8 @@ export interface BridgeBackend {
   helping(view: SessionView | null, helperName: string | null): void;
   permissions(): Promise<PermissionReport>;
   openPermissionSettings(pane: PermissionPane): Promise<void>;
+  displays(): Promise<DisplayChoice[]>;
+  selectDisplay(id: string): Promise<boolean>;
 }
 
 /** The part of Electron's ipcMain we use; the event carries the sending frame's URL. */
@@ -61,6 +63,8 @@ export function registerBridge(ipc: IpcMainLike, backend: BridgeBackend, isAppFr
   ipc.handle(CHANNELS.proveDevice, guard((...args: unknown[]) => backend.proveDevice(...parsed(ProveArgs, args))));
   ipc.handle(CHANNELS.permissions, guard(() => backend.permissions()));
   ipc.handle(CHANNELS.openPermissionSettings, guard((pane: unknown) => backend.openPermissionSettings(parsed(PermissionPane, pane))));
+  ipc.handle(CHANNELS.displays, guard(() => backend.displays()));
+  ipc.handle(CHANNELS.selectDisplay, guard((id: unknown) => backend.selectDisplay(parsed(DisplayChoice.shape.id, id))));
   // Fire-and-forget channels: a refusal is logged, never thrown back into the page.
   const quietly =
     (fn: (...args: unknown[]) => void) =>

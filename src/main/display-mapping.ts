@@ -1,4 +1,4 @@
-import type { DisplayBounds } from "../protocol/index.js";
+import type { DisplayBounds, DisplayChoice } from "../protocol/index.js";
 
 /**
  * Which screen is shared, and where the helper's normalised pointer lands on
@@ -21,15 +21,6 @@ export interface CaptureSource {
   display_id: string;
 }
 
-export interface DisplayChoice {
-  sourceId: string;
-  displayId: number;
-  label: string;
-  width: number;
-  height: number;
-  primary: boolean;
-}
-
 type Platform = "darwin" | "win32" | "linux";
 type ToScreenRect = (bounds: ElectronDisplay["bounds"]) => ElectronDisplay["bounds"];
 
@@ -47,18 +38,19 @@ function rounded(b: ElectronDisplay["bounds"]): DisplayBounds {
 }
 
 /** The screens the sharer (and the helper) can choose between: capture sources matched to displays, primary first. */
-export function displayChoices(displays: readonly ElectronDisplay[], sources: readonly CaptureSource[], primaryId: number): DisplayChoice[] {
+export function displayChoices(displays: readonly ElectronDisplay[], sources: readonly CaptureSource[], primaryId: number, currentId: number | null): DisplayChoice[] {
   const choices: DisplayChoice[] = [];
+  const shown = currentId ?? primaryId;
   for (const source of sources) {
     const display = displays.find((d) => String(d.id) === source.display_id) ?? (sources.length === 1 && displays.length === 1 ? displays[0] : undefined);
     if (!display) continue;
     choices.push({
-      sourceId: source.id,
-      displayId: display.id,
-      label: display.label || source.name,
+      id: String(display.id),
+      label: (display.label || source.name).slice(0, 100),
       width: Math.round(display.bounds.width * display.scaleFactor),
       height: Math.round(display.bounds.height * display.scaleFactor),
       primary: display.id === primaryId,
+      current: display.id === shown,
     });
   }
   return choices.sort((a, b) => Number(b.primary) - Number(a.primary));

@@ -31,7 +31,7 @@ export function createInputRelay(agent: AgentLink) {
     input(sessionId: unknown, raw: unknown): boolean {
       if (typeof sessionId !== "string" || !controlling() || view!.sessionId !== sessionId) return false;
       const event: InputEvent | PointerMove | null = PointerEvent.safeParse(raw).data ?? InputEvent.safeParse(raw).data ?? null;
-      if (!event) return false;
+      if (!event || event.t === "select_display") return false; // not input: the page asks main for the display itself
       agent.send({ type: "input", sessionId, event });
       return true;
     },

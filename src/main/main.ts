@@ -9,7 +9,7 @@ import { parseDeepLink, parseLaunchArgs, PROTOCOL_SCHEME, type LaunchRequest } f
 import { createDesktopSignIn } from "./desktop-sign-in.js";
 import { loadOrCreateIdentity } from "./device-identity.js";
 import { needsRegistration, registerDevice, type Registration } from "./device-enrollment.js";
-import { agentBounds, chosenDisplay } from "./display-mapping.js";
+import { agentBounds, chosenDisplay, displayChoices } from "./display-mapping.js";
 import { createInputRelay } from "./input-relay.js";
 import { readManagedConfig, systemSources } from "./managed-config.js";
 import { issuedByPrivateCa } from "./private-ca.js";
@@ -130,6 +130,13 @@ async function start() {
       permissions: () => new Promise((resolve) => ((permissionWaiter = resolve as never), agentLink.send({ type: "probe_permissions" }))),
       openPermissionSettings: async (pane) => {
         if (platform === "darwin") await openOutside(SETTINGS_PANE_URLS[pane]);
+      },
+      displays: async () => displayChoices(screen.getAllDisplays(), await desktopCapturer.getSources({ types: ["screen"] }), screen.getPrimaryDisplay().id, chosenDisplayId),
+      selectDisplay: async (id) => {
+        const display = screen.getAllDisplays().find((d) => String(d.id) === id);
+        if (!display) return false;
+        chosenDisplayId = display.id; // the page's next getDisplayMedia gets this screen; the agent's bounds follow then
+        return true;
       },
     },
     (url) => isAppUrl(url, brokerOrigin),

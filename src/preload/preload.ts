@@ -17,6 +17,8 @@ const bridge: TandemDesktopBridge = {
   onStopRequested: (handler) => void ipcRenderer.on(CHANNELS.stopRequested, () => handler()),
   permissions: () => ipcRenderer.invoke(CHANNELS.permissions),
   openPermissionSettings: (pane) => ipcRenderer.invoke(CHANNELS.openPermissionSettings, pane),
+  displays: () => ipcRenderer.invoke(CHANNELS.displays),
+  selectDisplay: (id) => ipcRenderer.invoke(CHANNELS.selectDisplay, id),
 };
 
 contextBridge.exposeInMainWorld("tandemDesktop", bridge);

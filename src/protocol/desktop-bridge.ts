@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { InputEvent, PointerMove } from "./input.js";
+import type { DisplayChoice, InputEvent, PointerMove } from "./input.js";
 import { DeviceFacts, DeviceProof, type SessionView } from "./messages.js";
 
 /**
@@ -23,6 +23,8 @@ export const BRIDGE_CHANNELS = {
   stopRequested: "tandem:stop-requested",
   permissions: "tandem:permissions",
   openPermissionSettings: "tandem:open-permission-settings",
+  displays: "tandem:displays",
+  selectDisplay: "tandem:select-display",
 } as const;
 
 /** What the OS lets the app do, for the permission onboarding. */
@@ -56,4 +58,8 @@ export interface TandemDesktopBridge {
   permissions(): Promise<PermissionReport>;
   /** Opens the System Settings pane where the sharer grants it. */
   openPermissionSettings(pane: PermissionPane): Promise<void>;
+  /** The screens that can be shared, the shown one marked current. */
+  displays(): Promise<DisplayChoice[]>;
+  /** Shows another screen: main answers the page's next getDisplayMedia with it. False for an unknown id. */
+  selectDisplay(id: string): Promise<boolean>;
 }

@@ -27,8 +27,25 @@ export const InputEvent = z.discriminatedUnion("t", [
   z.object({ t: z.literal("key"), code: z.string().regex(/^[A-Za-z0-9]{1,32}$/), down: z.boolean(), repeat: z.boolean(), mods: Modifiers }),
   /** Lift every pressed key and button (focus left the video, control revoked). */
   z.object({ t: z.literal("release_all") }),
+  /** Show another of the sharer's displays (from the list the sharer sent); not input, never injected. */
+  z.object({ t: z.literal("select_display"), id: z.string().min(1).max(64) }),
 ]);
 export type InputEvent = z.infer<typeof InputEvent>;
+
+/** One of the sharer's displays, as the helper may choose it (desktop app only). */
+export const DisplayChoice = z.object({
+  id: z.string().min(1).max(64),
+  label: z.string().max(100),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  primary: z.boolean(),
+  current: z.boolean(),
+});
+export type DisplayChoice = z.infer<typeof DisplayChoice>;
+
+/** From the sharer to the helper, on the `input` channel: which displays there are, and which is shown. */
+export const SharerNotice = z.object({ t: z.literal("displays"), displays: z.array(DisplayChoice).max(16) });
+export type SharerNotice = z.infer<typeof SharerNotice>;
 
 /** Browser MouseEvent.button → protocol button. */
 export function mouseButtonOf(button: number): MouseButton | null {

@@ -118,7 +118,7 @@ function SharingBar({ session }: { session: SharerSession }) {
 
 function SharingPanel({ session }: { session: SharerSession }) {
   const { t } = useTranslation();
-  const { view, verificationCode, linkState, helper } = useStore(session.store);
+  const { view, verificationCode, linkState, helper, displays, displayAsked } = useStore(session.store);
   return (
     <section className="card" data-testid="sharer-active">
       <h1 dir="auto">{t(view?.level === "control" ? "sharer.controlled" : "sharer.viewed", { name: helper?.name ?? "" })}</h1>
@@ -127,6 +127,23 @@ function SharingPanel({ session }: { session: SharerSession }) {
         <p className="verify" data-testid="verification-code">
           {t("verify.label")} <strong>{verificationCode}</strong> — {t("verify.explanation")}
         </p>
+      )}
+      {displayAsked && (
+        <div className="banner info" role="alert" data-testid="display-asked">
+          <span dir="auto">{t("sharer.displayAsked", { name: helper?.name ?? "", label: displayAsked.label })}</span>{" "}
+          <button type="button" className="primary" onClick={() => void session.showDisplay(displayAsked.id)} data-testid="show-display">{t("sharer.showDisplay")}</button>{" "}
+          <button type="button" onClick={() => session.declineDisplay()}>{t("sharer.keepDisplay")}</button>
+        </div>
+      )}
+      {displays.length > 1 && (
+        <label>
+          {t("sharer.display")}{" "}
+          <select value={displays.find((d) => d.current)?.id ?? ""} onChange={(e) => void session.showDisplay(e.target.value)} data-testid="sharer-display-picker">
+            {displays.map((d) => (
+              <option key={d.id} value={d.id}>{d.label}</option>
+            ))}
+          </select>
+        </label>
       )}
       <div className="row">
         {view?.level === "control" && <button type="button" onClick={() => void session.downgrade()}>{t("sharer.downgrade")}</button>}

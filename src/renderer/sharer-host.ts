@@ -1,4 +1,4 @@
-import type { InputEvent, PermissionPane, PermissionReport, PointerMove, SessionView, TandemDesktopBridge } from "../protocol/index.js";
+import type { DisplayChoice, InputEvent, PermissionPane, PermissionReport, PointerMove, SessionView, TandemDesktopBridge } from "../protocol/index.js";
 
 /**
  * What the page needs from where it runs. In a browser: the session cookie,
@@ -26,6 +26,9 @@ export interface SharerHost {
   /** The desktop app: what the OS lets it do, and the settings pane to change it. */
   permissions?: () => Promise<PermissionReport>;
   openPermissionSettings?: (pane: PermissionPane) => Promise<void>;
+  /** The desktop app: its screens, and which one its next capture shows. */
+  displays?: () => Promise<DisplayChoice[]>;
+  selectDisplay?: (id: string) => Promise<boolean>;
 }
 
 export const webHost: SharerHost = {
@@ -58,5 +61,7 @@ export function desktopHost(bridge: TandemDesktopBridge): SharerHost {
     onStopRequested: (handler) => bridge.onStopRequested(handler),
     permissions: () => bridge.permissions(),
     openPermissionSettings: (pane) => bridge.openPermissionSettings(pane),
+    displays: () => bridge.displays(),
+    selectDisplay: (id) => bridge.selectDisplay(id),
   };
 }

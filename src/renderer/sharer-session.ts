@@ -1,4 +1,4 @@
-import { type IceConfig, normalizeCode, type Party, type ServerMessage, type SessionView } from "../protocol/index.js";
+import { type DisplayChoice, type IceConfig, normalizeCode, type Party, type ServerMessage, type SessionView } from "../protocol/index.js";
 import { BrokerConnection, type ConnectionStatus } from "../ui/broker-connection.js";
 import { createPeerLink, type LinkState, type PeerLink } from "../ui/peer-link.js";
 import { type ChatState, sendChatLine, type ShownError, shownError, withMessages } from "../ui/session-common.js";
@@ -22,9 +22,12 @@ export interface SharerState extends ChatState {
   linkState: LinkState | null;
   verificationCode: string | null;
   helperAway: boolean;
+  /** The desktop app's screens (one or none on the web), and one the helper asked to see. */
+  displays: DisplayChoice[];
+  displayAsked: DisplayChoice | null;
 }
 
-const initial: SharerState = { phase: "code", connection: "connecting", view: null, helper: null, error: null, linkState: null, verificationCode: null, helperAway: false, chat: [], unread: 0 };
+const initial: SharerState = { phase: "code", connection: "connecting", view: null, helper: null, error: null, linkState: null, verificationCode: null, helperAway: false, displays: [], displayAsked: null, chat: [], unread: 0 };
 
 export class SharerSession {
   readonly store = new Store<SharerState>(initial);
@@ -84,11 +87,7 @@ export class SharerSession {
     if (!view || !this.connection) return;
     this.store.set({ error: null });
     try {
-      if (!this.screen) {
-        this.screen = await this.host.captureScreen();
-        // The browser's own "Stop sharing" ends the track; that ends the session too.
-        for (const track of this.screen.getVideoTracks()) track.addEventListener("ended", () => void this.end());
-      }
+      if (!this.screen) this.screen = this.watched(await this.host.captureScreen());
       // Negotiation starts alongside the consent (the broker relays signaling while a request is open): the first frame comes a round trip sooner.
       const consent = this.connection.command({ type: "session.consent", sessionId: view.sessionId, allow: true });
       this.startLink(view.sessionId);
@@ -198,9 +197,52 @@ export class SharerSession {
         screen: this.screen,
         onState: (linkState) => this.store.set({ linkState }),
         onVerificationCode: (verificationCode) => this.store.set({ verificationCode }),
-        onInput: (event) => this.host.input(event, this.store.get().view),
+        onInput: (event) => {
+          if (event.t !== "select_display") return this.host.input(event, this.store.get().view);
+          // The helper asks for another screen; the sharer decides (and the click is the gesture capture needs).
+          const asked = this.store.get().displays.find((d) => d.id === event.id && !d.current);
+          if (asked) this.store.set({ displayAsked: asked });
+        },
       });
+      if (this.host.displays) this.peerLink.onInputChannelOpen(() => void this.tellDisplays());
     }
+  }
+
+  /** The browser's own "Stop sharing" ends the track; that ends the session too. */
+  private watched(screen: MediaStream): MediaStream {
+    for (const track of screen.getVideoTracks()) track.addEventListener("ended", this.onTrackEnded);
+    return screen;
+  }
+  private readonly onTrackEnded = () => void this.end();
+
+  private async tellDisplays() {
+    const displays = (await this.host.displays?.().catch(() => [])) ?? [];
+    this.store.set({ displays });
+    this.peerLink?.sendNotice({ t: "displays", displays });
+  }
+
+  /** Shares another screen on the same connection (the sharer's click, or their yes to the helper's ask). */
+  async showDisplay(id: string): Promise<void> {
+    this.store.set({ displayAsked: null, error: null });
+    if (!this.host.selectDisplay || !this.peerLink || !(await this.host.selectDisplay(id))) return;
+    try {
+      const next = this.watched(await this.host.captureScreen());
+      const previous = this.screen;
+      await this.peerLink.replaceScreen(next);
+      this.screen = next;
+      for (const track of next.getVideoTracks()) track.enabled = !this.store.get().view?.paused;
+      for (const track of previous?.getTracks() ?? []) {
+        track.removeEventListener("ended", this.onTrackEnded); // stopping the old screen is not the sharer stopping
+        track.stop();
+      }
+    } catch (error) {
+      this.store.set({ error: error instanceof DOMException ? { key: "error.capture", values: { detail: error.message } } : shownError(error) });
+    }
+    await this.tellDisplays();
+  }
+
+  declineDisplay(): void {
+    this.store.set({ displayAsked: null });
   }
 
   private finish(view: SessionView) {

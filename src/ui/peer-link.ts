@@ -1,4 +1,4 @@
-import { INPUT_CHANNEL, InputEvent, type IceConfig, POINTER_CHANNEL, PointerEvent, type PointerMove, type ServerMessage } from "../protocol/index.js";
+import { INPUT_CHANNEL, InputEvent, type IceConfig, POINTER_CHANNEL, PointerEvent, type PointerMove, type ServerMessage, SharerNotice } from "../protocol/index.js";
 import type { BrokerConnection } from "./broker-connection.js";
 import { verificationCode } from "./verification-code.js";
 
@@ -18,12 +18,20 @@ export interface LinkEvents {
   onTrack?: (stream: MediaStream) => void;
   /** Sharer: input from the helper, already parsed; whether to act on it is the caller's decision. */
   onInput?: (event: InputEvent | PointerMove) => void;
+  /** Helper: what the sharer tells about its side (its displays), already parsed. */
+  onNotice?: (notice: SharerNotice) => void;
 }
 
 export interface PeerLink {
   readonly pc: RTCPeerConnection;
   sendInput(event: InputEvent): void;
   sendPointer(event: PointerMove): void;
+  /** Sharer: tell the helper about this side (reliable channel). */
+  sendNotice(notice: SharerNotice): void;
+  /** Sharer: show another screen on the same connection (no renegotiation). */
+  replaceScreen(screen: MediaStream): Promise<void>;
+  /** Sharer: called once the reliable channel is open (again), to (re)send what the helper should know. */
+  onInputChannelOpen(handler: () => void): void;
   /** Sharer: renegotiate with fresh ICE (network change, broker failover). */
   restartIce(): Promise<void>;
   stats(): Promise<LinkQuality>;
@@ -96,9 +104,13 @@ export function createPeerLink(o: { connection: BrokerConnection; sessionId: str
   pc.ontrack = (event) => o.onTrack?.(event.streams[0] ?? new MediaStream([event.track]));
 
   const onMessage = (channel: "input" | "pointer") => (event: MessageEvent) => {
-    if (o.role !== "sharer" || typeof event.data !== "string" || event.data.length > 1024) return;
+    if (typeof event.data !== "string" || event.data.length > (o.role === "helper" ? 8192 : 1024)) return;
     try {
       const raw: unknown = JSON.parse(event.data);
+      if (o.role === "helper") {
+        if (channel === "input") o.onNotice?.(SharerNotice.parse(raw));
+        return;
+      }
       o.onInput?.(channel === "pointer" ? PointerEvent.parse(raw) : InputEvent.parse(raw));
     } catch {
       // Malformed input is dropped, never half-applied.
@@ -173,6 +185,16 @@ export function createPeerLink(o: { connection: BrokerConnection; sessionId: str
     pc,
     sendInput: (event) => sendOn(input, event),
     sendPointer: (event) => sendOn(pointer, event),
+    sendNotice: (notice) => sendOn(input, notice),
+    async replaceScreen(screen) {
+      const track = screen.getVideoTracks()[0];
+      const sender = pc.getSenders().find((s) => s.track?.kind === "video");
+      if (track && sender) await sender.replaceTrack(track);
+    },
+    onInputChannelOpen(handler) {
+      input.addEventListener("open", handler);
+      if (input.readyState === "open") handler();
+    },
     async restartIce() {
       if (closed || o.role !== "sharer") return;
       pc.restartIce();
