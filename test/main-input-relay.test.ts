@@ -26,6 +26,7 @@ describe("main's input relay", () => {
     r.sessionChanged(view({}));
     expect(r.input(randomUUID(), move)).toBe(false);
     expect(r.input(id, move)).toBe(true);
+    expect(r.input(id, { t: "select_display", id: "2" })).toBe(false); // not input: the page asks main for the display itself
     expect(sent.filter((m) => m.type === "input")).toEqual([{ type: "input", sessionId: id, event: move }]);
     expect(sent.at(-2)).toEqual({ type: "grant", sessionId: id, level: "control", paused: false });
   });
