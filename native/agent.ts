@@ -2,6 +2,9 @@ import { FromAgent, ToAgent } from "../src/protocol/index.js";
 import { admit, type Grant, narrows } from "./grant-gate.js";
 import { createNutInjector } from "./injector.js";
 import { probePermissions, WAYLAND_UNSUPPORTED, waylandSession } from "./permissions.js";
+import type { KeyBackend } from "./key-backend.js";
+import { nutKeys } from "./key-codes.js";
+import { connectX11Keys } from "./x11-keys.js";
 
 /**
  * The input agent process: Electron's utilityProcess in the app (messages on
@@ -19,7 +22,10 @@ function port(): Port {
 }
 
 const out = port();
-const injector = createNutInjector();
+// On X11 keys go by physical keycode through XTest (x11-keys.ts); nut-js presses them elsewhere.
+let keys: KeyBackend = nutKeys;
+const x11Keys = process.platform === "linux" && !waylandSession(process.env) ? connectX11Keys().then((k) => void (k && (keys = k))) : Promise.resolve();
+const injector = createNutInjector(() => keys);
 let grant: Grant = null;
 let queue = Promise.resolve();
 
@@ -61,7 +67,5 @@ out.onMessage((raw) => {
 
 const unsupported = process.platform === "linux" && waylandSession(process.env) ? WAYLAND_UNSUPPORTED : null;
 // No top-level await: the app bundles the agent as CommonJS for utilityProcess.
-void injector
-  .display()
-  .catch(() => ({ x: 0, y: 0, width: 1, height: 1 }))
-  .then((display) => out.send({ type: "ready", platform: process.platform, display, injection: unsupported ? "unsupported" : "available", ...(unsupported ? { reason: unsupported } : {}) }));
+void Promise.all([injector.display().catch(() => ({ x: 0, y: 0, width: 1, height: 1 })), x11Keys])
+  .then(([display]) => out.send({ type: "ready", platform: process.platform, display, injection: unsupported ? "unsupported" : "available", ...(unsupported ? { reason: unsupported } : {}) }));

@@ -1,6 +1,7 @@
-import { Button, Key, keyboard, mouse, Point, providerRegistry, screen } from "@nut-tree-fork/nut-js";
+import { Button, keyboard, mouse, Point, providerRegistry, screen } from "@nut-tree-fork/nut-js";
 import { type DisplayBounds, type InputEvent, type MouseButton, type PointerMove, pointOnDisplay } from "../src/protocol/index.js";
-import { keyOf, MODIFIER_CODES, MODIFIER_KEYS } from "./key-codes.js";
+import type { KeyBackend } from "./key-backend.js";
+import { MODIFIER_CODES, MODIFIER_KEYS, nutKeys } from "./key-codes.js";
 
 /**
  * Protocol input → OS input through nut-js (libnut), key by key with explicit
@@ -19,26 +20,27 @@ export interface Injector {
   releaseAll(): Promise<void>;
 }
 
-export function createNutInjector(): Injector {
+/** Pointer through nut-js; keys through `keys()` (XTest by physical keycode on X11, nut-js elsewhere). */
+export function createNutInjector(keys: () => KeyBackend = () => nutKeys): Injector {
   mouse.config.autoDelayMs = 0;
   keyboard.config.autoDelayMs = 0;
   // nut-js passes its keyboard delay to libnut only when it is constructed; libnut otherwise sleeps 10 ms after every key toggle.
   providerRegistry.getKeyboard().setKeyboardDelay(0);
   let bounds: DisplayBounds | null = null;
-  const heldKeys = new Set<Key>();
+  const heldKeys = new Set<string>(); // by KeyboardEvent.code
   const heldButtons = new Set<Button>();
 
   const toPixel = (x: number, y: number) => {
     const p = pointOnDisplay(bounds!, x, y);
     return new Point(p.x, p.y);
   };
-  const press = async (key: Key) => {
-    await keyboard.pressKey(key);
-    heldKeys.add(key);
+  const press = async (code: string) => {
+    await keys().down(code);
+    heldKeys.add(code);
   };
-  const release = async (key: Key) => {
-    await keyboard.releaseKey(key);
-    heldKeys.delete(key);
+  const release = async (code: string) => {
+    await keys().up(code);
+    heldKeys.delete(code);
   };
 
   /** Makes the held modifiers what the helper's keyboard says they are, before a key lands. */
@@ -87,17 +89,17 @@ export function createNutInjector(): Injector {
           return true;
         }
         case "key": {
-          const key = keyOf(event.code);
-          if (key === null) return false;
-          if (MODIFIER_CODES[event.code]) {
-            await (event.down ? press(key) : release(key));
+          const code = event.code;
+          if (!keys().has(code)) return false;
+          if (MODIFIER_CODES[code]) {
+            await (event.down ? press(code) : release(code));
             return true;
           }
           await syncModifiers(event.mods);
           if (event.down) {
-            if (event.repeat && heldKeys.has(key)) await keyboard.releaseKey(key); // auto-repeat: one more stroke
-            await press(key);
-          } else await release(key);
+            if (event.repeat && heldKeys.has(code)) await keys().up(code); // auto-repeat: one more stroke
+            await press(code);
+          } else await release(code);
           return true;
         }
         case "release_all":

@@ -1,4 +1,5 @@
-import { Key } from "@nut-tree-fork/nut-js";
+import { Key, keyboard } from "@nut-tree-fork/nut-js";
+import type { KeyBackend } from "./key-backend.js";
 
 /**
  * KeyboardEvent.code (the physical key the helper pressed) → the key libnut
@@ -31,13 +32,20 @@ export function keyOf(code: string): Key | null {
   return null;
 }
 
+/** Keys through nut-js: macOS and Windows press physical key codes (kVK_ / scan-code based VKs). */
+export const nutKeys: KeyBackend = {
+  has: (code) => keyOf(code) !== null,
+  down: async (code) => void (await keyboard.pressKey(keyOf(code)!)),
+  up: async (code) => void (await keyboard.releaseKey(keyOf(code)!)),
+};
+
 /** The modifier keys (left first), by the flag that says whether one of them should be down. */
 export const MODIFIER_KEYS = {
-  shift: [Key.LeftShift, Key.RightShift],
-  ctrl: [Key.LeftControl, Key.RightControl],
-  alt: [Key.LeftAlt, Key.RightAlt],
-  meta: [Key.LeftSuper, Key.RightSuper],
-} as const satisfies Record<string, readonly [Key, Key]>;
+  shift: ["ShiftLeft", "ShiftRight"],
+  ctrl: ["ControlLeft", "ControlRight"],
+  alt: ["AltLeft", "AltRight"],
+  meta: ["MetaLeft", "MetaRight"],
+} as const satisfies Record<string, readonly [string, string]>;
 export const MODIFIER_CODES: Record<string, keyof typeof MODIFIER_KEYS> = {
   ShiftLeft: "shift", ShiftRight: "shift", ControlLeft: "ctrl", ControlRight: "ctrl", AltLeft: "alt", AltRight: "alt", MetaLeft: "meta", MetaRight: "meta",
 };

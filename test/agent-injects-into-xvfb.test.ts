@@ -127,6 +127,32 @@ describe.skipIf(missing !== null && process.env.CI !== "true")("the input agent 
     expect(await readTyped(text)).toBe(text);
   });
 
+  it("presses physical keys: on a German layout the sharer's keyboard makes ö, ä, ü, ß, <, > from the helper's US keys", { timeout: 30_000 }, async () => {
+    const env = { ...process.env, DISPLAY: x.display, LANG: "C.UTF-8", LC_ALL: "C.UTF-8" };
+    const german = path.join(dir, "german.txt");
+    fs.writeFileSync(german, "");
+    spawn("xterm", ["-u8", "-T", "german-input", "-geometry", "80x10+600+400", "-e", "sh", "-c", `stty -echo; cat > ${german}`], { env, stdio: "ignore" });
+    execFileSync("xdotool", ["search", "--sync", "--name", "german-input"], { env, timeout: 10_000 });
+    await new Promise((r) => setTimeout(r, 300)); // its shell is reading
+    execFileSync("setxkbmap", ["de"], { env });
+    try {
+      grant("control");
+      await send([{ t: "move", ...at(800, 460) }]); // over that xterm
+      const none = { shift: false, ctrl: false, alt: false, meta: false };
+      const shift = { ...none, shift: true };
+      const tap = (code: string, mods = none) => [{ t: "key" as const, code, down: true, repeat: false, mods }, { t: "key" as const, code, down: false, repeat: false, mods }];
+      const shifted = (code: string) => [{ t: "key" as const, code: "ShiftLeft", down: true, repeat: false, mods: shift }, ...tap(code, shift), { t: "key" as const, code: "ShiftLeft", down: false, repeat: false, mods: none }];
+      // The helper presses the keys where a US keyboard has y ; ' [ - and the ISO key left of Z.
+      const answers = await send([...tap("KeyY"), ...tap("Semicolon"), ...tap("Quote"), ...tap("BracketLeft"), ...tap("Minus"), ...tap("IntlBackslash"), ...shifted("IntlBackslash"), ...shifted("Semicolon"), ...shifted("Digit2"), ...tap("Enter")]);
+      expect(answers.every((a) => a === "injected")).toBe(true);
+      const expected = 'zöäüß<>Ö"\n';
+      for (let i = 0; i < 50 && fs.readFileSync(german, "utf8") !== expected; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(fs.readFileSync(german, "utf8")).toBe(expected);
+    } finally {
+      execFileSync("setxkbmap", ["us"], { env });
+    }
+  });
+
   it("releases a held Shift when control is revoked, so the sharer's own typing is not shifted", { timeout: 30_000 }, async () => {
     grant("control");
     const before = fs.readFileSync(typed, "utf8");
