@@ -37,8 +37,7 @@ interface XClient {
 /** Connects to the X server named by DISPLAY; null when there is none or it lacks XTest (the injector then uses nut-js). */
 export async function connectX11Keys(display = process.env.DISPLAY): Promise<KeyBackend | null> {
   if (!display) return null;
-  const moduleName = "x11"; // untyped pure-JS X11 client; typed by the interfaces above
-  const x11 = (await import(moduleName)) as unknown as { createClient(o: { display: string }, cb: (error: unknown, d: { client: XClient; screen: { root: number }[] }) => void): XClient };
+  const x11 = (await import("x11")) as unknown as { createClient(o: { display: string }, cb: (error: unknown, d: { client: XClient; screen: { root: number }[] }) => void): XClient };
   return new Promise((resolve) => {
     const client = x11.createClient({ display }, (error, d) => {
       if (error) return resolve(null);
