@@ -9,6 +9,8 @@ import { BUNDLE_ID, jsonFallbackPath, type ManagedConfigSources, parseRegQuery, 
 import { createUpdateGate, updateFeed } from "../src/main/update-policy.js";
 import { createIndicatorWindow, createSharerWindow, indicatorHtml, isAppUrl, openExternally, permissionAllowed } from "../src/main/window-policy.js";
 import { pointOnDisplay } from "../src/protocol/index.js";
+import { ProtocolMode } from "@azure/msal-node";
+import { desktopMsalConfig, signInFrom } from "../src/main/desktop-sign-in.js";
 import { issuedByPrivateCa } from "../src/main/private-ca.js";
 import { loadOrCreateLocalTls } from "../src/server/tls/local-ca.js";
 
@@ -167,6 +169,22 @@ describe("managed configuration from the MDM", () => {
     const broken = await readManagedConfig(sources({ platform: "darwin", readFile: async (f) => Buffer.from(f.endsWith(".plist") ? "bplist00 truncated" : "{not json") }));
     expect(broken).toEqual({ config: {}, source: "none", problems: ["managed-preferences: not a valid property list file", "json-file: not a valid JSON file"] });
     expect(await readManagedConfig(sources({ platform: "linux" }))).toEqual({ config: {}, source: "none", problems: [] });
+  });
+});
+
+describe("where the app signs in", () => {
+  it("at the broker's embedded IdP by default, at Entra ID (AAD mode) when the MDM names a tenant and app", () => {
+    const embedded = signInFrom({}, BROKER, "PEM");
+    expect(embedded).toEqual({ kind: "embedded", issuer: `${BROKER}/idp`, clientId: "tandem-desktop", scopes: ["tandem"], ca: "PEM" });
+    expect(desktopMsalConfig(embedded).system?.protocolMode).toBe(ProtocolMode.OIDC);
+    expect(desktopMsalConfig(embedded).auth.knownAuthorities).toEqual(["tandem.northwind.test"]);
+    const clientId = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
+    const entra = signInFrom({ EntraTenant: "northwind.onmicrosoft.com", EntraClientId: clientId, EntraScope: "api://tandem-broker/tandem" }, BROKER);
+    expect(entra).toEqual({ kind: "entra", authority: "https://login.microsoftonline.com/northwind.onmicrosoft.com", clientId, scopes: ["api://tandem-broker/tandem"] });
+    const config = desktopMsalConfig(entra);
+    expect(config.system?.protocolMode).toBe(ProtocolMode.AAD);
+    expect(config.auth).toEqual({ clientId, authority: "https://login.microsoftonline.com/northwind.onmicrosoft.com" });
+    expect(config.auth).not.toHaveProperty("clientSecret"); // a public client
   });
 });
 

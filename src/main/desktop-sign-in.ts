@@ -13,6 +13,14 @@ export type DesktopSignInConfig =
   | { kind: "embedded"; issuer: string; clientId: string; scopes: string[]; ca?: string }
   | { kind: "entra"; authority: string; clientId: string; scopes: string[] };
 
+/** Which identity provider the app signs in at: Entra ID when the managed configuration names a tenant and app, else the broker's embedded IdP. */
+export function signInFrom(managed: { EntraTenant?: string; EntraClientId?: string; EntraScope?: string }, brokerOrigin: string, ca?: string): DesktopSignInConfig {
+  if (managed.EntraTenant && managed.EntraClientId) {
+    return { kind: "entra", authority: `https://login.microsoftonline.com/${managed.EntraTenant}`, clientId: managed.EntraClientId, scopes: [managed.EntraScope ?? `api://${managed.EntraClientId}/tandem`] };
+  }
+  return { kind: "embedded", issuer: `${brokerOrigin}/idp`, clientId: "tandem-desktop", scopes: ["tandem"], ...(ca ? { ca } : {}) };
+}
+
 export function desktopMsalConfig(signIn: DesktopSignInConfig, cachePlugin?: ICachePlugin): Configuration {
   const loggerOptions = { logLevel: LogLevel.Warning, piiLoggingEnabled: false, loggerCallback: () => undefined };
   const cache = cachePlugin ? { cachePlugin } : {};

@@ -6,7 +6,7 @@ import electronUpdater from "electron-updater";
 import { FromAgent, PAGE_CSP, type SessionView, type ToAgent } from "../protocol/index.js";
 import { type IpcMainLike, registerBridge } from "./bridge-channels.js";
 import { parseDeepLink, parseLaunchArgs, PROTOCOL_SCHEME, type LaunchRequest } from "./deep-link.js";
-import { createDesktopSignIn } from "./desktop-sign-in.js";
+import { createDesktopSignIn, signInFrom } from "./desktop-sign-in.js";
 import { loadOrCreateIdentity } from "./device-identity.js";
 import { needsRegistration, registerDevice, type Registration } from "./device-enrollment.js";
 import { agentBounds, chosenDisplay, displayChoices } from "./display-mapping.js";
@@ -54,7 +54,7 @@ async function start() {
 
   // Sign-in (msal public client, system browser + loopback), cache in the keystore.
   const signIn = createDesktopSignIn(
-    { kind: "embedded", issuer: `${brokerOrigin}/idp`, clientId: "tandem-desktop", scopes: ["tandem"], ...ca },
+    signInFrom(managed.config, brokerOrigin, brokerCa),
     { cache: secureFile(path.join(userData, "sign-in.bin"), safeStorage), openBrowser: openOutside },
   );
   const accessToken = async () => (await signIn.silentToken()) ?? (await signIn.interactiveToken()).accessToken;

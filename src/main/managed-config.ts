@@ -21,6 +21,10 @@ export const ManagedConfig = z.object({
   BrokerUrl: z.string().url().refine((u) => /^https:\/\//.test(u) || /^http:\/\/(127\.0\.0\.1|localhost)(:|\/|$)/.test(u), "the broker must be reached over HTTPS").optional(),
   EnrollmentToken: z.string().min(16).max(200).optional(),
   DisableAutoUpdate: z.boolean().optional(),
+  /** Sign-in at Microsoft Entra ID instead of the broker's embedded IdP: the tenant, the app registration of the desktop app, and the broker API's scope. */
+  EntraTenant: z.string().regex(/^[\w.-]+$/, "must be a tenant id or domain").optional(),
+  EntraClientId: z.string().uuid().optional(),
+  EntraScope: z.string().min(1).max(200).optional(),
   /** The broker's private CA (PEM), when it is not one the OS trusts. */
   BrokerCa: z.string().regex(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/, "must be a PEM certificate").optional(),
 });
