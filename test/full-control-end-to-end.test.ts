@@ -7,10 +7,10 @@ import type { Browser, Page } from "playwright-core";
 import { createInputRelay } from "../src/main/input-relay.js";
 import { type AgentProcess, startAgent } from "../tools/agent-process.js";
 import type { DeviceKey } from "../tools/device-key.js";
-import { attachDesktopBridge, registerDevice } from "../tools/desktop-stand-in.js";
+import { attachDesktopBridge } from "../tools/desktop-stand-in.js";
+import { enrolledDeviceOfSam } from "./support/desktop-sharer.js";
 import { keyFor } from "../tools/us-keyboard.js";
 import { startXvfb, type XDisplay } from "../tools/x-display.js";
-import { api } from "./support/api.js";
 import { browserStackMissing, launchHelperBrowser, launchSharerBrowser, newPage, type SharerBrowser, signIn } from "./support/browsers.js";
 import { northwind } from "./support/demo-people.js";
 import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
@@ -41,11 +41,7 @@ describe.skipIf(missing !== null && process.env.CI !== "true")("full control fro
     fs.writeFileSync(typed, "");
     spawn("xterm", ["-geometry", "80x10+100+100", "-e", "sh", "-c", `stty -echo; cat > ${typed}`], { env: { ...process.env, DISPLAY: x.display }, stdio: "ignore" });
     [agent, sharerBrowser] = await Promise.all([startAgent(x.display), launchSharerBrowser(x.display)]);
-    // The desktop app's device, registered with the tenant's enrollment token (the app does this on first start).
-    const admin = await h.desktopToken(northwind.admin.username, northwind.admin.password);
-    const enrollmentToken = (await api(h.origin, h.ca, admin, "POST", "/api/enrollment-token")).body.token;
-    const sharerToken = await h.desktopToken(northwind.sharer.username, northwind.sharer.password);
-    device = await registerDevice({ wsUrl: h.wsUrl, ca: h.ca, sharerToken, enrollmentToken, name: "Sam's workstation" });
+    device = await enrolledDeviceOfSam(h);
   }, 60_000);
 
   afterAll(async () => {

@@ -3,8 +3,8 @@ import type { Browser } from "playwright-core";
 import { createInputRelay } from "../src/main/input-relay.js";
 import type { PermissionReport } from "../src/protocol/index.js";
 import type { DeviceKey } from "../tools/device-key.js";
-import { attachDesktopBridge, registerDevice } from "../tools/desktop-stand-in.js";
-import { api } from "./support/api.js";
+import { attachDesktopBridge } from "../tools/desktop-stand-in.js";
+import { enrolledDeviceOfSam } from "./support/desktop-sharer.js";
 import { browserStackMissing, launchHelperBrowser, newPage, signIn } from "./support/browsers.js";
 import { northwind } from "./support/demo-people.js";
 import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
@@ -25,9 +25,7 @@ describe.skipIf(missing !== null && process.env.CI !== "true")("permission onboa
   beforeAll(async () => {
     if (missing) throw new Error(missing);
     [h, browser] = await Promise.all([startIdpHarness(), launchHelperBrowser()]);
-    const admin = await h.desktopToken(northwind.admin.username, northwind.admin.password);
-    const enrollmentToken = (await api(h.origin, h.ca, admin, "POST", "/api/enrollment-token")).body.token;
-    device = await registerDevice({ wsUrl: h.wsUrl, ca: h.ca, sharerToken: await h.desktopToken(northwind.sharer.username, northwind.sharer.password), enrollmentToken, name: "Sam's MacBook" });
+    device = await enrolledDeviceOfSam(h, "Sam's MacBook");
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

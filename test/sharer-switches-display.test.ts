@@ -3,9 +3,9 @@ import type { Browser, Page } from "playwright-core";
 import { createInputRelay } from "../src/main/input-relay.js";
 import type { DisplayChoice } from "../src/protocol/index.js";
 import type { DeviceKey } from "../tools/device-key.js";
-import { attachDesktopBridge, registerDevice } from "../tools/desktop-stand-in.js";
+import { attachDesktopBridge } from "../tools/desktop-stand-in.js";
+import { enrolledDeviceOfSam } from "./support/desktop-sharer.js";
 import { startXvfb, type XDisplay } from "../tools/x-display.js";
-import { api } from "./support/api.js";
 import { browserStackMissing, launchHelperBrowser, launchSharerBrowser, newPage, type SharerBrowser, signIn } from "./support/browsers.js";
 import { northwind } from "./support/demo-people.js";
 import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
@@ -33,9 +33,7 @@ describe.skipIf(missing !== null && process.env.CI !== "true")("the helper switc
     if (missing) throw new Error(missing);
     [h, x, helperBrowser] = await Promise.all([startIdpHarness(), startXvfb(), launchHelperBrowser()]);
     sharerBrowser = await launchSharerBrowser(x.display);
-    const admin = await h.desktopToken(northwind.admin.username, northwind.admin.password);
-    const enrollmentToken = (await api(h.origin, h.ca, admin, "POST", "/api/enrollment-token")).body.token;
-    device = await registerDevice({ wsUrl: h.wsUrl, ca: h.ca, sharerToken: await h.desktopToken(northwind.sharer.username, northwind.sharer.password), enrollmentToken, name: "Sam's workstation" });
+    device = await enrolledDeviceOfSam(h);
   }, 60_000);
   afterAll(async () => {
     await sharerBrowser?.close();
