@@ -105,6 +105,14 @@ describe("desktop app first start: sign-in, device key, enrollment", () => {
     expect(fs.existsSync(cacheFile)).toBe(false);
   });
 
+  it("without a keystore, signs in for this run only and writes nothing", async () => {
+    const cacheFile = path.join(dir, "no-keystore.bin");
+    const app = createDesktopSignIn(config, { cache: secureFile(cacheFile, keystore(false)), openBrowser: personAtBrowser(northwind.sharer.username, northwind.sharer.password, []) });
+    expect((await app.interactiveToken()).accessToken).toMatch(/^ey/);
+    expect(await app.silentToken()).toMatch(/^ey/); // this run keeps it in memory
+    expect(fs.existsSync(cacheFile)).toBe(false);
+  });
+
   it("keeps the device key in the keystore: same device id on every start, nothing written without a keystore", async () => {
     const box = keystore();
     const file = path.join(dir, "device-key.bin");

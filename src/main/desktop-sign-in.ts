@@ -40,7 +40,8 @@ export function encryptedCachePlugin(file: SecureFile): ICachePlugin {
       if (stored) context.tokenCache.deserialize(stored);
     },
     async afterCacheAccess(context: TokenCacheContext) {
-      if (context.cacheHasChanged) await file.write(context.tokenCache.serialize());
+      // No keystore: the sign-in holds for this run only rather than being written in the clear.
+      if (context.cacheHasChanged) await file.write(context.tokenCache.serialize()).catch(() => undefined);
     },
   };
 }
@@ -51,21 +52,25 @@ const FAILED_PAGE = `<!doctype html><meta charset="utf-8"><title>Tandem</title><
 export function createDesktopSignIn(signIn: DesktopSignInConfig, o: { cache: SecureFile; openBrowser: (url: string) => Promise<void> }) {
   const app = new PublicClientApplication(desktopMsalConfig(signIn, encryptedCachePlugin(o.cache)));
   const account = async (): Promise<AccountInfo | null> => (await app.getTokenCache().getAllAccounts())[0] ?? null;
+  // The last token this run got, for when nothing could be cached (no keystore): valid until a minute before it expires.
+  let last: { accessToken: string; expiresOn: number } | null = null;
   return {
     /** A token without asking, from the cache (refreshed if needed); null when the sharer must sign in. */
     async silentToken(): Promise<string | null> {
       const who = await account();
-      if (!who) return null;
-      const result = await app.acquireTokenSilent({ account: who, scopes: signIn.scopes }).catch(() => null);
-      return result?.accessToken ?? null;
+      const result = who ? await app.acquireTokenSilent({ account: who, scopes: signIn.scopes }).catch(() => null) : null;
+      if (result) return result.accessToken;
+      return last && last.expiresOn - 60_000 > Date.now() ? last.accessToken : null;
     },
     /** Opens the system browser at the IdP and waits for the loopback redirect. */
     async interactiveToken(): Promise<{ accessToken: string; name: string | undefined }> {
       const result = await app.acquireTokenInteractive({ scopes: signIn.scopes, openBrowser: o.openBrowser, successTemplate: SIGNED_IN_PAGE, errorTemplate: FAILED_PAGE });
+      last = { accessToken: result.accessToken, expiresOn: result.expiresOn?.getTime() ?? Date.now() + 5 * 60_000 };
       return { accessToken: result.accessToken, name: result.account?.name };
     },
     async signOut(): Promise<void> {
       const who = await account();
+      last = null;
       if (who) await app.getTokenCache().removeAccount(who);
       await o.cache.remove();
     },

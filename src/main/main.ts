@@ -1,13 +1,13 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { app, BrowserWindow, desktopCapturer, globalShortcut, ipcMain, Menu, nativeImage, safeStorage, screen, session, shell, Tray, utilityProcess } from "electron";
+import { app, BrowserWindow, desktopCapturer, dialog, globalShortcut, ipcMain, Menu, nativeImage, safeStorage, screen, session, shell, Tray, utilityProcess } from "electron";
 import electronUpdater from "electron-updater";
 import { FromAgent, PAGE_CSP, type SessionView, type ToAgent } from "../protocol/index.js";
 import { type IpcMainLike, registerBridge } from "./bridge-channels.js";
 import { parseDeepLink, parseLaunchArgs, PROTOCOL_SCHEME, type LaunchRequest } from "./deep-link.js";
 import { createDesktopSignIn, signInFrom } from "./desktop-sign-in.js";
-import { loadOrCreateIdentity } from "./device-identity.js";
+import { identityFromKey, loadOrCreateIdentity, newDeviceKey } from "./device-identity.js";
 import { needsRegistration, registerDevice, type Registration } from "./device-enrollment.js";
 import { agentBounds, chosenDisplay, displayChoices } from "./display-mapping.js";
 import { createInputRelay } from "./input-relay.js";
@@ -32,7 +32,11 @@ async function openOutside(url: string): Promise<void> {
 }
 
 if (!app.requestSingleInstanceLock()) app.quit();
-else void start();
+else
+  start().catch((error: unknown) => {
+    dialog.showErrorBox("Tandem could not start", error instanceof Error ? error.message : String(error));
+    app.exit(1);
+  });
 
 async function start() {
   let pending: LaunchRequest = parseLaunchArgs(process.argv);
@@ -59,16 +63,24 @@ async function start() {
   );
   const accessToken = async () => (await signIn.silentToken()) ?? (await signIn.interactiveToken()).accessToken;
 
-  // Device identity, registered once with the managed enrollment token.
-  const { identity } = await loadOrCreateIdentity(secureFile(path.join(userData, "device-key.bin"), safeStorage));
+  // Device identity, registered once with the managed enrollment token. Without a keystore (some Linux
+  // desktops) the key lives for this run only: nothing secret is written in the clear.
+  const identity = await loadOrCreateIdentity(secureFile(path.join(userData, "device-key.bin"), safeStorage)).then(
+    (stored) => stored.identity,
+    async (error: unknown) => (console.warn("device key not kept:", error), identityFromKey(newDeviceKey())),
+  );
   const registrationFile = secureFile(path.join(userData, "registration.bin"), safeStorage);
-  const previous = JSON.parse((await registrationFile.read().catch(() => null)) ?? "null") as (Registration & { brokerOrigin: string }) | null;
   const facts = { platform: ({ darwin: "macos", win32: "windows", linux: "linux" } as const)[platform], osVersion: os.release(), appVersion: app.getVersion() };
-  if (needsRegistration(previous, brokerOrigin, identity.id, Boolean(managed.config.EnrollmentToken))) {
+  // The page proves the device only once the broker knows it; until then it connects as the web page would.
+  let registered = false;
+  const registration = (async () => {
+    const previous = JSON.parse((await registrationFile.read().catch(() => null)) ?? "null") as (Registration & { brokerOrigin: string }) | null;
+    if (!needsRegistration(previous, brokerOrigin, identity.id, Boolean(managed.config.EnrollmentToken))) return void (registered = true);
     const wsUrl = `${brokerOrigin.replace(/^http/, "ws")}/ws`;
-    const registered = await registerDevice({ wsUrl, ...ca, accessToken: await accessToken(), identity, name: os.hostname(), facts, ...(managed.config.EnrollmentToken ? { enrollmentToken: managed.config.EnrollmentToken } : {}) });
-    await registrationFile.write(JSON.stringify({ ...registered, brokerOrigin }));
-  }
+    const result = await registerDevice({ wsUrl, ...ca, accessToken: await accessToken(), identity, name: os.hostname(), facts, ...(managed.config.EnrollmentToken ? { enrollmentToken: managed.config.EnrollmentToken } : {}) });
+    registered = true;
+    await registrationFile.write(JSON.stringify({ ...result, brokerOrigin })).catch((error: unknown) => console.warn("registration not kept:", error));
+  })().catch((error: unknown) => console.warn("device registration failed; the app works as the web page does until it succeeds:", error));
 
   // The input agent in its own process; main's relay gates what reaches it.
   const agent = utilityProcess.fork(path.join(__dirname, "agent.cjs"), [], { serviceName: "Tandem input agent" });
@@ -124,7 +136,7 @@ async function start() {
     ipcMain as unknown as IpcMainLike,
     {
       accessToken,
-      proveDevice: async (nonce, userId) => ({ deviceId: identity.id, signature: identity.prove(nonce, userId), facts }),
+      proveDevice: async (nonce, userId) => (await registration, registered ? { deviceId: identity.id, signature: identity.prove(nonce, userId), facts } : null),
       relay,
       helping: (view, helperName) => sharing(view, helperName),
       permissions: () => new Promise((resolve) => ((permissionWaiter = resolve as never), agentLink.send({ type: "probe_permissions" }))),
