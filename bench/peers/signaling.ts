@@ -1,0 +1,114 @@
+import { performance } from "node:perf_hooks";
+import WebSocket from "ws";
+import { BrokerClient } from "../../tools/broker-client.js";
+import type { BrokerProcess } from "../broker/broker-process.js";
+import { percentile, sleep } from "../broker/stats.js";
+import type { PeerJsServer } from "./peerjs-server.js";
+
+/**
+ * Signaling side by side: memory per idle connected client and relay latency
+ * of a small message between two clients, for the Tandem broker and the
+ * PeerJS server, each in its own process, both without TLS (a proxy in front
+ * terminates it in production). Tandem's clients are authenticated and
+ * heartbeat every second as its protocol asks; PeerJS clients heartbeat every
+ * 5 s as its client library does.
+ */
+export interface SignalingFigures {
+  perClientBytes: Record<number, number>;
+  relay: { p50: number; p99: number; delivered: number; sent: number };
+}
+
+async function inBatches<T>(n: number, make: (i: number) => Promise<T>, parallel = 200): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < n; i += parallel) out.push(...(await Promise.all(Array.from({ length: Math.min(parallel, n - i) }, (_, j) => make(i + j)))));
+  return out;
+}
+
+/** Memory per idle client at each count (cumulative: 1k, then up to 5k). */
+async function perClient(counts: number[], rss: () => number, connect: (n: number, from: number) => Promise<{ close(): void }[]>): Promise<Record<number, number>> {
+  await sleep(1500);
+  const base = rss();
+  const open: { close(): void }[] = [];
+  const figures: Record<number, number> = {};
+  for (const count of counts) {
+    open.push(...(await connect(count - open.length, open.length)));
+    await sleep(3000);
+    figures[count] = (rss() - base) / count;
+  }
+  open.forEach((c) => c.close());
+  await sleep(1500);
+  return figures;
+}
+
+async function relay(rate: number, seconds: number, send: (stamp: number) => void, onReceive: (handler: (stamp: number) => void) => void) {
+  const latencies: number[] = [];
+  onReceive((stamp) => latencies.push(performance.now() - stamp));
+  let sent = 0;
+  const started = performance.now();
+  // Paced by the clock, not by setInterval's granularity: as many as the rate says by now.
+  while (performance.now() - started < seconds * 1000) {
+    const due = Math.floor(((performance.now() - started) / 1000) * rate);
+    for (; sent < due; sent++) send(performance.now());
+    await sleep(1);
+  }
+  await sleep(500);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), delivered: latencies.length, sent };
+}
+
+export async function tandemSignaling(b: BrokerProcess, counts: number[], rate: number, seconds: number): Promise<SignalingFigures> {
+  const signIn = (sub: string) => b.issuer.mint({ sub, name: sub }).then((token) => BrokerClient.signIn(b.wsUrl, token, { ca: b.ca }));
+  const perClientBytes = await perClient(counts, () => b.rssBytes(), (n, from) => inBatches(n, (i) => signIn(`idle-${from + i}`).then((c) => ({ close: () => c.kill() }))));
+  const [helper, sharer] = await Promise.all([signIn("relay-helper"), signIn("relay-sharer")]);
+  const created = await helper.request({ type: "session.create" }, "session.created");
+  const sessionId = created.session.sessionId;
+  await sharer.request({ type: "session.join", code: created.code }, "session.joined");
+  helper.send({ type: "session.request", sessionId, level: "view" });
+  await sharer.next((m) => m.type === "session.state" && m.session.status === "requested");
+  sharer.send({ type: "session.consent", sessionId, allow: true });
+  await helper.next((m) => m.type === "session.state" && m.session.status === "active");
+  const figures = await relay(
+    rate,
+    seconds,
+    (stamp) => sharer.send({ type: "signal.ice", sessionId, candidate: { candidate: `candidate:1 1 udp 2122260223 10.0.0.2 50000 typ host t=${stamp}`, sdpMid: "0", sdpMLineIndex: 0 } }),
+    (handler) =>
+      helper.socket.on("message", (data: Buffer) => {
+        const text = data.toString();
+        const mark = text.indexOf("t=");
+        if (text.includes('"signal.ice"') && mark > 0) handler(Number.parseFloat(text.slice(mark + 2)));
+      }),
+  );
+  helper.kill();
+  sharer.kill();
+  return { perClientBytes, relay: figures };
+}
+
+/** A PeerJS client as its library behaves on the wire: open, heartbeat every 5 s. */
+async function peerJsClient(server: PeerJsServer, id: string): Promise<WebSocket> {
+  const socket = new WebSocket(server.url(id));
+  await new Promise<void>((resolve, reject) => {
+    socket.once("message", (data: Buffer) => (JSON.parse(data.toString()).type === "OPEN" ? resolve() : reject(new Error(data.toString()))));
+    socket.once("error", reject);
+  });
+  const beat = setInterval(() => socket.readyState === WebSocket.OPEN && socket.send(JSON.stringify({ type: "HEARTBEAT" })), 5000);
+  socket.once("close", () => clearInterval(beat));
+  return socket;
+}
+
+export async function peerJsSignaling(server: PeerJsServer, counts: number[], rate: number, seconds: number): Promise<SignalingFigures> {
+  const perClientBytes = await perClient(counts, () => server.rssBytes(), (n, from) => inBatches(n, (i) => peerJsClient(server, `idle-${from + i}`).then((s) => ({ close: () => s.terminate() }))));
+  const [a, b] = await Promise.all([peerJsClient(server, "relay-a"), peerJsClient(server, "relay-b")]);
+  const figures = await relay(
+    rate,
+    seconds,
+    (stamp) => a.send(JSON.stringify({ type: "CANDIDATE", dst: "relay-b", payload: { candidate: { candidate: `candidate:1 1 udp 2122260223 10.0.0.2 50000 typ host t=${stamp}`, sdpMid: "0", sdpMLineIndex: 0 }, type: "media", connectionId: "mc_1" } })),
+    (handler) =>
+      b.on("message", (data: Buffer) => {
+        const text = data.toString();
+        const mark = text.indexOf("t=");
+        if (text.includes('"CANDIDATE"') && mark > 0) handler(Number.parseFloat(text.slice(mark + 2)));
+      }),
+  );
+  a.terminate();
+  b.terminate();
+  return { perClientBytes, relay: figures };
+}
