@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { app, BrowserWindow, desktopCapturer, dialog, globalShortcut, ipcMain, Menu, nativeImage, safeStorage, screen, session, shell, Tray, utilityProcess } from "electron";
 import electronUpdater from "electron-updater";
-import { FromAgent, PAGE_CSP, type SessionView, type ToAgent } from "../protocol/index.js";
+import { BRIDGE_CHANNELS, FromAgent, PAGE_CSP, type SessionView, type ToAgent } from "../protocol/index.js";
 import { type IpcMainLike, registerBridge } from "./bridge-channels.js";
 import { parseDeepLink, parseLaunchArgs, PROTOCOL_SCHEME, type LaunchRequest } from "./deep-link.js";
 import { createDesktopSignIn, signInFrom } from "./desktop-sign-in.js";
@@ -158,13 +158,14 @@ async function start() {
   // The revoke hotkey works whatever has focus.
   globalShortcut.register(REVOKE_HOTKEY, () => {
     relay.revoke();
-    window.webContents.send("tandem:revoke-hotkey");
+    window.webContents.send(BRIDGE_CHANNELS.revokeHotkey);
   });
 
   // Tray with status and Stop sharing; the on-top strip while someone helps.
   const tray = new Tray(nativeImage.createFromPath(path.join(__dirname, "tray.png")));
   let indicator: BrowserWindow | null = null;
-  const stop = () => window.webContents.send("tandem:stop-requested");
+  const stop = () => window.webContents.send(BRIDGE_CHANNELS.stopRequested);
+  let shownHtml = "";
   function sharing(view: SessionView | null, helperName: string | null) {
     const running = view !== null && view.status !== "ended" && view.status !== "created";
     updates.sessionRunning(running);
@@ -176,9 +177,13 @@ async function start() {
       indicator.setAlwaysOnTop(true, "screen-saver");
       indicator.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
       indicator.webContents.on("will-navigate", (event) => event.preventDefault());
-      void indicator.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(indicatorHtml(helper, view?.level === "control"))}`);
       indicator.showInactive();
-    } else if (!helper && indicator) {
+    }
+    // The strip says what the helper can do right now: it changes with the level (control ↔ view).
+    const html = helper ? indicatorHtml(helper, view?.level === "control" && !view.paused) : "";
+    if (indicator && helper && html !== shownHtml) void indicator.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
+    shownHtml = html;
+    if (!helper && indicator) {
       indicator.destroy();
       indicator = null;
     }
