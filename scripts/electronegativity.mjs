@@ -16,37 +16,26 @@ const REVIEWED = [
   { check: "PRELOAD_JS_CHECK", file: "main/window-policy.ts", code: "preload", why: "the preload exposes one typed bridge; main checks the calling frame and parses every argument (tested)" },
 ];
 
-/** RFC 4180: quoted fields may hold commas, doubled quotes and newlines. */
-function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let field = "";
-  let quoted = false;
-  const endField = () => {
-    row.push(field);
-    field = "";
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") endField();
-    else if (c === "\n") {
-      endField();
-      rows.push(row);
-      row = [];
-    } else if (c !== "\r") field += c;
+/**
+ * The tool's CSV does not escape quotes or newlines inside its code samples (a
+ * CSP written over several lines breaks a row), so it is read record by
+ * record instead: every finding ends with its check's wiki URL, which names
+ * the check; the severity, file and location are the first quoted fields of
+ * that shape in the record.
+ */
+function readFindings(text) {
+  const findings = [];
+  const unreadable = [];
+  const body = text.slice(text.indexOf("\n") + 1); // after the header line
+  for (const record of body.split(/(?<=\/wiki\/[A-Z_]+)\r?\n/)) {
+    const check = /\/wiki\/([A-Z_]+)\s*$/.exec(record)?.[1];
+    const fields = /"(HIGH|MEDIUM|LOW|INFORMATIONAL)","(\w+)","([^"]*)","(\d+:\d+)",(?:"((?:[^"]|"")*?)"|N\/A)?/.exec(record);
+    if (check && fields) findings.push({ check, severity: fields[1], file: path.relative("src", fields[3]), location: fields[4], code: (fields[5] ?? "").replaceAll('""', '"') });
+    // The tool's own source: an unparsable CSP is reported LOW (a missing CSP, MEDIUM, has no sample and reads fine).
+    else if (check === "CSP_GLOBAL_CHECK" && record.includes("Failed to parse CSP")) findings.push({ check, severity: "LOW", file: "?", location: "?", code: "" });
+    else if (record.trim()) unreadable.push(record.trim());
   }
-  if (field || row.length) {
-    endField();
-    rows.push(row);
-  }
-  return rows;
+  return { findings, unreadable };
 }
 
 const electronVersion = JSON.parse(fs.readFileSync("node_modules/electron/package.json", "utf8")).version;
@@ -56,16 +45,11 @@ if (!fs.existsSync(report)) {
   console.error(`electronegativity produced no report (exit ${tool.status}):\n${tool.stderr}`);
   process.exit(1);
 }
-const [header, ...all] = parseCsv(fs.readFileSync(report, "utf8")).filter((r) => r.length > 1);
-// The tool writes its global CSP check (LOW) without the leading columns; any other short row is a report we cannot read, and fails.
-const rows = all.filter((r) => r.length === header.length);
-const unreadable = all.filter((r) => r.length !== header.length && !r.at(-1).endsWith("/CSP_GLOBAL_CHECK"));
+const { findings, unreadable } = readFindings(fs.readFileSync(report, "utf8"));
 if (unreadable.length) {
-  console.error(`electronegativity: ${unreadable.length} report row(s) could not be read:\n${unreadable.map((r) => r.join(",")).join("\n")}`);
+  console.error(`electronegativity: ${unreadable.length} report record(s) could not be read:\n${unreadable.join("\n---\n")}`);
   process.exit(1);
 }
-const col = (name) => header.findIndex((h) => h.trim() === name);
-const findings = rows.map((r) => ({ check: r[col("issue")], severity: r[col("severity")], file: path.relative("src", r[col("filename")]), location: r[col("location")], code: r[col("sample")] }));
 const serious = findings.filter((f) => f.severity === "HIGH" || f.severity === "MEDIUM");
 const reviewed = (f) => REVIEWED.find((r) => r.check === f.check && r.file === f.file && f.code.startsWith(r.code));
 const open = serious.filter((f) => !reviewed(f));
