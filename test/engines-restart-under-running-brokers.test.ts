@@ -4,6 +4,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Broker, buildBroker } from "../src/server/broker.js";
 import { BrokerConfig } from "../src/server/config.js";
+import { isStoreUnreachable, openPostgres } from "../src/server/store/engine.js";
+import { sql } from "kysely";
 import { BrokerClient } from "../tools/broker-client.js";
 import { startTestIssuer, type TestIssuer } from "../tools/token-issuer.js";
 import { findPostgresBin, type PostgresServer, startPostgres } from "./support/postgres-server.js";
@@ -112,6 +114,29 @@ describe.skipIf(missing !== null && process.env.CI !== "true")("PostgreSQL and R
     }
     const created = await helper.request({ type: "session.create" }, "session.created");
     expect(created.code).toMatch(/^[0-9a-z]{8}$/);
+  });
+
+  it("PostgreSQL going away under a connection in use fails that work with an error, and kills nothing", { timeout: 60_000 }, async () => {
+    const db = openPostgres(pg.url, 2);
+    const outcome = db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`select 1`.execute(trx);
+        pg.halt(); // the checked-out client's connection dies between two queries
+        await new Promise((r) => setTimeout(r, 500));
+        await sql`select 1`.execute(trx);
+      })
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
+    try {
+      expect(isStoreUnreachable(await outcome)).toBe(true);
+    } finally {
+      pg.resume();
+    }
+    expect((await sql<{ one: number }>`select 1 as one`.execute(db)).rows).toEqual([{ one: 1 }]); // the pool recovers
+    await db.destroy();
   });
 
   it("PostgreSQL restarting mid-session: chat refused while it is down is not stored; the session goes on afterwards", { timeout: 60_000 }, async () => {

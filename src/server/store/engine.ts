@@ -10,9 +10,11 @@ export type Engine = "sqlite" | "postgres";
 /** PostgreSQL for several brokers (DATABASE_URL); the pool is per broker. */
 export function openPostgres(url: string, poolSize: number): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
-  // An idle connection dropped by a restarting server is replaced on next use;
-  // the query that needs the server then fails with its own error. Unhandled, this event would kill the broker.
+  // A connection dropped by a restarting server is replaced on next use; the query that needs the server then
+  // fails with its own error. The pool reports idle clients' errors; a client that is checked out (between a
+  // transaction's queries, say) emits its own, and unhandled either would kill the broker.
   pool.on("error", () => undefined);
+  pool.on("connect", (client) => void client.on("error", () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
