@@ -20,7 +20,8 @@ const kb = (bytes: number) => `${fmt(bytes / 1024, 1)} KB`;
 console.log(`▶ signaling: idle clients (${COUNTS.join(", ")}) and relay latency at ${RATE} msgs/s for ${SECONDS} s`);
 // Tandem refuses more than 50 messages/s per connection by default (flood protection; PeerJS has none):
 // raised for this run so the relay itself is what is measured at 1,000/s.
-const broker = await startBrokerProcess({ TANDEM_TLS: "off", TANDEM_MESSAGES_PER_SECOND: String(RATE * 2) });
+// BENCH_BROKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the broker.
+const broker = await startBrokerProcess({ TANDEM_TLS: "off", TANDEM_MESSAGES_PER_SECOND: String(RATE * 2) }, process.env.BENCH_BROKER_NODE_ARGS?.split(" ").filter(Boolean) ?? []);
 const tandem = await tandemSignaling(broker, COUNTS, RATE, SECONDS).finally(() => broker.stop());
 const peerjs = await startPeerJsServer();
 const peer = await peerJsSignaling(peerjs, COUNTS, RATE, SECONDS).finally(() => peerjs.stop());

@@ -70,8 +70,9 @@ export async function tandemSignaling(b: BrokerProcess, counts: number[], rate: 
     rate,
     seconds,
     (stamp) => sharer.send({ type: "signal.ice", sessionId, candidate: { candidate: `candidate:1 1 udp 2122260223 10.0.0.2 50000 typ host t=${stamp}`, sdpMid: "0", sdpMLineIndex: 0 } }),
+    // Ahead of the test client's own parsing of every message, so both systems are timed at arrival.
     (handler) =>
-      helper.socket.on("message", (data: Buffer) => {
+      helper.socket.prependListener("message", (data: Buffer) => {
         const text = data.toString();
         const mark = text.indexOf("t=");
         if (text.includes('"signal.ice"') && mark > 0) handler(Number.parseFloat(text.slice(mark + 2)));
