@@ -67,6 +67,16 @@ async function relay(rate: number, seconds: number, send: (stamp: number) => voi
   return { p50: percentile(rounds.map((r) => r.p50), 50), p99: percentile(rounds.map((r) => r.p99), 50), p99s: rounds.map((r) => r.p99), delivered, sent };
 }
 
+/** The small message relayed: an ICE candidate carrying its send time. */
+const stampedCandidate = (stamp: number) => ({ candidate: `candidate:1 1 udp 2122260223 10.0.0.2 50000 typ host t=${stamp}`, sdpMid: "0", sdpMLineIndex: 0 });
+
+/** The send time out of a relayed message of that type, read from the raw frame (no parsing in the timed path). */
+function stampIn(data: Buffer, type: string): number | null {
+  const text = data.toString();
+  const mark = text.indexOf("t=");
+  return text.includes(`"${type}"`) && mark > 0 ? Number.parseFloat(text.slice(mark + 2)) : null;
+}
+
 export async function tandemSignaling(b: BrokerProcess, counts: number[], rate: number, seconds: number): Promise<SignalingFigures> {
   const signIn = (sub: string) => b.issuer.mint({ sub, name: sub }).then((token) => BrokerClient.signIn(b.wsUrl, token, { ca: b.ca }));
   const perClientBytes = await perClient(counts, () => b.rssBytes(), (n, from) => inBatches(n, (i) => signIn(`idle-${from + i}`).then((c) => ({ close: () => c.kill() }))));
@@ -81,13 +91,12 @@ export async function tandemSignaling(b: BrokerProcess, counts: number[], rate: 
   const figures = await relay(
     rate,
     seconds,
-    (stamp) => sharer.send({ type: "signal.ice", sessionId, candidate: { candidate: `candidate:1 1 udp 2122260223 10.0.0.2 50000 typ host t=${stamp}`, sdpMid: "0", sdpMLineIndex: 0 } }),
+    (stamp) => sharer.send({ type: "signal.ice", sessionId, candidate: stampedCandidate(stamp) }),
     // Ahead of the test client's own parsing of every message, so both systems are timed at arrival.
     (handler) =>
       helper.socket.prependListener("message", (data: Buffer) => {
-        const text = data.toString();
-        const mark = text.indexOf("t=");
-        if (text.includes('"signal.ice"') && mark > 0) handler(Number.parseFloat(text.slice(mark + 2)));
+        const stamp = stampIn(data, "signal.ice");
+        if (stamp !== null) handler(stamp);
       }),
   );
   helper.kill();
@@ -113,12 +122,11 @@ export async function peerJsSignaling(server: PeerJsServer, counts: number[], ra
   const figures = await relay(
     rate,
     seconds,
-    (stamp) => a.send(JSON.stringify({ type: "CANDIDATE", dst: "relay-b", payload: { candidate: { candidate: `candidate:1 1 udp 2122260223 10.0.0.2 50000 typ host t=${stamp}`, sdpMid: "0", sdpMLineIndex: 0 }, type: "media", connectionId: "mc_1" } })),
+    (stamp) => a.send(JSON.stringify({ type: "CANDIDATE", dst: "relay-b", payload: { candidate: stampedCandidate(stamp), type: "media", connectionId: "mc_1" } })),
     (handler) =>
       b.on("message", (data: Buffer) => {
-        const text = data.toString();
-        const mark = text.indexOf("t=");
-        if (text.includes('"CANDIDATE"') && mark > 0) handler(Number.parseFloat(text.slice(mark + 2)));
+        const stamp = stampIn(data, "CANDIDATE");
+        if (stamp !== null) handler(stamp);
       }),
   );
   a.terminate();
