@@ -25,6 +25,8 @@ export function launchHelperBrowser(): Promise<Browser> {
 
 export interface SharerBrowser {
   browser: Browser;
+  /** The browser's main process (its renderers, GPU and network processes are its children). */
+  pid: number;
   /** SIGKILL, as when the sharer's machine or browser dies: no goodbye on any socket. */
   kill(): Promise<void>;
   close(): Promise<void>;
@@ -41,6 +43,7 @@ export async function launchSharerBrowser(display: string, lang = "en-US"): Prom
   const browser = await chromium.connect(server.wsEndpoint());
   return {
     browser,
+    pid: server.process().pid!,
     kill: async () => {
       server.process().kill("SIGKILL");
       await browser.close().catch(() => undefined);

@@ -2,23 +2,20 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium } from "playwright-core";
 import { buildBroker } from "../../src/server/broker.js";
 import { BrokerConfig } from "../../src/server/config.js";
-import { CHROMIUM, CHROMIUM_FLAGS, launchHelperBrowser, launchSharerBrowser, newPage, signIn } from "../../tools/chromium.js";
+import { launchHelperBrowser, launchSharerBrowser, newPage, signIn } from "../../tools/chromium.js";
 import { startXvfb } from "../../tools/x-display.js";
 import { browserMachineFacts, fmt, markdownTable, numberArg, percentile, sleep } from "../broker/stats.js";
-import { frameProbeScript, TIMECODE_PAGE } from "./timecode-page.js";
+import { KEEP_PEER, TIME_CAPTURE } from "./page-hooks.js";
+import { frameProbeScript } from "./timecode-page.js";
+import { openTimecodeWindow } from "./timecode-window.js";
 
 // `npm run bench:media [-- --seconds 15]`: one real session, sharer (headed
 // Chromium capturing a 1920x1080 Xvfb screen with a moving box and an on-screen
 // millisecond time code) to helper (headless Chromium, the console), over
 // WebRTC inside a private network namespace. Prints numbers; passes or fails nothing.
 const SECONDS = numberArg("seconds", 15);
-// Measurement only: keep each page's peer connection, to read its own statistics.
-const KEEP_PEER = "(() => { const P = window.RTCPeerConnection; window.RTCPeerConnection = class extends P { constructor(c) { super(c); window.__peer = this; this.addEventListener('connectionstatechange', () => { if (this.connectionState === 'connected') window.__connectedAt = Date.now(); }); } }; })();";
-// Measurement only: when the sharer's screen capture resolved.
-const TIME_CAPTURE = "(() => { const md = navigator.mediaDevices, g = md.getDisplayMedia.bind(md); md.getDisplayMedia = async (c) => { window.__captureAskedAt = Date.now(); const s = await g(c); window.__captureAt = Date.now(); return s; }; })();";
 const sharerPerson = { username: "sam@northwind.test", password: "demo-sharer-1" };
 const helperPerson = { username: "hugo@northwind.test", password: "demo-helper-1" };
 
@@ -40,11 +37,8 @@ const report = (what: string, value: string, target: string) => {
 };
 
 // The changing content: its own headed window on the left half of the screen.
-const content = await chromium.launch({ executablePath: CHROMIUM, headless: false, env: { ...process.env, DISPLAY: x.display }, args: [...CHROMIUM_FLAGS, "--window-position=0,0", "--window-size=960,1080", "--app=data:text/html,"] });
-const contentPage = (await content.newContext({ viewport: null })).pages()[0] ?? (await (await content.newContext({ viewport: null })).newPage());
-await contentPage.setContent(TIMECODE_PAGE);
-// Where the page's content sits on the screen, below and beside whatever frame the window draws.
-const contentOrigin = await contentPage.evaluate(() => ({ left: window.screenX + (window.outerWidth - window.innerWidth), top: window.screenY + (window.outerHeight - window.innerHeight) }));
+const content = await openTimecodeWindow(x.display);
+const contentOrigin = content.origin;
 
 const helperBrowser = await launchHelperBrowser();
 let sharerBrowser = await launchSharerBrowser(x.display);

@@ -29,41 +29,61 @@ requestAnimationFrame(draw);
 </script></body></html>`;
 
 /**
- * Runs in the helper's page: decodes the time code from each received frame
- * and records how old it was. `origin`: where the page's content sits on the
- * screen (the browser window's own frame moves it). Plain JavaScript in a string, so no bundler or
- * TypeScript loader helper can sneak into what runs in the browser.
+ * Runs in the helper's page: decodes the time code from what the page shows of
+ * the sharer's screen and records how old it was. `origin`: where the page's
+ * content sits on the sharer's screen (the browser window's own frame moves
+ * it). `source`: the element showing the screen (a <video> or noVNC's
+ * <canvas>). `clock`: "video-frame" reads every frame the video presents
+ * (requestVideoFrameCallback); "animation-frame" samples whatever the element
+ * shows at each of the page's display refreshes and counts a frame when the time
+ * code changed, which works for any element and so measures two systems alike.
+ * Plain JavaScript in a string, so no bundler or TypeScript loader helper can
+ * sneak into what runs in the browser.
  */
-export const frameProbeScript = (origin: { left: number; top: number }) => `(() => {
+export const frameProbeScript = (origin: { left: number; top: number }, o: { source?: string; clock?: "video-frame" | "animation-frame" } = {}) => `(() => {
   const BLOCK = ${TIMECODE.block}, BITS = ${TIMECODE.bits}, LEFT = ${origin.left}, TOP = ${origin.top};
+  const SOURCE = ${JSON.stringify(o.source ?? "[data-testid=remote-video]")}, EVERY_VIDEO_FRAME = ${(o.clock ?? "video-frame") === "video-frame"};
   const probe = (window.__probe = { frames: 0, firstFrameAt: null, latencies: [], undecodable: 0 });
   const canvas = document.createElement("canvas");
   canvas.width = BLOCK * BITS;
   canvas.height = BLOCK;
   const ctx = canvas.getContext("2d", { willReadFrequently: true });
+  let last = null;
+  const read = (el) => {
+    const now = Date.now();
+    if ((el.videoWidth ?? el.width) < 1000) return;
+    ctx.drawImage(el, LEFT, TOP, canvas.width, canvas.height, 0, 0, canvas.width, canvas.height);
+    const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    let value = 0, clean = true;
+    for (let i = 0; i < BITS; i++) {
+      const at = ((BLOCK >> 1) * canvas.width + i * BLOCK + (BLOCK >> 1)) * 4;
+      const luma = (px[at] + px[at + 1] + px[at + 2]) / 3;
+      if (luma > 80 && luma < 175) clean = false; // a block caught mid-change
+      value = value * 2 + (luma < 128 ? 1 : 0);
+    }
+    const age = now - value;
+    if (!clean || age < 0 || age >= 10000) return void probe.undecodable++;
+    if (!EVERY_VIDEO_FRAME && value === last) return;
+    last = value;
+    if (!EVERY_VIDEO_FRAME) probe.frames++;
+    if (probe.firstFrameAt === null) probe.firstFrameAt = now;
+    probe.latencies.push(age);
+  };
   const watch = () => {
-    const video = document.querySelector("[data-testid=remote-video]");
-    if (!video) return void setTimeout(watch, 20);
-    const onFrame = () => {
-      const now = Date.now();
-      probe.frames++;
-      if (probe.firstFrameAt === null) probe.firstFrameAt = now;
-      if (video.videoWidth >= 1000) {
-        ctx.drawImage(video, LEFT, TOP, canvas.width, canvas.height, 0, 0, canvas.width, canvas.height);
-        const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-        let value = 0, clean = true;
-        for (let i = 0; i < BITS; i++) {
-          const at = ((BLOCK >> 1) * canvas.width + i * BLOCK + (BLOCK >> 1)) * 4;
-          const luma = (px[at] + px[at + 1] + px[at + 2]) / 3;
-          if (luma > 80 && luma < 175) clean = false; // a block caught mid-change
-          value = value * 2 + (luma < 128 ? 1 : 0);
-        }
-        const age = now - value;
-        if (clean && age >= 0 && age < 10000) probe.latencies.push(age); else probe.undecodable++;
-      }
-      video.requestVideoFrameCallback(onFrame);
-    };
-    video.requestVideoFrameCallback(onFrame);
+    const el = document.querySelector(SOURCE);
+    if (!el) return void setTimeout(watch, 20);
+    if (EVERY_VIDEO_FRAME) {
+      const onFrame = () => {
+        probe.frames++;
+        if (probe.firstFrameAt === null) probe.firstFrameAt = Date.now();
+        read(el);
+        el.requestVideoFrameCallback(onFrame);
+      };
+      el.requestVideoFrameCallback(onFrame);
+    } else {
+      const onRefresh = () => (read(el), requestAnimationFrame(onRefresh));
+      requestAnimationFrame(onRefresh);
+    }
   };
   watch();
 })();`;

@@ -1,0 +1,92 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Browser } from "playwright-core";
+import { buildBroker } from "../../src/server/broker.js";
+import { BrokerConfig } from "../../src/server/config.js";
+import { startAgent } from "../../tools/agent-process.js";
+import { launchSharerBrowser } from "../../tools/chromium.js";
+import { openXEventWindow } from "../../tools/x-events.js";
+import { startControlSession, step } from "../input/control-session.js";
+import { focusThroughHelper, type Latencies, measureClicks, measureKeys } from "../input/pointer-and-keys.js";
+import { KEEP_PEER } from "../media/page-hooks.js";
+import { frameProbeScript } from "../media/timecode-page.js";
+import { sleep } from "../broker/stats.js";
+import { measureScreen, type ScreenFigures } from "./screen-figures.js";
+
+/** The side-by-side run's settings: the same for every system. */
+export interface SideRun {
+  display: string;
+  contentOrigin: { left: number; top: number };
+  helperBrowser: Browser;
+  seconds: number;
+  clicks: number;
+  keys: number;
+}
+
+export interface SideFigures {
+  screen: ScreenFigures;
+  clicks: Latencies;
+  keys: Latencies;
+  detail: string;
+}
+
+/**
+ * Tandem as a help desk uses it for full control: a broker, the helper's
+ * console (headless Chromium), the sharer page in desktop mode (headed Chromium
+ * capturing the screen, main's input relay, the agent). Sharer side = the
+ * sharer's browser and the agent.
+ */
+export async function measureTandem(run: SideRun): Promise<SideFigures> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-bench-peers-"));
+  const broker = await buildBroker(BrokerConfig.parse({ host: "127.0.0.1", port: 0, dataDir, sqliteFile: ":memory:", logLevel: "silent" }));
+  await broker.listen();
+  const agent = await startAgent(run.display);
+  const sharerBrowser = await launchSharerBrowser(run.display);
+  try {
+    const session = await startControlSession({
+      origin: broker.origin,
+      ca: broker.tls!.caCert!,
+      agent,
+      helperBrowser: run.helperBrowser,
+      sharerBrowser: sharerBrowser.browser,
+      helperScripts: [frameProbeScript(run.contentOrigin, { clock: "animation-frame" }), KEEP_PEER],
+      sharerScripts: [KEEP_PEER],
+    });
+    const { helper, sharer, onScreen } = session;
+    await sleep(2000); // past the encoder's ramp-up
+    const bytes = () => helper.evaluate(async () => {
+      let total = 0;
+      (await (window as unknown as { __peer: RTCPeerConnection }).__peer.getStats()).forEach((r: Record<string, unknown>) => {
+        if (r.type === "transport") total += Number(r.bytesReceived ?? 0);
+      });
+      return total;
+    });
+    const screen = await measureScreen(helper, bytes, { "sharer's Chromium": [sharerBrowser.pid], agent: [agent.child.pid!] }, run.seconds);
+    const sender = await sharer.evaluate(async () => {
+      const out: string[] = [];
+      (await (window as unknown as { __peer: RTCPeerConnection }).__peer.getStats()).forEach((r: Record<string, unknown>) => {
+        if (r.type === "outbound-rtp" && r.kind === "video") out.push(`${String(r.encoderImplementation)} sending ${String(r.framesPerSecond)} fps, limited by ${String(r.qualityLimitationReason)}`);
+        if (r.type === "codec" && String(r.mimeType).startsWith("video/")) out.push(String(r.mimeType));
+      });
+      return out.join(", ");
+    });
+
+    const target = await openXEventWindow(run.display, { x: 80, y: 200, width: 760, height: 600 });
+    try {
+      const scale = onScreen(1, 0).x - onScreen(0, 0).x;
+      await step("first click arrives", focusThroughHelper(helper, onScreen, target));
+      const clicks = await measureClicks(helper, onScreen, target, run.clicks, scale);
+      const keys = await measureKeys(helper, target, run.keys);
+      return { screen, clicks, keys, detail: sender };
+    } finally {
+      target.stop();
+      await session.close();
+    }
+  } finally {
+    await sharerBrowser.close();
+    await agent.stop();
+    await broker.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
