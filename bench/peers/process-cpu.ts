@@ -25,7 +25,11 @@ export function cpuSeconds(roots: number[]): number {
   const tree = new Set(roots);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [pid, ppid] of parent) if (!tree.has(pid) && tree.has(ppid)) (tree.add(pid), (grew = true));
+    for (const [pid, ppid] of parent) {
+      if (tree.has(pid) || !tree.has(ppid)) continue;
+      tree.add(pid);
+      grew = true;
+    }
   }
   let total = 0;
   for (const pid of tree) total += used.get(pid) ?? 0;

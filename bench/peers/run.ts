@@ -1,42 +1,117 @@
-import os from "node:os";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import { launchHelperBrowser } from "../../tools/chromium.js";
+import { startXvfb } from "../../tools/x-display.js";
 import { startBrokerProcess } from "../broker/broker-process.js";
-import { fmt, markdownTable, numberArg } from "../broker/stats.js";
+import { browserMachineFacts, fmt, markdownTable, numberArg, percentile } from "../broker/stats.js";
+import type { Latencies } from "../input/pointer-and-keys.js";
+import { openTimecodeWindow } from "../media/timecode-window.js";
 import { startPeerJsServer } from "./peerjs-server.js";
 import { peerJsSignaling, RELAY_ROUNDS, tandemSignaling } from "./signaling.js";
+import { measureTandem, type SideFigures } from "./tandem-side.js";
+import { measureVnc } from "./vnc-side.js";
+import { ensureVncPackages } from "./vnc-peer.js";
 
-// `npm run bench:peers [-- --rate 1000 --seconds 5]`: Tandem side by side with the tools help
-// desks use today, measured in one run on this machine. Built so far: signaling (Tandem broker
-// vs the PeerJS server). Still to build (issue 8): screen to helper and input to screen against
-// x11vnc + noVNC. Every figure below is measured in this run; nothing is copied in.
+// `npm run bench:peers [-- --screen-seconds 15 --clicks 100 --keys 100 --rate 1000 --seconds 5]`:
+// Tandem side by side with the tools help desks use today, in one run on this machine:
+// 1-2. screen to helper and input to screen against x11vnc + noVNC, on one 1920x1080 Xvfb
+// screen showing the same changing content (a moving box and a millisecond time code);
+// 3. signaling against the PeerJS server. Every figure is measured in this run; nothing is
+// copied in. Prints the table and writes bench/peers/results.md.
+const SCREEN_SECONDS = numberArg("screen-seconds", 15);
+const CLICKS = numberArg("clicks", 100);
+const KEYS = numberArg("keys", 100);
 const COUNTS = [1000, 5000];
 const RATE = numberArg("rate", 1000);
 const SECONDS = numberArg("seconds", 5); // per relay round
 
-const rows: string[][] = [];
-const ratio = (ours: number, theirs: number) => (Number.isFinite(ours) && Number.isFinite(theirs) && theirs > 0 ? fmt(ours / theirs, 2) : "n/a");
-const kb = (bytes: number) => `${fmt(bytes / 1024, 1)} KB`;
+if (process.env.TANDEM_NETNS !== "1") {
+  console.error("Run through `npm run bench:peers` (it enters a private network namespace; Chromium gathers no ICE candidates on loopback alone).");
+  process.exit(2);
+}
+if (!fs.existsSync("dist/web/console/index.html")) spawnSync("npx", ["vite", "build", "--logLevel", "warn"], { stdio: "inherit" });
+const started = Date.now();
 
-console.log(`▶ signaling: idle clients (${COUNTS.join(", ")}) and relay latency at ${RATE} msgs/s for ${SECONDS} s`);
-// Tandem refuses more than 50 messages/s per connection by default (flood protection; PeerJS has none):
-// raised for this run so the relay itself is what is measured at 1,000/s.
+// 1-2. Screen and input, Tandem then x11vnc + noVNC, on the same screen and content.
+const vncReady = ensureVncPackages();
+const x = await startXvfb();
+const content = await openTimecodeWindow(x.display);
+const helperBrowser = await launchHelperBrowser();
+const run = { display: x.display, contentOrigin: content.origin, helperBrowser, seconds: SCREEN_SECONDS, clicks: CLICKS, keys: KEYS };
+let tandem: SideFigures;
+let vnc: (SideFigures & { versions: string }) | { why: string };
+try {
+  console.log(`▶ Tandem: screen to helper (${SCREEN_SECONDS} s), ${CLICKS} clicks, ${KEYS} keys`);
+  tandem = await measureTandem(run);
+  console.log(`▶ x11vnc + noVNC: the same`);
+  vnc = vncReady.ok ? await measureVnc(run) : vncReady;
+} finally {
+  await helperBrowser.close();
+  await content.close();
+  x.stop();
+}
+
+// 3. Signaling. Tandem refuses more than 50 messages/s per connection by default (flood
+// protection; PeerJS has none): raised for this run so the relay itself is measured at the rate.
 // BENCH_BROKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the broker.
+console.log(`▶ signaling: idle clients (${COUNTS.join(", ")}) and relay latency at ${RATE} msgs/s for ${SECONDS} s × ${RELAY_ROUNDS}`);
 const broker = await startBrokerProcess({ TANDEM_TLS: "off", TANDEM_MESSAGES_PER_SECOND: String(RATE * 2) }, process.env.BENCH_BROKER_NODE_ARGS?.split(" ").filter(Boolean) ?? []);
-const tandem = await tandemSignaling(broker, COUNTS, RATE, SECONDS).finally(() => broker.stop());
+const ours = await tandemSignaling(broker, COUNTS, RATE, SECONDS).finally(() => broker.stop());
 const peerjs = await startPeerJsServer();
-const peer = await peerJsSignaling(peerjs, COUNTS, RATE, SECONDS).finally(() => peerjs.stop());
+const theirs = await peerJsSignaling(peerjs, COUNTS, RATE, SECONDS).finally(() => peerjs.stop());
 
-for (const count of COUNTS) rows.push([`Signaling: server memory per idle connected client, ${count.toLocaleString("en")} clients`, kb(tandem.perClientBytes[count]!), kb(peer.perClientBytes[count]!), ratio(tandem.perClientBytes[count]!, peer.perClientBytes[count]!), "≤ 1"]);
+const rows: string[][] = [];
+const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? fmt(a / b, 2) : "n/a");
+const peer = <T>(read: (v: SideFigures) => T, show: (v: T) => string) => ("why" in vnc ? { value: NaN, text: vnc.why } : { value: Number(read(vnc)), text: show(read(vnc)) });
+const row = (what: string, read: (v: SideFigures) => number, show: (n: number) => string, target: string) => {
+  const theirs = peer(read, show);
+  rows.push([what, show(read(tandem)), theirs.text, ratio(read(tandem), theirs.value), target]);
+};
+const ms = (n: number) => `${fmt(n, 0)} ms`;
+const misses = (l: Latencies) => (l.missed ? ` (${l.missed} not seen within 2 s)` : "");
+const latencyRow = (what: string, pick: (v: SideFigures) => Latencies, p: number, target: string) => {
+  const show = (v: SideFigures) => `${ms(percentile(pick(v).samples, p))}${misses(pick(v))}`;
+  rows.push([what, show(tandem), "why" in vnc ? vnc.why : show(vnc), "why" in vnc ? "n/a" : ratio(percentile(pick(tandem).samples, p), percentile(pick(vnc).samples, p)), target]);
+};
+const cpu = (v: SideFigures) => Object.values(v.screen.cpu).reduce((a, b) => a + b, 0);
+const cpuParts = (v: SideFigures) => Object.entries(v.screen.cpu).map(([name, s]) => `${name} ${fmt(s, 2)}`).join(" + ");
+
+row("Screen to helper: frames per second shown (1920x1080, changing content)", (v) => v.screen.fps, (n) => fmt(n, 1), "≥ 1");
+row("Screen to helper: glass-to-glass latency p50", (v) => v.screen.p50, ms, "≤ 1");
+row("Screen to helper: glass-to-glass latency p99", (v) => v.screen.p99, ms, "≤ 1");
+row("Screen to helper: bandwidth (bytes received per second)", (v) => v.screen.mbitPerSecond, (n) => `${fmt(n, 2)} Mbit/s`, "≤ 1");
+rows.push(["Screen to helper: sharer-side CPU seconds per second of session", `${fmt(cpu(tandem), 2)} (${cpuParts(tandem)})`, "why" in vnc ? vnc.why : `${fmt(cpu(vnc), 2)} (${cpuParts(vnc)})`, "why" in vnc ? "n/a" : ratio(cpu(tandem), cpu(vnc)), "—"]);
+latencyRow("Input: click → X ButtonPress, p50", (v) => v.clicks, 50, "—");
+latencyRow("Input: click → X ButtonPress, p99", (v) => v.clicks, 99, "≤ 1");
+latencyRow("Input: key press → X KeyPress, p50", (v) => v.keys, 50, "—");
+latencyRow("Input: key press → X KeyPress, p99", (v) => v.keys, 99, "≤ 1");
+for (const count of COUNTS) rows.push([`Signaling: server memory per idle connected client, ${count.toLocaleString("en")} clients`, kb(ours.perClientBytes[count]!), kb(theirs.perClientBytes[count]!), ratio(ours.perClientBytes[count]!, theirs.perClientBytes[count]!), "≤ 1"]);
 const rounds = (p99s: number[]) => p99s.map((v) => fmt(v, 2)).join(" / ");
-rows.push([`Signaling: relay latency p50, ${RATE} msgs/s between two clients (median of ${RELAY_ROUNDS} rounds)`, `${fmt(tandem.relay.p50, 2)} ms`, `${fmt(peer.relay.p50, 2)} ms`, ratio(tandem.relay.p50, peer.relay.p50), "—"]);
-rows.push([`Signaling: relay latency p99, ${RATE} msgs/s between two clients (median of ${RELAY_ROUNDS} rounds)`, `${fmt(tandem.relay.p99, 2)} ms (rounds ${rounds(tandem.relay.p99s)})`, `${fmt(peer.relay.p99, 2)} ms (rounds ${rounds(peer.relay.p99s)})`, ratio(tandem.relay.p99, peer.relay.p99), "≤ 1"]);
-rows.push(["Signaling: messages delivered", `${tandem.relay.delivered} of ${tandem.relay.sent}`, `${peer.relay.delivered} of ${peer.relay.sent}`, "—", "all"]);
-for (const what of ["Screen to helper (fps, glass-to-glass, bandwidth, sharer CPU) vs x11vnc + noVNC", "Input to screen (click / key → X event) vs noVNC"]) rows.push([what, "not built yet", "not built yet", "—", "issue 8"]);
+rows.push([`Signaling: relay latency p50, ${RATE} msgs/s between two clients (median of ${RELAY_ROUNDS} rounds)`, `${fmt(ours.relay.p50, 2)} ms`, `${fmt(theirs.relay.p50, 2)} ms`, ratio(ours.relay.p50, theirs.relay.p50), "—"]);
+rows.push([`Signaling: relay latency p99, ${RATE} msgs/s between two clients (median of ${RELAY_ROUNDS} rounds)`, `${fmt(ours.relay.p99, 2)} ms (rounds ${rounds(ours.relay.p99s)})`, `${fmt(theirs.relay.p99, 2)} ms (rounds ${rounds(theirs.relay.p99s)})`, ratio(ours.relay.p99, theirs.relay.p99), "≤ 1"]);
+rows.push(["Signaling: messages delivered", `${ours.relay.delivered} of ${ours.relay.sent}`, `${theirs.relay.delivered} of ${theirs.relay.sent}`, "—", "all"]);
 
 const table = markdownTable(["Measure", "Tandem", "Peer", "Tandem / peer", "Target"], rows);
-const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const minutes = fmt((Date.now() - started) / 60_000, 1);
+const versions = `Peers: ${"why" in vnc ? vnc.why : vnc.versions}; PeerJS server ${peerjs.version} (npm \`peer\`)`;
+const command = `npm run bench:peers -- --screen-seconds ${SCREEN_SECONDS} --clicks ${CLICKS} --keys ${KEYS} --rate ${RATE} --seconds ${SECONDS}`;
 fs.writeFileSync(
   "bench/peers/results.md",
-  `# Side by side with peers (partial: signaling only)\n\nCommand: \`npm run bench:peers -- --rate ${RATE} --seconds ${SECONDS}\`. Machine: ${machine}. ${new Date().toISOString().slice(0, 10)}. Peer: PeerJS server ${peerjs.version} (npm \`peer\`), in its own process like the Tandem broker; both without TLS, memory is the server process's RSS growth divided by the clients connected. Tandem clients are authenticated and heartbeat every second; PeerJS clients every 5 s, as their libraries do. Tandem's per-connection flood limit (50 messages/s by default, the rest refused with a typed error) is raised for this run (\`TANDEM_MESSAGES_PER_SECOND=${RATE * 2}\`) so the relay is measured at the same rate.\n\n${table}\n`,
+  `# Side by side with the tools help desks use today
+
+Command: \`${command}\` (as root: it enters a private network namespace and installs the Debian packages it misses); the whole run took ${minutes} min. Machine: ${await browserMachineFacts()}. ${new Date().toISOString().slice(0, 10)}. ${versions}.
+
+${table}
+
+How each figure is taken, alike for both systems:
+- **Screen**: one Xvfb screen (1920x1080) showing a window with a box that moves every frame and a 44-bit millisecond time code. Tandem: the sharer page in desktop mode (headed Chromium capturing the screen) → WebRTC inside a private network namespace → the console in headless Chromium. Peer: x11vnc (Debian defaults, plus loopback only, no password, no name lookups) → websockify → noVNC's \`vnc_lite.html\` (its defaults: Tight encoding, JPEG quality 6) in the same headless Chromium. In each helper page the same script samples what the page shows (Tandem's \`<video>\`, noVNC's \`<canvas>\`) at every display refresh, decodes the time code and counts a frame when it changed; glass-to-glass = the helper's clock minus the time code (one machine, one clock). Bandwidth: Tandem, the bytes the helper's WebRTC transport received (SRTP, SCTP, DTLS); noVNC, the bytes its WebSocket received. Sharer-side CPU: user + system time from /proc over the window for the process trees named (Tandem: the sharer's browser with all its processes, and the input agent; the peer: x11vnc and websockify).
+- **Tandem's pipeline in that window** (its own WebRTC statistics): ${tandem.detail}.
+- **Input**: a window on the sharer's screen (xev) records what the X server delivers. From the benchmark's call into the helper's page (Playwright) to the X event: a mouse button press (the pointer already moved there) and a key press, one at a time. Tandem: console → WebRTC data channels → sharer page → the bridge → the agent (XTest). The bridge here is the test stand-in for the desktop app's preload (Playwright's exposeFunction, a round trip through the Chrome DevTools Protocol and Playwright's server process) where the app uses Electron IPC: the Electron binary cannot run on this machine. noVNC: RFB pointer/key events over its WebSocket → websockify → x11vnc (XTest).
+- **Signaling**: each server in its own process without TLS; memory is the process's RSS growth divided by the clients connected. Tandem clients are authenticated and heartbeat every second; PeerJS clients every 5 s, as their libraries do. Tandem's per-connection flood limit (50 messages/s by default) is raised for this run (\`TANDEM_MESSAGES_PER_SECOND=${RATE * 2}\`).
+`,
 );
-console.log(`\n${table}\n\nwritten to bench/peers/results.md`);
+console.log(`\n${table}\n\nTandem pipeline: ${tandem.detail}\n${versions}\nwritten to bench/peers/results.md (${minutes} min)`);
+
+function kb(bytes: number) {
+  return `${fmt(bytes / 1024, 1)} KB`;
+}

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { buildBroker } from "../../src/server/broker.js";
 import { BrokerConfig } from "../../src/server/config.js";
 import { startAgent } from "../../tools/agent-process.js";
@@ -11,7 +11,7 @@ import { startControlSession, step } from "../input/control-session.js";
 import { focusThroughHelper, type Latencies, measureClicks, measureKeys } from "../input/pointer-and-keys.js";
 import { KEEP_PEER } from "../media/page-hooks.js";
 import { frameProbeScript } from "../media/timecode-page.js";
-import { sleep } from "../broker/stats.js";
+import { fmt, sleep } from "../broker/stats.js";
 import { measureScreen, type ScreenFigures } from "./screen-figures.js";
 
 /** The side-by-side run's settings: the same for every system. */
@@ -63,22 +63,14 @@ export async function measureTandem(run: SideRun): Promise<SideFigures> {
       return total;
     });
     const screen = await measureScreen(helper, bytes, { "sharer's Chromium": [sharerBrowser.pid], agent: [agent.child.pid!] }, run.seconds);
-    const sender = await sharer.evaluate(async () => {
-      const out: string[] = [];
-      (await (window as unknown as { __peer: RTCPeerConnection }).__peer.getStats()).forEach((r: Record<string, unknown>) => {
-        if (r.type === "outbound-rtp" && r.kind === "video") out.push(`${String(r.encoderImplementation)} sending ${String(r.framesPerSecond)} fps, limited by ${String(r.qualityLimitationReason)}`);
-        if (r.type === "codec" && String(r.mimeType).startsWith("video/")) out.push(String(r.mimeType));
-      });
-      return out.join(", ");
-    });
-
+    const detail = await stageBreakdown(helper, sharer);
     const target = await openXEventWindow(run.display, { x: 80, y: 200, width: 760, height: 600 });
     try {
       const scale = onScreen(1, 0).x - onScreen(0, 0).x;
       await step("first click arrives", focusThroughHelper(helper, onScreen, target));
       const clicks = await measureClicks(helper, onScreen, target, run.clicks, scale);
       const keys = await measureKeys(helper, target, run.keys);
-      return { screen, clicks, keys, detail: sender };
+      return { screen, clicks, keys, detail };
     } finally {
       target.stop();
       await session.close();
@@ -89,4 +81,21 @@ export async function measureTandem(run: SideRun): Promise<SideFigures> {
     await broker.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Where a frame's time goes inside WebRTC, averaged per frame from each side's own statistics. */
+async function stageBreakdown(helper: Page, sharer: Page): Promise<string> {
+  const read = (page: Page) => page.evaluate(async () => {
+    const out: Record<string, unknown>[] = [];
+    (await (window as unknown as { __peer: RTCPeerConnection }).__peer.getStats()).forEach((r: Record<string, unknown>) => {
+      if ((r.type === "outbound-rtp" || r.type === "inbound-rtp") && r.kind === "video") out.push(r);
+      if (r.type === "codec" && String(r.mimeType).startsWith("video/")) out.push(r);
+    });
+    return out;
+  });
+  const sent = (await read(sharer)).find((r) => r.type === "outbound-rtp") ?? {};
+  const got = (await read(helper)).find((r) => r.type === "inbound-rtp") ?? {};
+  const codec = (await read(sharer)).find((r) => r.type === "codec")?.mimeType ?? "?";
+  const per = (total: unknown, count: unknown) => `${fmt((Number(total) / Number(count)) * 1000, 1)} ms`;
+  return `${String(codec)} (${String(sent.encoderImplementation)}), limited by ${String(sent.qualityLimitationReason)}; per frame: encode ${per(sent.totalEncodeTime, sent.framesEncoded)}, pacer ${per(sent.totalPacketSendDelay, sent.packetsSent)} per packet, jitter buffer ${per(got.jitterBufferDelay, got.jitterBufferEmittedCount)}, decode ${per(got.totalDecodeTime, got.framesDecoded)}, receipt to decoded ${per(got.totalProcessingDelay, got.framesDecoded)}`;
 }

@@ -80,10 +80,15 @@ function ready(child: ChildProcess, name: string, isReady: (said: string) => boo
     const hear = (c: Buffer) => {
       said = (said + c.toString()).slice(-4000);
       if (process.env.BENCH_DEBUG) process.stderr.write(`[${name}] ${c.toString()}`);
-      if (isReady(said)) (clearTimeout(timer), resolve());
+      if (!isReady(said)) return;
+      clearTimeout(timer);
+      resolve();
     };
     child.stdout?.on("data", hear);
     child.stderr!.on("data", hear);
-    child.once("exit", (code) => (clearTimeout(timer), reject(new Error(`${name} exited with ${code}: ${said.trim()}`))));
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code}: ${said.trim()}`));
+    });
   });
 }

@@ -56,6 +56,19 @@ const DISCONNECTED_RESTART_MS = 2_000;
  * list, so a peer without H.264 still negotiates.
  */
 const PREFERRED_VIDEO_CODEC = "video/H264";
+
+/**
+ * The screen track is encoded as "motion", not as screen content: Chromium's
+ * software H.264 encoder (OpenH264) spends ~22 ms per 1080p frame in its
+ * screen-content mode and ~9 ms in its real-time mode here, and every one of
+ * those ms is glass-to-glass latency and the sharer's CPU (bench/peers). Text
+ * stays sharp because resolution is never traded away (below): under pressure
+ * the frame rate drops instead.
+ */
+function asLowLatencyScreen(track: MediaStreamTrack): MediaStreamTrack {
+  if (track.kind === "video") track.contentHint = "motion";
+  return track;
+}
 /**
  * Chromium starts a new video sender at ~300 kbit/s and ramps up, so the first
  * 1080p key frame of a screen trickles out for a few hundred ms. Telling the
@@ -90,8 +103,9 @@ export function createPeerLink(o: { connection: BrokerConnection; sessionId: str
 
   if (o.role === "sharer" && o.screen) {
     for (const track of o.screen.getTracks()) {
-      const sender = pc.addTrack(track, o.screen);
-      const params = sender.getParameters();
+      const sender = pc.addTrack(asLowLatencyScreen(track), o.screen);
+      const params: RTCRtpSendParameters & { degradationPreference?: string } = sender.getParameters();
+      params.degradationPreference = "maintain-resolution";
       params.encodings = params.encodings?.length ? params.encodings : [{}];
       for (const encoding of params.encodings) {
         encoding.maxBitrate = MAX_BITRATE;
@@ -101,7 +115,12 @@ export function createPeerLink(o: { connection: BrokerConnection; sessionId: str
     }
     preferCodec(pc, PREFERRED_VIDEO_CODEC);
   }
-  pc.ontrack = (event) => o.onTrack?.(event.streams[0] ?? new MediaStream([event.track]));
+  pc.ontrack = (event) => {
+    // Play each frame as soon as it is decoded: on a help desk's network the
+    // default buffering adds tens of ms of delay for smoothness nobody needs.
+    (event.receiver as RTCRtpReceiver & { jitterBufferTarget?: number | null }).jitterBufferTarget = 0;
+    o.onTrack?.(event.streams[0] ?? new MediaStream([event.track]));
+  };
 
   const onMessage = (channel: "input" | "pointer") => (event: MessageEvent) => {
     if (typeof event.data !== "string" || event.data.length > (o.role === "helper" ? 8192 : 1024)) return;
@@ -189,7 +208,7 @@ export function createPeerLink(o: { connection: BrokerConnection; sessionId: str
     async replaceScreen(screen) {
       const track = screen.getVideoTracks()[0];
       const sender = pc.getSenders().find((s) => s.track?.kind === "video");
-      if (track && sender) await sender.replaceTrack(track);
+      if (track && sender) await sender.replaceTrack(asLowLatencyScreen(track));
     },
     onInputChannelOpen(handler) {
       input.addEventListener("open", handler);
