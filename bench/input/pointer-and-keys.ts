@@ -10,6 +10,8 @@ import type { XEvent, XEventWindow } from "../../tools/x-events.js";
  */
 export interface Latencies {
   samples: number[];
+  /** When each event arrived was asked for, and when X delivered it (same order as samples). */
+  times: { sent: number; seen: number }[];
   /** Events that did not arrive within 2 s. */
   missed: number;
 }
@@ -20,8 +22,14 @@ const point = (i: number) => ({ sx: 120 + ((i * 37) % 680), sy: 240 + ((i * 53) 
 /** Within two of the helper's pixels of where it aimed (scaling rounds). */
 const near = (e: XEvent, sx: number, sy: number, scale: number) => Math.abs(e.root.x - sx) <= 2 / scale && Math.abs(e.root.y - sy) <= 2 / scale;
 
+function record(out: Latencies, sent: number, seen: XEvent | null) {
+  if (!seen) return void out.missed++;
+  out.samples.push(seen.at - sent);
+  out.times.push({ sent, seen: seen.at });
+}
+
 export async function measureMoves(page: Page, onScreen: OnScreen, target: XEventWindow, count: number, scale: number): Promise<Latencies> {
-  const out: Latencies = { samples: [], missed: 0 };
+  const out: Latencies = { samples: [], times: [], missed: 0 };
   for (let i = 0; i < count; i++) {
     const { sx, sy } = point(i);
     const p = onScreen(sx, sy);
@@ -29,15 +37,14 @@ export async function measureMoves(page: Page, onScreen: OnScreen, target: XEven
     const sent = Date.now();
     await page.mouse.move(p.x, p.y);
     const seen = await target.waitFor((e) => e.type === "MotionNotify" && near(e, sx, sy, scale), from);
-    if (seen) out.samples.push(seen.at - sent);
-    else out.missed++;
+    record(out, sent, seen);
   }
   return out;
 }
 
 /** The pointer is moved there first (untimed); the press alone is timed. */
 export async function measureClicks(page: Page, onScreen: OnScreen, target: XEventWindow, count: number, scale: number): Promise<Latencies> {
-  const out: Latencies = { samples: [], missed: 0 };
+  const out: Latencies = { samples: [], times: [], missed: 0 };
   for (let i = 0; i < count; i++) {
     const { sx, sy } = point(i + 7);
     const p = onScreen(sx, sy);
@@ -49,8 +56,7 @@ export async function measureClicks(page: Page, onScreen: OnScreen, target: XEve
     await page.mouse.down();
     const seen = await target.waitFor((e) => e.type === "ButtonPress", from);
     await page.mouse.up();
-    if (seen) out.samples.push(seen.at - sent);
-    else out.missed++;
+    record(out, sent, seen);
   }
   return out;
 }
@@ -59,7 +65,7 @@ export const LETTERS = "abcdefghijklmnopqrstuvwxyz";
 
 /** The window must have the keyboard focus on the sharer's screen already. */
 export async function measureKeys(page: Page, target: XEventWindow, count: number): Promise<Latencies> {
-  const out: Latencies = { samples: [], missed: 0 };
+  const out: Latencies = { samples: [], times: [], missed: 0 };
   for (let i = 0; i < count; i++) {
     const letter = LETTERS[i % LETTERS.length]!;
     const from = target.events.length;
@@ -67,8 +73,7 @@ export async function measureKeys(page: Page, target: XEventWindow, count: numbe
     await page.keyboard.down(`Key${letter.toUpperCase()}`);
     const seen = await target.waitFor((e) => e.type === "KeyPress" && e.keysym === letter, from);
     await page.keyboard.up(`Key${letter.toUpperCase()}`);
-    if (seen) out.samples.push(seen.at - sent);
-    else out.missed++;
+    record(out, sent, seen);
   }
   return out;
 }

@@ -29,6 +29,29 @@ requestAnimationFrame(draw);
 </script></body></html>`;
 
 /**
+ * JavaScript source defining `readTimecode(source)`: the time code's value in
+ * what `source` (a <video>, <canvas> or VideoFrame holding the sharer's
+ * screen) shows, or null when a block is caught mid-change. `origin`: where the
+ * page's content sits on the sharer's screen (the window's own frame moves it).
+ */
+const timecodeReader = (origin: { left: number; top: number }) => `
+  const BLOCK = ${TIMECODE.block}, BITS = ${TIMECODE.bits}, LEFT = ${origin.left}, TOP = ${origin.top};
+  const codeCanvas = Object.assign(document.createElement("canvas"), { width: BLOCK * BITS, height: BLOCK });
+  const codeCtx = codeCanvas.getContext("2d", { willReadFrequently: true });
+  const readTimecode = (source) => {
+    codeCtx.drawImage(source, LEFT, TOP, codeCanvas.width, codeCanvas.height, 0, 0, codeCanvas.width, codeCanvas.height);
+    const px = codeCtx.getImageData(0, 0, codeCanvas.width, codeCanvas.height).data;
+    let value = 0;
+    for (let i = 0; i < BITS; i++) {
+      const at = ((BLOCK >> 1) * codeCanvas.width + i * BLOCK + (BLOCK >> 1)) * 4;
+      const luma = (px[at] + px[at + 1] + px[at + 2]) / 3;
+      if (luma > 80 && luma < 175) return null;
+      value = value * 2 + (luma < 128 ? 1 : 0);
+    }
+    return value;
+  };`;
+
+/**
  * Runs in the helper's page: decodes the time code from what the page shows of
  * the sharer's screen and records how old it was. `origin`: where the page's
  * content sits on the sharer's screen (the browser window's own frame moves
@@ -41,28 +64,16 @@ requestAnimationFrame(draw);
  * sneak into what runs in the browser.
  */
 export const frameProbeScript = (origin: { left: number; top: number }, o: { source?: string; clock?: "video-frame" | "animation-frame" } = {}) => `(() => {
-  const BLOCK = ${TIMECODE.block}, BITS = ${TIMECODE.bits}, LEFT = ${origin.left}, TOP = ${origin.top};
+${timecodeReader(origin)}
   const SOURCE = ${JSON.stringify(o.source ?? "[data-testid=remote-video]")}, EVERY_VIDEO_FRAME = ${(o.clock ?? "video-frame") === "video-frame"};
   const probe = (window.__probe = { frames: 0, firstFrameAt: null, latencies: [], undecodable: 0 });
-  const canvas = document.createElement("canvas");
-  canvas.width = BLOCK * BITS;
-  canvas.height = BLOCK;
-  const ctx = canvas.getContext("2d", { willReadFrequently: true });
   let last = null;
   const read = (el) => {
     const now = Date.now();
     if ((el.videoWidth ?? el.width) < 1000) return;
-    ctx.drawImage(el, LEFT, TOP, canvas.width, canvas.height, 0, 0, canvas.width, canvas.height);
-    const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-    let value = 0, clean = true;
-    for (let i = 0; i < BITS; i++) {
-      const at = ((BLOCK >> 1) * canvas.width + i * BLOCK + (BLOCK >> 1)) * 4;
-      const luma = (px[at] + px[at + 1] + px[at + 2]) / 3;
-      if (luma > 80 && luma < 175) clean = false; // a block caught mid-change
-      value = value * 2 + (luma < 128 ? 1 : 0);
-    }
+    const value = readTimecode(el);
     const age = now - value;
-    if (!clean || age < 0 || age >= 10000) return void probe.undecodable++;
+    if (value === null || age < 0 || age >= 10000) return void probe.undecodable++;
     if (!EVERY_VIDEO_FRAME && value === last) return;
     last = value;
     if (!EVERY_VIDEO_FRAME) probe.frames++;
@@ -86,4 +97,33 @@ export const frameProbeScript = (origin: { left: number; top: number }, o: { sou
     }
   };
   watch();
+})();`;
+
+/**
+ * Defines `window.__frameAges(track, ms)` in a page: for `ms`, reads every frame
+ * a video track produces (MediaStreamTrackProcessor on a clone, so the page's
+ * own use of the track is untouched) and returns how old each frame's time code
+ * was when the frame came out. On the sharer's captured track that is the age at
+ * capture; on the helper's received track, at decode: stage by stage, where the
+ * glass-to-glass time goes.
+ */
+export const frameAgesScript = (origin: { left: number; top: number }) => `(() => {
+${timecodeReader(origin)}
+  window.__frameAges = async (track, ms) => {
+    const copy = track.clone();
+    const reader = new MediaStreamTrackProcessor({ track: copy }).readable.getReader();
+    const ages = [];
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      const { value: frame, done } = await reader.read();
+      if (done) break;
+      const now = Date.now();
+      const code = frame.displayWidth >= 1000 ? readTimecode(frame) : null;
+      frame.close();
+      if (code !== null && now - code >= 0 && now - code < 10000) ages.push(now - code);
+    }
+    reader.cancel();
+    copy.stop();
+    return ages;
+  };
 })();`;

@@ -11,6 +11,7 @@ import { peerJsSignaling, RELAY_ROUNDS, tandemSignaling } from "./signaling.js";
 import { measureTandem, type SideFigures } from "./tandem-side.js";
 import { measureVnc } from "./vnc-side.js";
 import { ensureVncPackages } from "./vnc-peer.js";
+import { xScreenAges } from "./x-screen-age.js";
 
 // `npm run bench:peers [-- --screen-seconds 15 --clicks 100 --keys 100 --rate 1000 --seconds 5]`:
 // Tandem side by side with the tools help desks use today, in one run on this machine:
@@ -40,7 +41,10 @@ const helperBrowser = await launchHelperBrowser();
 const run = { display: x.display, contentOrigin: content.origin, helperBrowser, seconds: SCREEN_SECONDS, clicks: CLICKS, keys: KEYS };
 let tandem: SideFigures;
 let vnc: (SideFigures & { versions: string }) | { why: string };
+let onScreen: number[];
 try {
+  console.log("▶ the content's own lag: its time code read straight from the X screen (5 s)");
+  onScreen = await xScreenAges(x.display, content.origin, 5000);
   console.log(`▶ Tandem: screen to helper (${SCREEN_SECONDS} s), ${CLICKS} clicks, ${KEYS} keys`);
   tandem = await measureTandem(run);
   console.log(`▶ x11vnc + noVNC: the same`);
@@ -76,6 +80,7 @@ const latencyRow = (what: string, pick: (v: SideFigures) => Latencies, p: number
 const cpu = (v: SideFigures) => Object.values(v.screen.cpu).reduce((a, b) => a + b, 0);
 const cpuParts = (v: SideFigures) => Object.entries(v.screen.cpu).map(([name, s]) => `${name} ${fmt(s, 2)}`).join(" + ");
 
+rows.push(["Baseline for both: time code age on the sharer's X screen itself, p50 / p99 (the content window's own drawing)", `${ms(percentile(onScreen, 50))} / ${ms(percentile(onScreen, 99))}`, "the same screen", "—", "—"]);
 row("Screen to helper: frames per second shown (1920x1080, changing content)", (v) => v.screen.fps, (n) => fmt(n, 1), "≥ 1");
 row("Screen to helper: glass-to-glass latency p50", (v) => v.screen.p50, ms, "≤ 1");
 row("Screen to helper: glass-to-glass latency p99", (v) => v.screen.p99, ms, "≤ 1");
@@ -105,12 +110,12 @@ ${table}
 
 How each figure is taken, alike for both systems:
 - **Screen**: one Xvfb screen (1920x1080) showing a window with a box that moves every frame and a 44-bit millisecond time code. Tandem: the sharer page in desktop mode (headed Chromium capturing the screen) → WebRTC inside a private network namespace → the console in headless Chromium. Peer: x11vnc (Debian defaults, plus loopback only, no password, no name lookups) → websockify → noVNC's \`vnc_lite.html\` (its defaults: Tight encoding, JPEG quality 6) in the same headless Chromium. In each helper page the same script samples what the page shows (Tandem's \`<video>\`, noVNC's \`<canvas>\`) at every display refresh, decodes the time code and counts a frame when it changed; glass-to-glass = the helper's clock minus the time code (one machine, one clock). Bandwidth: Tandem, the bytes the helper's WebRTC transport received (SRTP, SCTP, DTLS); noVNC, the bytes its WebSocket received. Sharer-side CPU: user + system time from /proc over the window for the process trees named (Tandem: the sharer's browser with all its processes, and the input agent; the peer: x11vnc and websockify).
-- **Tandem's pipeline in that window** (its own WebRTC statistics): ${tandem.detail}.
+- **Where Tandem's time goes** (its own WebRTC statistics over the window, then 5 s of stage probes: MediaStreamTrackProcessor on clones of the sharer's captured track and the helper's received track; the key-press split from time stamps in both pages): ${tandem.detail}.
 - **Input**: a window on the sharer's screen (xev) records what the X server delivers. From the benchmark's call into the helper's page (Playwright) to the X event: a mouse button press (the pointer already moved there) and a key press, one at a time. Tandem: console → WebRTC data channels → sharer page → the bridge → the agent (XTest). The bridge here is the test stand-in for the desktop app's preload (Playwright's exposeFunction, a round trip through the Chrome DevTools Protocol and Playwright's server process) where the app uses Electron IPC: the Electron binary cannot run on this machine. noVNC: RFB pointer/key events over its WebSocket → websockify → x11vnc (XTest).
 - **Signaling**: each server in its own process without TLS; memory is the process's RSS growth divided by the clients connected. Tandem clients are authenticated and heartbeat every second; PeerJS clients every 5 s, as their libraries do. Tandem's per-connection flood limit (50 messages/s by default) is raised for this run (\`TANDEM_MESSAGES_PER_SECOND=${RATE * 2}\`).
 `,
 );
-console.log(`\n${table}\n\nTandem pipeline: ${tandem.detail}\n${versions}\nwritten to bench/peers/results.md (${minutes} min)`);
+console.log(`\n${table}\n\nWhere Tandem's time goes: ${tandem.detail}\n${versions}\nwritten to bench/peers/results.md (${minutes} min)`);
 
 function kb(bytes: number) {
   return `${fmt(bytes / 1024, 1)} KB`;

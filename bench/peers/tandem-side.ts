@@ -9,9 +9,9 @@ import { launchSharerBrowser } from "../../tools/chromium.js";
 import { openXEventWindow } from "../../tools/x-events.js";
 import { startControlSession, step } from "../input/control-session.js";
 import { focusThroughHelper, type Latencies, measureClicks, measureKeys } from "../input/pointer-and-keys.js";
-import { KEEP_PEER } from "../media/page-hooks.js";
-import { frameProbeScript } from "../media/timecode-page.js";
-import { fmt, sleep } from "../broker/stats.js";
+import { KEEP_PEER, STAMP_KEY_MESSAGES, STAMP_KEYDOWNS } from "../media/page-hooks.js";
+import { frameAgesScript, frameProbeScript } from "../media/timecode-page.js";
+import { fmt, percentile, sleep } from "../broker/stats.js";
 import { measureScreen, type ScreenFigures } from "./screen-figures.js";
 
 /** The side-by-side run's settings: the same for every system. */
@@ -50,8 +50,8 @@ export async function measureTandem(run: SideRun): Promise<SideFigures> {
       agent,
       helperBrowser: run.helperBrowser,
       sharerBrowser: sharerBrowser.browser,
-      helperScripts: [frameProbeScript(run.contentOrigin, { clock: "animation-frame" }), KEEP_PEER],
-      sharerScripts: [KEEP_PEER],
+      helperScripts: [frameProbeScript(run.contentOrigin, { clock: "animation-frame" }), KEEP_PEER, frameAgesScript(run.contentOrigin), STAMP_KEYDOWNS],
+      sharerScripts: [KEEP_PEER, frameAgesScript(run.contentOrigin), STAMP_KEY_MESSAGES],
     });
     const { helper, sharer, onScreen } = session;
     await sleep(2000); // past the encoder's ramp-up
@@ -63,14 +63,17 @@ export async function measureTandem(run: SideRun): Promise<SideFigures> {
       return total;
     });
     const screen = await measureScreen(helper, bytes, { "sharer's Chromium": [sharerBrowser.pid], agent: [agent.child.pid!] }, run.seconds);
-    const detail = await stageBreakdown(helper, sharer);
+    const detail = [await codecStages(helper, sharer), await frameAgeStages(helper, sharer)];
     const target = await openXEventWindow(run.display, { x: 80, y: 200, width: 760, height: 600 });
     try {
       const scale = onScreen(1, 0).x - onScreen(0, 0).x;
       await step("first click arrives", focusThroughHelper(helper, onScreen, target));
       const clicks = await measureClicks(helper, onScreen, target, run.clicks, scale);
+      await helper.evaluate(() => ((window as unknown as { __keydowns: number[] }).__keydowns = []));
+      await sharer.evaluate(() => ((window as unknown as { __keyMessages: number[] }).__keyMessages = []));
       const keys = await measureKeys(helper, target, run.keys);
-      return { screen, clicks, keys, detail };
+      detail.push(await keyStages(helper, sharer, keys));
+      return { screen, clicks, keys, detail: detail.join("; ") };
     } finally {
       target.stop();
       await session.close();
@@ -84,7 +87,7 @@ export async function measureTandem(run: SideRun): Promise<SideFigures> {
 }
 
 /** Where a frame's time goes inside WebRTC, averaged per frame from each side's own statistics. */
-async function stageBreakdown(helper: Page, sharer: Page): Promise<string> {
+async function codecStages(helper: Page, sharer: Page): Promise<string> {
   const read = (page: Page) => page.evaluate(async () => {
     const out: Record<string, unknown>[] = [];
     (await (window as unknown as { __peer: RTCPeerConnection }).__peer.getStats()).forEach((r: Record<string, unknown>) => {
@@ -98,4 +101,30 @@ async function stageBreakdown(helper: Page, sharer: Page): Promise<string> {
   const codec = (await read(sharer)).find((r) => r.type === "codec")?.mimeType ?? "?";
   const per = (total: unknown, count: unknown) => `${fmt((Number(total) / Number(count)) * 1000, 1)} ms`;
   return `${String(codec)} (${String(sent.encoderImplementation)}), limited by ${String(sent.qualityLimitationReason)}; per frame: encode ${per(sent.totalEncodeTime, sent.framesEncoded)}, pacer ${per(sent.totalPacketSendDelay, sent.packetsSent)} per packet, jitter buffer ${per(got.jitterBufferDelay, got.jitterBufferEmittedCount)}, decode ${per(got.totalDecodeTime, got.framesDecoded)}, receipt to decoded ${per(got.totalProcessingDelay, got.framesDecoded)}`;
+}
+
+/**
+ * How old the time code is at each stage, over the same 5 s: in the frames the
+ * sharer's capture produces, in the frames the helper's decoder produces, and in
+ * what the helper's page shows.
+ */
+async function frameAgeStages(helper: Page, sharer: Page): Promise<string> {
+  type Ages = { __frameAges(track: MediaStreamTrack, ms: number): Promise<number[]>; __peer: RTCPeerConnection; __probe: { latencies: number[] } };
+  const shownFrom = await helper.evaluate(() => (window as unknown as Ages).__probe.latencies.length);
+  const [captured, decoded] = await Promise.all([
+    sharer.evaluate(() => (window as unknown as Ages).__frameAges((window as unknown as Ages).__peer.getSenders().find((s) => s.track?.kind === "video")!.track!, 5000)),
+    helper.evaluate(() => (window as unknown as Ages).__frameAges((window as unknown as Ages).__peer.getReceivers().find((r) => r.track.kind === "video")!.track, 5000)),
+  ]);
+  const shown = await helper.evaluate((from) => (window as unknown as Ages).__probe.latencies.slice(from), shownFrom);
+  const p = (a: number[]) => `${percentile(a, 50)} / ${percentile(a, 99)} ms`;
+  return `time code age p50 / p99 when captured ${p(captured)}, when decoded at the helper ${p(decoded)}, when shown ${p(shown)} (5 s after the window above, ${captured.length} / ${decoded.length} / ${shown.length} frames)`;
+}
+
+/** Key presses split at the helper's page and the sharer's page: ours (console + data channel) vs the bridge and the agent. */
+async function keyStages(helper: Page, sharer: Page, keys: Latencies): Promise<string> {
+  const downs = await helper.evaluate(() => (window as unknown as { __keydowns: number[] }).__keydowns);
+  const arrivals = await sharer.evaluate(() => (window as unknown as { __keyMessages: number[] }).__keyMessages);
+  if (keys.missed || downs.length !== keys.times.length || arrivals.length !== keys.times.length) return `key stages not aligned (${downs.length} key-downs, ${arrivals.length} messages, ${keys.times.length} keys seen)`;
+  const p = (a: number[]) => `${percentile(a, 50)} / ${percentile(a, 99)} ms`;
+  return `key press p50 / p99: call → helper page ${p(keys.times.map((t, i) => downs[i]! - t.sent))}, helper page → sharer page (data channel) ${p(downs.map((d, i) => arrivals[i]! - d))}, sharer page → X (bridge stand-in, agent, XTest) ${p(arrivals.map((a, i) => keys.times[i]!.seen - a))}`;
 }
