@@ -78,6 +78,9 @@ describe.skipIf(missing !== null && process.env.CI !== "true")("the helper switc
     // A second capture went into the same connection; the first one is stopped; the session goes on.
     const captures = await sharer.evaluate(() => (window as unknown as { __captures: MediaStream[] }).__captures.map((s) => s.getVideoTracks()[0]!.readyState));
     expect(captures).toEqual(["ended", "live"]);
+    // Both screens go to the encoder as "motion" (its fast mode; bench/peers), the switched-to one too.
+    const hints = await sharer.evaluate(() => (window as unknown as { __captures: MediaStream[] }).__captures.map((s) => s.getVideoTracks()[0]!.contentHint));
+    expect(hints).toEqual(["motion", "motion"]);
     expect(await sharer.getByTestId("sharing-bar").isVisible()).toBe(true);
     const before = (await waitForFrames(helper, 1)).frames;
     await expect.poll(async () => (await waitForFrames(helper, 1)).frames, { timeout: 10_000 }).toBeGreaterThan(before + 10);
