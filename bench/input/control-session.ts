@@ -10,8 +10,9 @@ import { sleep } from "../broker/stats.js";
  * A full-control session as a help desk runs it, for benchmarks: an enrolled
  * desktop sharer (the sharer page in desktop mode, main's real input relay, the
  * real agent) and a helper console that asked for control and got it, with the
- * sharer's screen streaming. Scripts given in `helperScripts` run in the
- * helper's page before the console's own (measurement hooks).
+ * sharer's screen streaming. Scripts given in `helperScripts` and
+ * `sharerScripts` run in the pages before their own (measurement hooks);
+ * `onRelayInput` sees each input event as it reaches main's relay.
  */
 export interface ControlSession {
   helper: Page;
@@ -27,7 +28,7 @@ export const BENCH_PEOPLE = {
   admin: { username: "ada@northwind.test", password: "demo-admin-1" },
 };
 
-export async function startControlSession(o: { origin: string; ca: string; agent: AgentProcess; helperBrowser: Browser; sharerBrowser: Browser; helperScripts?: string[]; sharerScripts?: string[] }): Promise<ControlSession> {
+export async function startControlSession(o: { origin: string; ca: string; agent: AgentProcess; helperBrowser: Browser; sharerBrowser: Browser; helperScripts?: string[]; sharerScripts?: string[]; onRelayInput?: (event: unknown) => void }): Promise<ControlSession> {
   const { origin, ca } = o;
   const wsUrl = `${origin.replace(/^http/, "ws")}/ws`;
   // The desktop app's device, enrolled (as an MDM-deployed app registers on first start).
@@ -45,6 +46,11 @@ export async function startControlSession(o: { origin: string; ca: string; agent
   const sharer = await newPage(o.sharerBrowser, { headed: true });
   for (const content of o.sharerScripts ?? []) await sharer.addInitScript({ content });
   const relay = createInputRelay(o.agent);
+  const onRelayInput = o.onRelayInput;
+  if (onRelayInput) {
+    const input = relay.input;
+    relay.input = (sessionId, event) => (onRelayInput(event), input(sessionId, event));
+  }
   await attachDesktopBridge(sharer, relay, device);
   await signIn(sharer, origin, `/s?code=${code}`, BENCH_PEOPLE.sharer);
   await sharer.getByTestId("join").click();

@@ -55,21 +55,26 @@ const timecodeReader = (origin: { left: number; top: number }) => `
  * Runs in the helper's page: decodes the time code from what the page shows of
  * the sharer's screen and records how old it was. `origin`: where the page's
  * content sits on the sharer's screen (the browser window's own frame moves
- * it). `source`: the element showing the screen (a <video> or noVNC's
- * <canvas>). `clock`: "video-frame" reads every frame the video presents
+ * it). `source`: selectors of the elements that can show the screen (a
+ * <video>, a <canvas>); the first present and not hidden is read. `clock`: "video-frame" reads every frame the video presents
  * (requestVideoFrameCallback); "animation-frame" samples whatever the element
  * shows at each of the page's display refreshes and counts a frame when the time
  * code changed, which works for any element and so measures two systems alike.
  * Plain JavaScript in a string, so no bundler or TypeScript loader helper can
- * sneak into what runs in the browser.
+ * sneak into what runs in the browser. `window.__probe.paused = true` stops
+ * the reading.
  */
-export const frameProbeScript = (origin: { left: number; top: number }, o: { source?: string; clock?: "video-frame" | "animation-frame" } = {}) => `(() => {
+export const frameProbeScript = (origin: { left: number; top: number }, o: { source?: string[]; clock?: "video-frame" | "animation-frame" } = {}) => `(() => {
 ${timecodeReader(origin)}
-  const SOURCE = ${JSON.stringify(o.source ?? "[data-testid=remote-video]")}, EVERY_VIDEO_FRAME = ${(o.clock ?? "video-frame") === "video-frame"};
-  const probe = (window.__probe = { frames: 0, firstFrameAt: null, latencies: [], undecodable: 0 });
+  const SOURCES = ${JSON.stringify(o.source ?? ["[data-testid=remote-video]"])}, EVERY_VIDEO_FRAME = ${(o.clock ?? "video-frame") === "video-frame"};
+  // paused: set by a benchmark while it measures something else (input), so reading frames costs the page nothing.
+  // bySource: frames read from each source (the first one present and not hidden is what the page shows).
+  const probe = (window.__probe = { frames: 0, firstFrameAt: null, latencies: [], undecodable: 0, paused: false, bySource: {} });
+  const shownSource = () => SOURCES.map((s) => [s, document.querySelector(s)]).find(([, el]) => el && !el.hidden) ?? [null, null];
   let last = null;
   const read = (el) => {
     const now = Date.now();
+    if (probe.paused) return;
     if ((el.videoWidth ?? el.width) < 1000) return;
     const value = readTimecode(el);
     const age = now - value;
@@ -79,9 +84,10 @@ ${timecodeReader(origin)}
     if (!EVERY_VIDEO_FRAME) probe.frames++;
     if (probe.firstFrameAt === null) probe.firstFrameAt = now;
     probe.latencies.push(age);
+    return true;
   };
   const watch = () => {
-    const el = document.querySelector(SOURCE);
+    const el = shownSource()[1];
     if (!el) return void setTimeout(watch, 20);
     if (EVERY_VIDEO_FRAME) {
       const onFrame = () => {
@@ -92,7 +98,11 @@ ${timecodeReader(origin)}
       };
       el.requestVideoFrameCallback(onFrame);
     } else {
-      const onRefresh = () => (read(el), requestAnimationFrame(onRefresh));
+      const onRefresh = () => {
+        const [source, shown] = shownSource();
+        if (shown && read(shown)) probe.bySource[source] = (probe.bySource[source] ?? 0) + 1;
+        requestAnimationFrame(onRefresh);
+      };
       requestAnimationFrame(onRefresh);
     }
   };

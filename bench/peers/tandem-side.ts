@@ -9,7 +9,7 @@ import { launchSharerBrowser } from "../../tools/chromium.js";
 import { openXEventWindow } from "../../tools/x-events.js";
 import { startControlSession, step } from "../input/control-session.js";
 import { focusThroughHelper, type Latencies, measureClicks, measureKeys } from "../input/pointer-and-keys.js";
-import { KEEP_PEER, STAMP_KEY_MESSAGES, STAMP_KEYDOWNS } from "../media/page-hooks.js";
+import { KEEP_PEER, PAUSE_FRAME_PROBE, STAMP_KEY_MESSAGES, STAMP_KEYDOWNS } from "../media/page-hooks.js";
 import { frameAgesScript, frameProbeScript } from "../media/timecode-page.js";
 import { fmt, percentile, sleep } from "../broker/stats.js";
 import { measureScreen, type ScreenFigures } from "./screen-figures.js";
@@ -31,6 +31,9 @@ export interface SideFigures {
   detail: string;
 }
 
+/** The console draws frames decoded as received over its <video>; whichever shows is what is read. */
+const SHOWN_BY_CONSOLE = ["[data-testid=remote-canvas]", "[data-testid=remote-video]"];
+
 /**
  * Tandem as a help desk uses it for full control: a broker, the helper's
  * console (headless Chromium), the sharer page in desktop mode (headed Chromium
@@ -43,14 +46,19 @@ export async function measureTandem(run: SideRun): Promise<SideFigures> {
   await broker.listen();
   const agent = await startAgent(run.display);
   const sharerBrowser = await launchSharerBrowser(run.display);
+  const keysAtRelay: number[] = [];
   try {
     const session = await startControlSession({
+      onRelayInput: (event) => {
+        const e = event as { t?: string; down?: boolean };
+        if (e.t === "key" && e.down) keysAtRelay.push(Date.now());
+      },
       origin: broker.origin,
       ca: broker.tls!.caCert!,
       agent,
       helperBrowser: run.helperBrowser,
       sharerBrowser: sharerBrowser.browser,
-      helperScripts: [frameProbeScript(run.contentOrigin, { clock: "animation-frame" }), KEEP_PEER, frameAgesScript(run.contentOrigin), STAMP_KEYDOWNS],
+      helperScripts: [frameProbeScript(run.contentOrigin, { clock: "animation-frame", source: SHOWN_BY_CONSOLE }), KEEP_PEER, frameAgesScript(run.contentOrigin), STAMP_KEYDOWNS],
       sharerScripts: [KEEP_PEER, frameAgesScript(run.contentOrigin), STAMP_KEY_MESSAGES],
     });
     const { helper, sharer, onScreen } = session;
@@ -63,7 +71,10 @@ export async function measureTandem(run: SideRun): Promise<SideFigures> {
       return total;
     });
     const screen = await measureScreen(helper, bytes, { "sharer's Chromium": [sharerBrowser.pid], agent: [agent.child.pid!] }, run.seconds);
-    const detail = [await codecStages(helper, sharer), await frameAgeStages(helper, sharer)];
+    const bySource = await helper.evaluate(() => (window as unknown as { __probe: { bySource: Record<string, number> } }).__probe.bySource);
+    const shownFrom = `frames shown read from: ${Object.entries(bySource).map(([source, n]) => `${source} ${n}`).join(", ")}`;
+    const detail = [await codecStages(helper, sharer), shownFrom, await frameAgeStages(helper, sharer)];
+    await helper.evaluate(PAUSE_FRAME_PROBE);
     const target = await openXEventWindow(run.display, { x: 80, y: 200, width: 760, height: 600 });
     try {
       const scale = onScreen(1, 0).x - onScreen(0, 0).x;
@@ -71,8 +82,9 @@ export async function measureTandem(run: SideRun): Promise<SideFigures> {
       const clicks = await measureClicks(helper, onScreen, target, run.clicks, scale);
       await helper.evaluate(() => ((window as unknown as { __keydowns: number[] }).__keydowns = []));
       await sharer.evaluate(() => ((window as unknown as { __keyMessages: number[] }).__keyMessages = []));
+      keysAtRelay.length = 0;
       const keys = await measureKeys(helper, target, run.keys);
-      detail.push(await keyStages(helper, sharer, keys));
+      detail.push(await keyStages(helper, sharer, keys, keysAtRelay));
       return { screen, clicks, keys, detail: detail.join("; ") };
     } finally {
       target.stop();
@@ -100,7 +112,7 @@ async function codecStages(helper: Page, sharer: Page): Promise<string> {
   const got = (await read(helper)).find((r) => r.type === "inbound-rtp") ?? {};
   const codec = (await read(sharer)).find((r) => r.type === "codec")?.mimeType ?? "?";
   const per = (total: unknown, count: unknown) => `${fmt((Number(total) / Number(count)) * 1000, 1)} ms`;
-  return `${String(codec)} (${String(sent.encoderImplementation)}), limited by ${String(sent.qualityLimitationReason)}; per frame: encode ${per(sent.totalEncodeTime, sent.framesEncoded)}, pacer ${per(sent.totalPacketSendDelay, sent.packetsSent)} per packet, jitter buffer ${per(got.jitterBufferDelay, got.jitterBufferEmittedCount)}, decode ${per(got.totalDecodeTime, got.framesDecoded)}, receipt to decoded ${per(got.totalProcessingDelay, got.framesDecoded)}`;
+  return `${String(codec)} (${String(sent.encoderImplementation)}), limited by ${String(sent.qualityLimitationReason)}; per frame: encode ${per(sent.totalEncodeTime, sent.framesEncoded)}, pacer ${per(sent.totalPacketSendDelay, sent.packetsSent)} per packet, jitter buffer ${per(got.jitterBufferDelay, got.jitterBufferEmittedCount)}, decode ${per(got.totalDecodeTime, got.framesDecoded)}, receipt to decoded ${per(got.totalProcessingDelay, got.framesDecoded)}${timingFrame(got.googTimingFrameInfo)}`;
 }
 
 /**
@@ -117,14 +129,29 @@ async function frameAgeStages(helper: Page, sharer: Page): Promise<string> {
   ]);
   const shown = await helper.evaluate((from) => (window as unknown as Ages).__probe.latencies.slice(from), shownFrom);
   const p = (a: number[]) => `${percentile(a, 50)} / ${percentile(a, 99)} ms`;
-  return `time code age p50 / p99 when captured ${p(captured)}, when decoded at the helper ${p(decoded)}, when shown ${p(shown)} (5 s after the window above, ${captured.length} / ${decoded.length} / ${shown.length} frames)`;
+  return `time code age p50 / p99 when captured ${p(captured)}, when the helper's <video> decoder output it ${p(decoded)}, when shown ${p(shown)} (5 s after the window above, ${captured.length} / ${decoded.length} / ${shown.length} frames)`;
 }
 
-/** Key presses split at the helper's page and the sharer's page: ours (console + data channel) vs the bridge and the agent. */
-async function keyStages(helper: Page, sharer: Page, keys: Latencies): Promise<string> {
+/**
+ * Key presses split where they pass the helper's page, the sharer's page and
+ * main's relay: the console and the data channel, then the bridge (here the
+ * test stand-in for the app's preload and Electron IPC), then the agent.
+ */
+async function keyStages(helper: Page, sharer: Page, keys: Latencies, atRelay: number[]): Promise<string> {
   const downs = await helper.evaluate(() => (window as unknown as { __keydowns: number[] }).__keydowns);
   const arrivals = await sharer.evaluate(() => (window as unknown as { __keyMessages: number[] }).__keyMessages);
-  if (keys.missed || downs.length !== keys.times.length || arrivals.length !== keys.times.length) return `key stages not aligned (${downs.length} key-downs, ${arrivals.length} messages, ${keys.times.length} keys seen)`;
+  if (keys.missed || [downs, arrivals, atRelay].some((a) => a.length !== keys.times.length)) return `key stages not aligned (${downs.length} key-downs, ${arrivals.length} messages, ${atRelay.length} at the relay, ${keys.times.length} keys seen)`;
   const p = (a: number[]) => `${percentile(a, 50)} / ${percentile(a, 99)} ms`;
-  return `key press p50 / p99: call → helper page ${p(keys.times.map((t, i) => downs[i]! - t.sent))}, helper page → sharer page (data channel) ${p(downs.map((d, i) => arrivals[i]! - d))}, sharer page → X (bridge stand-in, agent, XTest) ${p(arrivals.map((a, i) => keys.times[i]!.seen - a))}`;
+  return `key press p50 / p99: call → helper page ${p(keys.times.map((t, i) => downs[i]! - t.sent))}, helper page → sharer page (data channel) ${p(downs.map((d, i) => arrivals[i]! - d))}, sharer page → main's relay (the bridge stand-in: Playwright's exposeFunction over CDP in place of Electron IPC) ${p(atRelay.map((r, i) => r - arrivals[i]!))}, relay → X (agent process, XTest) ${p(atRelay.map((r, i) => keys.times[i]!.seen - r))}`;
+}
+
+/**
+ * Chromium's timing of one frame (the video-timing RTP extension; the latest
+ * sampled or slowest frame), as ms after its capture: where a frame waits.
+ */
+function timingFrame(info: unknown): string {
+  const t = typeof info === "string" ? info.split(",").map(Number) : [];
+  if (t.length < 13) return "";
+  const at = (i: number) => `+${t[i]! - t[1]!}`;
+  return `; one frame's timeline after capture (Chromium's video-timing): encoded ${at(3)}, left the pacer ${at(5)}, received ${at(9)}, decode start ${at(10)}, decoded ${at(11)}, render time ${at(12)} ms (the <video>'s; frames decoded as received skip the wait before decode and the render time)`;
 }

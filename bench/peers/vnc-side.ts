@@ -3,7 +3,7 @@ import { openXEventWindow } from "../../tools/x-events.js";
 import { sleep } from "../broker/stats.js";
 import { step } from "../input/control-session.js";
 import { focusThroughHelper, measureClicks, measureKeys } from "../input/pointer-and-keys.js";
-import { COUNT_WEBSOCKET_BYTES } from "../media/page-hooks.js";
+import { COUNT_WEBSOCKET_BYTES, PAUSE_FRAME_PROBE } from "../media/page-hooks.js";
 import { frameProbeScript } from "../media/timecode-page.js";
 import { measureScreen } from "./screen-figures.js";
 import type { SideFigures, SideRun } from "./tandem-side.js";
@@ -18,7 +18,7 @@ export async function measureVnc(run: SideRun): Promise<SideFigures & { versions
   const vnc = await startVncPeer(run.display);
   try {
     const helper = await newPage(run.helperBrowser);
-    await helper.addInitScript({ content: frameProbeScript(run.contentOrigin, { source: "#screen canvas", clock: "animation-frame" }) });
+    await helper.addInitScript({ content: frameProbeScript(run.contentOrigin, { source: ["#screen canvas"], clock: "animation-frame" }) });
     await helper.addInitScript({ content: COUNT_WEBSOCKET_BYTES });
     await helper.goto(vnc.clientUrl);
     await step("noVNC shows the screen", helper.waitForFunction(() => (document.querySelector<HTMLCanvasElement>("#screen canvas")?.width ?? 0) >= 1920));
@@ -31,6 +31,7 @@ export async function measureVnc(run: SideRun): Promise<SideFigures & { versions
       return { left: r.left, top: r.top, scale: r.width / c.width };
     });
     const onScreen = (sx: number, sy: number) => ({ x: box.left + sx * box.scale, y: box.top + sy * box.scale });
+    await helper.evaluate(PAUSE_FRAME_PROBE);
     const target = await openXEventWindow(run.display, { x: 80, y: 200, width: 760, height: 600 });
     try {
       await step("first click arrives", focusThroughHelper(helper, onScreen, target));

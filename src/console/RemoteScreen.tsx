@@ -27,6 +27,28 @@ export function RemoteScreen({ helper, canControl }: { helper: HelperSession; ca
     if (video.current && s.stream && video.current.srcObject !== s.stream) video.current.srcObject = s.stream;
   }, [s.stream]);
 
+  // Frames decoded as they arrive are drawn over the video, which shows again if that path stops.
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [fastFrames, setFastFrames] = useState(false);
+  useEffect(() => {
+    const c = canvas.current;
+    const ctx = c?.getContext("2d");
+    if (!s.frames || !c || !ctx) return;
+    let shown = false;
+    const unsubscribe = s.frames.subscribe(
+      (frame) => {
+        if (c.width !== frame.displayWidth || c.height !== frame.displayHeight) [c.width, c.height] = [frame.displayWidth, frame.displayHeight];
+        ctx.drawImage(frame, 0, 0);
+        if (!shown) setFastFrames((shown = true));
+      },
+      () => setFastFrames((shown = false)),
+    );
+    return () => {
+      unsubscribe();
+      setFastFrames(false);
+    };
+  }, [s.frames]);
+
   // Control taken away or paused: lift whatever is held, at once.
   useEffect(() => {
     if (!controlling) helper.link?.sendInput({ t: "release_all" });
@@ -130,7 +152,10 @@ export function RemoteScreen({ helper, canControl }: { helper: HelperSession; ca
         onKeyUp={onKey(false)}
         onContextMenu={(e) => controlling && e.preventDefault()}
       >
-        <video ref={video} autoPlay playsInline muted data-testid="remote-video" />
+        <div className="picture">
+          <video ref={video} autoPlay playsInline muted data-testid="remote-video" />
+          <canvas ref={canvas} hidden={!fastFrames} aria-hidden="true" data-testid="remote-canvas" />
+        </div>
       </div>
     </section>
   );

@@ -1,5 +1,6 @@
 import type { DeviceView, DisplayChoice, IceConfig, Level, Party, ServerMessage, SessionView } from "../protocol/index.js";
 import { BrokerConnection, type ConnectionStatus } from "../ui/broker-connection.js";
+import type { ReceivedFrames } from "../ui/frames-as-received.js";
 import { createPeerLink, type LinkState, type PeerLink } from "../ui/peer-link.js";
 import { type ChatState, sendChatLine, type ShownError, shownError, withMessages } from "../ui/session-common.js";
 import { Store } from "../ui/store.js";
@@ -28,6 +29,8 @@ export interface HelperState extends ChatState {
   error: ShownError | null;
   linkState: LinkState | null;
   stream: MediaStream | null;
+  /** The same screen decoded as each frame arrives, drawn over the <video> while it runs. */
+  frames: ReceivedFrames | null;
   verificationCode: string | null;
   endedAt: number | null;
   /** The sharer's screens, when their desktop app has several (it tells which one is shown). */
@@ -49,6 +52,7 @@ const initial: HelperState = {
   error: null,
   linkState: null,
   stream: null,
+  frames: null,
   verificationCode: null,
   endedAt: null,
   displays: [],
@@ -155,7 +159,7 @@ export class HelperSession {
       ice: this.ice,
       role: "helper",
       onState: (linkState) => this.store.set({ linkState }),
-      onTrack: (stream) => this.store.set({ stream }),
+      onTrack: (stream, frames) => this.store.set({ stream, frames }),
       onVerificationCode: (verificationCode) => this.store.set({ verificationCode }),
       onNotice: (notice) => this.store.set({ displays: notice.displays }),
     });
@@ -214,6 +218,7 @@ export class HelperSession {
       notice: declinedRaise ? "helper.controlDeclined" : view.status === "ended" ? null : s.notice,
       endedAt: view.status === "ended" ? (s.endedAt ?? Date.now()) : null,
       stream: view.status === "ended" ? null : s.stream,
+      frames: view.status === "ended" ? null : s.frames,
       sharerAway: view.status === "ended" ? null : s.sharerAway,
     }));
   }

@@ -1,5 +1,6 @@
 import { INPUT_CHANNEL, InputEvent, type IceConfig, POINTER_CHANNEL, PointerEvent, type PointerMove, type ServerMessage, SharerNotice } from "../protocol/index.js";
 import type { BrokerConnection } from "./broker-connection.js";
+import { decodeAsReceived, framesAsReceivedSupported, type ReceivedFrames, withFramesAsReceived } from "./frames-as-received.js";
 import { verificationCode } from "./verification-code.js";
 
 /**
@@ -14,8 +15,8 @@ export type LinkState = "connecting" | "connected" | "reconnecting" | "failed" |
 export interface LinkEvents {
   onState?: (state: LinkState) => void;
   onVerificationCode?: (code: string | null) => void;
-  /** Helper: the sharer's screen. */
-  onTrack?: (stream: MediaStream) => void;
+  /** Helper: the sharer's screen; `frames` the same screen decoded as received, where the browser can (frames-as-received.ts). */
+  onTrack?: (stream: MediaStream, frames: ReceivedFrames | null) => void;
   /** Sharer: input from the helper, already parsed; whether to act on it is the caller's decision. */
   onInput?: (event: InputEvent | PointerMove) => void;
   /** Helper: what the sharer tells about its side (its displays), already parsed. */
@@ -91,7 +92,9 @@ function preferCodec(pc: RTCPeerConnection, mimeType: string) {
 }
 
 export function createPeerLink(o: { connection: BrokerConnection; sessionId: string; ice: IceConfig; role: "helper" | "sharer"; screen?: MediaStream } & LinkEvents): PeerLink {
-  const pc = new RTCPeerConnection({ iceServers: o.ice.iceServers, iceTransportPolicy: o.ice.iceTransportPolicy });
+  const config: RTCConfiguration = { iceServers: o.ice.iceServers, iceTransportPolicy: o.ice.iceTransportPolicy };
+  const framesAsReceived = o.role === "helper" && framesAsReceivedSupported();
+  const pc = new RTCPeerConnection(framesAsReceived ? withFramesAsReceived(config) : config);
   const input = pc.createDataChannel(INPUT_CHANNEL, { negotiated: true, id: 0, ordered: true });
   const pointer = pc.createDataChannel(POINTER_CHANNEL, { negotiated: true, id: 1, ordered: false, maxRetransmits: 0 });
   const earlyCandidates: RTCIceCandidateInit[] = [];
@@ -119,7 +122,8 @@ export function createPeerLink(o: { connection: BrokerConnection; sessionId: str
     // Play each frame as soon as it is decoded: on a help desk's network the
     // default buffering adds tens of ms of delay for smoothness nobody needs.
     (event.receiver as RTCRtpReceiver & { jitterBufferTarget?: number | null }).jitterBufferTarget = 0;
-    o.onTrack?.(event.streams[0] ?? new MediaStream([event.track]));
+    const frames = framesAsReceived ? decodeAsReceived(event.receiver) : null;
+    o.onTrack?.(event.streams[0] ?? new MediaStream([event.track]), frames);
   };
 
   const onMessage = (channel: "input" | "pointer") => (event: MessageEvent) => {

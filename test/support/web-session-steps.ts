@@ -60,20 +60,21 @@ export async function waitForFrames(helper: Page, minFrames = 10) {
   });
 }
 
-/** The colour the helper sees at a normalised point of the shared screen. */
-export function pixelAt(helper: Page, x: number, y: number): Promise<[number, number, number]> {
+/** The colour the helper sees at a normalised point of the shared screen, in the <video> or in the frames drawn over it as received. */
+export function pixelAt(helper: Page, x: number, y: number, source: "remote-video" | "remote-canvas" = "remote-video"): Promise<[number, number, number]> {
   return helper.evaluate(
-    ([nx, ny]) => {
-      const v = document.querySelector<HTMLVideoElement>("[data-testid=remote-video]")!;
+    ([nx, ny, testId]) => {
+      const el = document.querySelector<HTMLVideoElement | HTMLCanvasElement>(`[data-testid=${testId}]`)!;
+      const [w, h] = el instanceof HTMLVideoElement ? [el.videoWidth, el.videoHeight] : [el.width, el.height];
       const canvas = document.createElement("canvas");
-      canvas.width = v.videoWidth;
-      canvas.height = v.videoHeight;
+      canvas.width = w;
+      canvas.height = h;
       const ctx = canvas.getContext("2d")!;
-      ctx.drawImage(v, 0, 0);
-      const d = ctx.getImageData(Math.floor(nx! * v.videoWidth), Math.floor(ny! * v.videoHeight), 1, 1).data;
+      ctx.drawImage(el, 0, 0);
+      const d = ctx.getImageData(Math.floor(Number(nx) * w), Math.floor(Number(ny) * h), 1, 1).data;
       return [d[0]!, d[1]!, d[2]!] as [number, number, number];
     },
-    [x, y],
+    [x, y, source] as const,
   );
 }
 
