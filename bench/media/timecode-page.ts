@@ -28,6 +28,9 @@ function draw() {
 requestAnimationFrame(draw);
 </script></body></html>`;
 
+/** The console draws frames decoded as received over its <video> (src/ui/frames-as-received.ts); whichever shows is what a probe reads. */
+export const SHOWN_BY_CONSOLE = ["[data-testid=remote-canvas]", "[data-testid=remote-video]"];
+
 /**
  * JavaScript source defining `readTimecode(source)`: the time code's value in
  * what `source` (a <video>, <canvas> or VideoFrame holding the sharer's

@@ -10,7 +10,7 @@ import { openXEventWindow } from "../../tools/x-events.js";
 import { startControlSession, step } from "../input/control-session.js";
 import { focusThroughHelper, type Latencies, measureClicks, measureKeys } from "../input/pointer-and-keys.js";
 import { KEEP_PEER, PAUSE_FRAME_PROBE, STAMP_KEY_MESSAGES, STAMP_KEYDOWNS } from "../media/page-hooks.js";
-import { frameAgesScript, frameProbeScript } from "../media/timecode-page.js";
+import { frameAgesScript, frameProbeScript, SHOWN_BY_CONSOLE } from "../media/timecode-page.js";
 import { fmt, percentile, sleep } from "../broker/stats.js";
 import { measureScreen, type ScreenFigures } from "./screen-figures.js";
 
@@ -30,9 +30,6 @@ export interface SideFigures {
   keys: Latencies;
   detail: string;
 }
-
-/** The console draws frames decoded as received over its <video>; whichever shows is what is read. */
-const SHOWN_BY_CONSOLE = ["[data-testid=remote-canvas]", "[data-testid=remote-video]"];
 
 /**
  * Tandem as a help desk uses it for full control: a broker, the helper's
