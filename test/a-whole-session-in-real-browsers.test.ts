@@ -72,12 +72,14 @@ describe.skipIf(missing !== null && process.env.CI !== "true")("a whole session 
     expect(near(await pixelAt(helper, 0.05, 0.05), MAGENTA)).toBe(true);
     expect(near(await pixelAt(helper, 0.2, 0.2), MAGENTA)).toBe(true);
     expect(near(await pixelAt(helper, 0.75, 0.6), MAGENTA)).toBe(false);
-    // What the helper looks at: the same frames decoded as they arrive, drawn exactly over the video.
-    await expect.poll(() => helper.getByTestId("remote-canvas").isVisible(), { timeout: 5_000 }).toBe(true);
-    expect(await helper.getByTestId("remote-canvas").evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([1920, 1080]);
-    expect(near(await pixelAt(helper, 0.05, 0.05, "remote-canvas"), MAGENTA)).toBe(true);
-    expect(near(await pixelAt(helper, 0.75, 0.6, "remote-canvas"), MAGENTA)).toBe(false);
-    const boxes = await helper.evaluate(() => ["remote-video", "remote-canvas"].map((id) => JSON.stringify(document.querySelector(`[data-testid=${id}]`)!.getBoundingClientRect())));
+    // What the helper looks at: the same frames decoded as they arrive, playing exactly over the video.
+    const fast = helper.getByTestId("remote-fast");
+    // "shown", or why that path stopped.
+    await expect.poll(async () => (await fast.getAttribute("data-stopped")) ?? ((await fast.isVisible()) ? "shown" : "waiting"), { timeout: 10_000 }).toBe("shown");
+    expect(await helper.getByTestId("remote-fast").evaluate((v: HTMLVideoElement) => [v.videoWidth, v.videoHeight])).toEqual([1920, 1080]);
+    expect(near(await pixelAt(helper, 0.05, 0.05, "remote-fast"), MAGENTA)).toBe(true);
+    expect(near(await pixelAt(helper, 0.75, 0.6, "remote-fast"), MAGENTA)).toBe(false);
+    const boxes = await helper.evaluate(() => ["remote-video", "remote-fast"].map((id) => JSON.stringify(document.querySelector(`[data-testid=${id}]`)!.getBoundingClientRect())));
     expect(boxes[1]).toBe(boxes[0]);
 
     // The same verification code on both sides.

@@ -28,8 +28,8 @@ function draw() {
 requestAnimationFrame(draw);
 </script></body></html>`;
 
-/** The console draws frames decoded as received over its <video> (src/ui/frames-as-received.ts); whichever shows is what a probe reads. */
-export const SHOWN_BY_CONSOLE = ["[data-testid=remote-canvas]", "[data-testid=remote-video]"];
+/** The console plays frames decoded as received in a <video> over its first (src/ui/frames-as-received.ts); whichever shows is what a probe reads. */
+export const SHOWN_BY_CONSOLE = ["[data-testid=remote-fast]", "[data-testid=remote-video]"];
 
 /**
  * JavaScript source defining `readTimecode(source)`: the time code's value in

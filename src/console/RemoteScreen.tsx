@@ -27,24 +27,24 @@ export function RemoteScreen({ helper, canControl }: { helper: HelperSession; ca
     if (video.current && s.stream && video.current.srcObject !== s.stream) video.current.srcObject = s.stream;
   }, [s.stream]);
 
-  // Frames decoded as they arrive are drawn over the video, which shows again if that path stops.
-  const canvas = useRef<HTMLCanvasElement>(null);
+  // Frames decoded as they arrive play in a second video over the first, which shows again if that path stops.
+  const fastVideo = useRef<HTMLVideoElement>(null);
   const [fastFrames, setFastFrames] = useState(false);
+  const [fastStopped, setFastStopped] = useState<string | null>(null);
   useEffect(() => {
-    const c = canvas.current;
-    const ctx = c?.getContext("2d");
-    if (!s.frames || !c || !ctx) return;
-    let shown = false;
-    const unsubscribe = s.frames.subscribe(
-      (frame) => {
-        if (c.width !== frame.displayWidth || c.height !== frame.displayHeight) [c.width, c.height] = [frame.displayWidth, frame.displayHeight];
-        ctx.drawImage(frame, 0, 0);
-        if (!shown) setFastFrames((shown = true));
-      },
-      () => setFastFrames((shown = false)),
-    );
+    const v = fastVideo.current;
+    if (!s.frames || !v) return;
+    v.srcObject = new MediaStream([s.frames.track]);
+    const onFrame = () => setFastFrames(true);
+    v.addEventListener("loadeddata", onFrame);
+    const stopWatching = s.frames.onStopped((reason) => {
+      setFastFrames(false);
+      setFastStopped(reason);
+    });
     return () => {
-      unsubscribe();
+      v.removeEventListener("loadeddata", onFrame);
+      stopWatching();
+      v.srcObject = null;
       setFastFrames(false);
     };
   }, [s.frames]);
@@ -154,7 +154,7 @@ export function RemoteScreen({ helper, canControl }: { helper: HelperSession; ca
       >
         <div className="picture">
           <video ref={video} autoPlay playsInline muted data-testid="remote-video" />
-          <canvas ref={canvas} hidden={!fastFrames} aria-hidden="true" data-testid="remote-canvas" />
+          <video ref={fastVideo} autoPlay playsInline muted hidden={!fastFrames} aria-hidden="true" className="as-received" data-testid="remote-fast" data-stopped={fastStopped ?? undefined} />
         </div>
       </div>
     </section>

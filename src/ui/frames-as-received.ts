@@ -5,18 +5,22 @@
  * schedules it for a render time ~30 ms later (a 10 ms render delay plus
  * estimates of jitter and decode time), even on a quiet LAN; only a sender's
  * RTP playout-delay extension of 0 turns that off, and no browser's sender
- * sets it. bench/peers measured it: capture → received 10 ms, received →
- * decode start 17 ms, decoded → render time 16 ms. So the helper also reads
- * the encoded frames as they are assembled (encoded insertable streams),
- * decodes them with WebCodecs and draws them at once; the <video> keeps
- * playing underneath from the very same frames, and is what shows whenever this
- * path is not running (no support, another codec, a decoder error, a helper
- * machine too slow to keep up).
+ * sets it. bench/peers measured it (Chromium's own video-timing of a frame):
+ * received +8 ms after capture, decode start +32, render time +42. So the
+ * helper also reads the encoded frames as they are assembled (encoded
+ * insertable streams), decodes them with WebCodecs and hands each picture at
+ * once to a video track of its own (MediaStreamTrackGenerator), which a second
+ * <video> shows over the first: no drawing on the page's main thread, so the
+ * helper's pointer and keys never wait on a 1080p frame. The first <video>
+ * keeps playing underneath from the very same frames, and is what shows
+ * whenever this path is not running (no support, another codec, a decoder
+ * error, a helper machine too slow to keep up).
  */
 
-/** Where decoded frames go; a subscriber draws them (and must not keep them: they are closed after). */
+/** The screen decoded as received: a track to show, and word (with the reason) when this path stops (the first <video> shows again). */
 export interface ReceivedFrames {
-  subscribe(draw: (frame: VideoFrame) => void, onStopped: () => void): () => void;
+  track: MediaStreamTrack;
+  onStopped(handler: (reason: string) => void): () => void;
 }
 
 interface EncodedFrame {
@@ -26,50 +30,53 @@ interface EncodedFrame {
   getMetadata(): { mimeType?: string };
 }
 type WithEncodedStreams = RTCRtpReceiver & { createEncodedStreams(): { readable: ReadableStream<EncodedFrame>; writable: WritableStream<EncodedFrame> } };
+type TrackGenerator = MediaStreamTrack & { writable: WritableStream<VideoFrame> };
+declare const MediaStreamTrackGenerator: { new (init: { kind: "video" }): TrackGenerator } | undefined;
 
-/** Decoding falls behind by more than this many frames: the helper's machine cannot keep up, the <video> takes over. */
-const MAX_QUEUED = 4;
+/** Decoding a second behind (at 30 fps): the helper's machine cannot keep up, the first <video> takes over. A busy moment is not that. */
+const MAX_QUEUED = 30;
 
 export function framesAsReceivedSupported(): boolean {
-  return typeof RTCRtpReceiver !== "undefined" && "createEncodedStreams" in RTCRtpReceiver.prototype && typeof VideoDecoder !== "undefined";
+  return typeof RTCRtpReceiver !== "undefined" && "createEncodedStreams" in RTCRtpReceiver.prototype && typeof VideoDecoder !== "undefined" && typeof MediaStreamTrackGenerator !== "undefined";
 }
 
-/** The peer connection options this needs; only where supported (the option makes every receiver's frames wait for the page). */
+/** The peer connection options this needs (the option makes every receiver's frames wait for the page to pass them on). */
 export function withFramesAsReceived(config: RTCConfiguration): RTCConfiguration {
-  return framesAsReceivedSupported() ? ({ ...config, encodedInsertableStreams: true } as RTCConfiguration) : config;
+  return { ...config, encodedInsertableStreams: true } as RTCConfiguration;
 }
 
 /**
- * Passes every encoded frame of `receiver` on unchanged (the <video> needs
- * them) and decodes a copy for the subscribers. Must be called for each
- * receiver of a connection made with withFramesAsReceived.
+ * Passes every encoded frame of `receiver` on unchanged (the first <video>
+ * needs them) and decodes a copy into a track of its own. Must be called for
+ * each receiver of a connection made with withFramesAsReceived.
  */
 export function decodeAsReceived(receiver: RTCRtpReceiver): ReceivedFrames {
-  const subscribers = new Set<{ draw: (frame: VideoFrame) => void; onStopped: () => void }>();
+  const generator = new MediaStreamTrackGenerator!({ kind: "video" });
+  const pictures = generator.writable.getWriter();
+  const stoppedHandlers = new Set<(reason: string) => void>();
   let decoder: VideoDecoder | null = null;
-  let stopped = false;
-  const stop = () => {
-    if (stopped) return;
-    stopped = true;
-    if (decoder?.state !== "closed") decoder?.close();
-    for (const s of subscribers) s.onStopped();
+  let stoppedBecause: string | null = null;
+  const stop = (reason: string) => {
+    if (stoppedBecause !== null) return;
+    stoppedBecause = reason;
+    if (decoder && decoder.state !== "closed") decoder.close();
+    for (const handler of stoppedHandlers) handler(reason);
+  };
+  const show = (picture: VideoFrame) => {
+    // The track takes the picture (and closes it); one it cannot take yet is dropped: the next is newer.
+    if (stoppedBecause !== null || (pictures.desiredSize ?? 1) <= 0) return picture.close();
+    pictures.write(picture).catch((error: unknown) => stop(`track: ${String(error)}`));
   };
   const decode = (frame: EncodedFrame) => {
-    if (stopped || frame.type === "empty") return;
+    if (stoppedBecause !== null || frame.type === "empty") return;
     if (!decoder) {
       if (frame.type !== "key") return; // a decoder starts at a key frame
       const codec = codecOf(frame);
-      if (!codec) return stop();
-      decoder = new VideoDecoder({
-        output: (picture) => {
-          for (const s of subscribers) s.draw(picture);
-          picture.close();
-        },
-        error: stop,
-      });
+      if (!codec) return stop(`codec ${frame.getMetadata().mimeType ?? "unknown"}`);
+      decoder = new VideoDecoder({ output: show, error: (error) => stop(`decoder: ${error.message}`) });
       decoder.configure({ codec, optimizeForLatency: true });
     }
-    if (decoder.decodeQueueSize > MAX_QUEUED) return stop();
+    if (decoder.decodeQueueSize > MAX_QUEUED) return stop(`decoding ${decoder.decodeQueueSize} frames behind`);
     decoder.decode(new EncodedVideoChunk({ type: frame.type, timestamp: Math.round((frame.timestamp * 1000) / 90), data: frame.data.slice(0) }));
   };
   const { readable, writable } = (receiver as WithEncodedStreams).createEncodedStreams();
@@ -79,21 +86,21 @@ export function decodeAsReceived(receiver: RTCRtpReceiver): ReceivedFrames {
         transform(frame, controller) {
           try {
             decode(frame);
-          } catch {
-            stop();
+          } catch (error) {
+            stop(`decode: ${String(error)}`);
           }
           controller.enqueue(frame);
         },
       }),
     )
     .pipeTo(writable)
-    .catch(stop);
+    .catch((error: unknown) => stop(`frames: ${String(error)}`));
   return {
-    subscribe(draw, onStopped) {
-      const s = { draw, onStopped };
-      subscribers.add(s);
-      if (stopped) onStopped();
-      return () => void subscribers.delete(s);
+    track: generator,
+    onStopped(handler) {
+      stoppedHandlers.add(handler);
+      if (stoppedBecause !== null) handler(stoppedBecause);
+      return () => void stoppedHandlers.delete(handler);
     },
   };
 }

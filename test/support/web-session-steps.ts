@@ -60,12 +60,12 @@ export async function waitForFrames(helper: Page, minFrames = 10) {
   });
 }
 
-/** The colour the helper sees at a normalised point of the shared screen, in the <video> or in the frames drawn over it as received. */
-export function pixelAt(helper: Page, x: number, y: number, source: "remote-video" | "remote-canvas" = "remote-video"): Promise<[number, number, number]> {
+/** The colour the helper sees at a normalised point of the shared screen, in the <video> or in the one playing the frames as received over it. */
+export function pixelAt(helper: Page, x: number, y: number, source: "remote-video" | "remote-fast" = "remote-video"): Promise<[number, number, number]> {
   return helper.evaluate(
     ([nx, ny, testId]) => {
-      const el = document.querySelector<HTMLVideoElement | HTMLCanvasElement>(`[data-testid=${testId}]`)!;
-      const [w, h] = el instanceof HTMLVideoElement ? [el.videoWidth, el.videoHeight] : [el.width, el.height];
+      const el = document.querySelector<HTMLVideoElement>(`[data-testid=${testId}]`)!;
+      const [w, h] = [el.videoWidth, el.videoHeight];
       const canvas = document.createElement("canvas");
       canvas.width = w;
       canvas.height = h;
