@@ -81,8 +81,9 @@ export async function measureKeys(page: Page, target: XEventWindow, count: numbe
 /** Clicks the window through the helper's page, then gives it the keyboard, as a window manager would on that click. */
 export async function focusThroughHelper(page: Page, onScreen: OnScreen, target: XEventWindow): Promise<boolean> {
   const first = onScreen(400, 500);
+  const from = target.events.length;
   await page.mouse.click(first.x, first.y);
-  const clicked = await target.waitFor((e) => e.type === "ButtonPress", 0, 10_000);
+  const clicked = await target.waitFor((e) => e.type === "ButtonPress", from, 10_000);
   target.focus();
   await new Promise((r) => setTimeout(r, 300));
   return clicked !== null;

@@ -5,21 +5,24 @@ import { startXvfb } from "../../tools/x-display.js";
 import { startBrokerProcess } from "../broker/broker-process.js";
 import { browserMachineFacts, fmt, markdownTable, numberArg, percentile } from "../broker/stats.js";
 import type { Latencies } from "../input/pointer-and-keys.js";
+import { measureAlternately, type SideFigures } from "./alternate.js";
+import type { Side } from "./side.js";
 import { openTimecodeWindow } from "../media/timecode-window.js";
 import { startPeerJsServer } from "./peerjs-server.js";
 import { peerJsSignaling, RELAY_ROUNDS, tandemSignaling } from "./signaling.js";
-import { measureTandem, type SideFigures } from "./tandem-side.js";
-import { measureVnc } from "./vnc-side.js";
+import { openTandem } from "./tandem-side.js";
+import { openVnc } from "./vnc-side.js";
 import { ensureVncPackages } from "./vnc-peer.js";
 import { xScreenAges } from "./x-screen-age.js";
 
-// `npm run bench:peers [-- --screen-seconds 15 --clicks 100 --keys 100 --rate 1000 --seconds 5]`:
+// `npm run bench:peers [-- --screen-seconds 15 --rounds 3 --clicks 100 --keys 100 --rate 1000 --seconds 5]`:
 // Tandem side by side with the tools help desks use today, in one run on this machine:
 // 1-2. screen to helper and input to screen against x11vnc + noVNC, on one 1920x1080 Xvfb
 // screen showing the same changing content (a moving box and a millisecond time code);
 // 3. signaling against the PeerJS server. Every figure is measured in this run; nothing is
 // copied in. Prints the table and writes bench/peers/results.md.
-const SCREEN_SECONDS = numberArg("screen-seconds", 15);
+const SCREEN_SECONDS = numberArg("screen-seconds", 15); // per system, in all
+const ROUNDS = numberArg("rounds", 3); // alternating screen windows, and input blocks, per system
 const CLICKS = numberArg("clicks", 100);
 const KEYS = numberArg("keys", 100);
 const COUNTS = [1000, 5000];
@@ -33,23 +36,30 @@ if (process.env.TANDEM_NETNS !== "1") {
 if (!fs.existsSync("dist/web/console/index.html")) spawnSync("npx", ["vite", "build", "--logLevel", "warn"], { stdio: "inherit" });
 const started = Date.now();
 
-// 1-2. Screen and input, Tandem then x11vnc + noVNC, on the same screen and content.
+// 1-2. Screen and input: both systems connected to the same screen and content, measured in
+// alternation while both stream.
 const vncReady = ensureVncPackages();
 const x = await startXvfb();
 const content = await openTimecodeWindow(x.display);
 const helperBrowser = await launchHelperBrowser();
-const run = { display: x.display, contentOrigin: content.origin, helperBrowser, seconds: SCREEN_SECONDS, clicks: CLICKS, keys: KEYS };
+const run = { display: x.display, contentOrigin: content.origin, helperBrowser };
 let tandem: SideFigures;
 let vnc: (SideFigures & { versions: string }) | { why: string };
 let onScreen: number[];
+const opened: Side[] = [];
 try {
   console.log("▶ the content's own lag: its time code read straight from the X screen (5 s)");
   onScreen = await xScreenAges(x.display, content.origin, 5000);
-  console.log(`▶ Tandem: screen to helper (${SCREEN_SECONDS} s), ${CLICKS} clicks, ${KEYS} keys`);
-  tandem = await measureTandem(run);
-  console.log(`▶ x11vnc + noVNC: the same`);
-  vnc = vncReady.ok ? await measureVnc(run) : vncReady;
+  console.log(`▶ Tandem and x11vnc + noVNC connected; screen to helper in ${ROUNDS} alternating rounds (${SCREEN_SECONDS} s each in all), then ${CLICKS} clicks and ${KEYS} keys each in blocks`);
+  const ours = await openTandem(run);
+  opened.push(ours);
+  const theirs = vncReady.ok ? await openVnc(run) : null;
+  if (theirs) opened.push(theirs);
+  const figures = await measureAlternately(opened, { display: x.display, rounds: ROUNDS, seconds: SCREEN_SECONDS, clicks: CLICKS, keys: KEYS });
+  tandem = figures[0]!;
+  vnc = theirs ? { ...figures[1]!, versions: theirs.versions } : vncReady.ok ? { why: "not measured" } : vncReady;
 } finally {
+  for (const side of opened) await side.close();
   await helperBrowser.close();
   await content.close();
   x.stop();
@@ -99,7 +109,7 @@ rows.push(["Signaling: messages delivered", `${ours.relay.delivered} of ${ours.r
 const table = markdownTable(["Measure", "Tandem", "Peer", "Tandem / peer", "Target"], rows);
 const minutes = fmt((Date.now() - started) / 60_000, 1);
 const versions = `Peers: ${"why" in vnc ? vnc.why : vnc.versions}; PeerJS server ${peerjs.version} (npm \`peer\`)`;
-const command = `npm run bench:peers -- --screen-seconds ${SCREEN_SECONDS} --clicks ${CLICKS} --keys ${KEYS} --rate ${RATE} --seconds ${SECONDS}`;
+const command = `npm run bench:peers -- --screen-seconds ${SCREEN_SECONDS} --rounds ${ROUNDS} --clicks ${CLICKS} --keys ${KEYS} --rate ${RATE} --seconds ${SECONDS}`;
 fs.writeFileSync(
   "bench/peers/results.md",
   `# Side by side with the tools help desks use today
@@ -109,9 +119,9 @@ Command: \`${command}\` (as root: it enters a private network namespace and inst
 ${table}
 
 How each figure is taken, alike for both systems:
-- **Screen**: one Xvfb screen (1920x1080) showing a window with a box that moves every frame and a 44-bit millisecond time code. Tandem: the sharer page in desktop mode (headed Chromium capturing the screen) → WebRTC inside a private network namespace → the console in headless Chromium. Peer: x11vnc (Debian defaults, plus loopback only, no password, no name lookups) → websockify → noVNC's \`vnc_lite.html\` (its defaults: Tight encoding, JPEG quality 6) in the same headless Chromium. In each helper page the same script samples what the page shows (Tandem's \`<video>\`, noVNC's \`<canvas>\`) at every display refresh, decodes the time code and counts a frame when it changed; glass-to-glass = the helper's clock minus the time code (one machine, one clock). Bandwidth: Tandem, the bytes the helper's WebRTC transport received (SRTP, SCTP, DTLS); noVNC, the bytes its WebSocket received. Sharer-side CPU: user + system time from /proc over the window for the process trees named (Tandem: the sharer's browser with all its processes, and the input agent; the peer: x11vnc and websockify).
+- **Screen**: one Xvfb screen (1920x1080) showing a window with a box that moves every frame and a 44-bit millisecond time code. Tandem: the sharer page in desktop mode (headed Chromium capturing the screen) → WebRTC inside a private network namespace → the console in headless Chromium. Peer: x11vnc (Debian defaults, plus loopback only, no password, no name lookups) → websockify → noVNC's \`vnc_lite.html\` (its defaults: Tight encoding, JPEG quality 6) in the same headless Chromium. Both systems are connected and streaming the whole time and are measured in alternation: ${ROUNDS} windows each of ${fmt(SCREEN_SECONDS / ROUNDS, 1)} s, the order flipped each round, so both see the same machine load. In each helper page the same script samples what the page shows (Tandem's console: its \`<video>\` of frames decoded as received, else its first \`<video>\`; noVNC: its \`<canvas>\`) at every display refresh, decodes the time code and counts a frame when it changed; glass-to-glass = the helper's clock minus the time code (one machine, one clock). Bandwidth: Tandem, the bytes the helper's WebRTC transport received (SRTP, SCTP, DTLS); noVNC, the bytes its WebSocket received. Sharer-side CPU: user + system time from /proc over the windows for the process trees named (Tandem: the sharer's browser with all its processes, and the input agent; the peer: x11vnc and websockify).
 - **Where Tandem's time goes** (its own WebRTC statistics over the window, then 5 s of stage probes: MediaStreamTrackProcessor on clones of the sharer's captured track and the helper's received track; the key-press split from time stamps in both pages): ${tandem.detail}.
-- **Input**: a window on the sharer's screen (xev) records what the X server delivers. From the benchmark's call into the helper's page (Playwright) to the X event: a mouse button press (the pointer already moved there) and a key press, one at a time. Tandem: console → WebRTC data channels → sharer page → the bridge → the agent (XTest). The bridge here is the test stand-in for the desktop app's preload (Playwright's exposeFunction, a round trip through the Chrome DevTools Protocol and Playwright's server process) where the app uses Electron IPC: the Electron binary cannot run on this machine. noVNC: RFB pointer/key events over its WebSocket → websockify → x11vnc (XTest).
+- **Input**: a window on the sharer's screen (xev) records what the X server delivers. From the benchmark's call into the helper's page (Playwright) to the X event: a mouse button press (the pointer already moved there) and a key press, one at a time, in ${ROUNDS} alternating blocks per system (each block starts with a click on the window through that system, which gives it the keyboard). Tandem: console → WebRTC data channels → sharer page → the bridge → the agent (XTest). The bridge here is the test stand-in for the desktop app's preload (Playwright's exposeFunction, a round trip through the Chrome DevTools Protocol and Playwright's server process) where the app uses Electron IPC: the Electron binary cannot run on this machine. noVNC: RFB pointer/key events over its WebSocket → websockify → x11vnc (XTest).
 - **Signaling**: each server in its own process without TLS; memory is the process's RSS growth divided by the clients connected. Tandem clients are authenticated and heartbeat every second; PeerJS clients every 5 s, as their libraries do. Tandem's per-connection flood limit (50 messages/s by default) is raised for this run (\`TANDEM_MESSAGES_PER_SECOND=${RATE * 2}\`).
 `,
 );

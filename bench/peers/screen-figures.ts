@@ -1,15 +1,22 @@
 import type { Page } from "playwright-core";
 import { percentile, sleep } from "../broker/stats.js";
 import { cpuSeconds } from "./process-cpu.js";
+import type { Side } from "./side.js";
 
 /**
- * What one system delivers of the sharer's screen to the helper over a window
- * of time, measured alike for every system: the helper's page carries
+ * What one system delivers of the sharer's screen to the helper, measured
+ * alike for every system, in windows: the helper's page carries
  * frameProbeScript in "animation-frame" mode (it counts the distinct screens it
- * shows and how old each was when first shown); `bytes` reads the bytes the
- * helper has received so far; `sharerSide` are the processes whose CPU is the
- * sharer's cost.
+ * shows and how old each was when first shown), resumed for the window only.
  */
+export interface ScreenWindow {
+  seconds: number;
+  frames: number;
+  latencies: number[];
+  bytes: number;
+  cpu: Record<string, number>;
+}
+
 export interface ScreenFigures {
   fps: number;
   p50: number;
@@ -20,23 +27,37 @@ export interface ScreenFigures {
   cpu: Record<string, number>;
 }
 
-export async function measureScreen(helper: Page, bytes: () => Promise<number>, sharerSide: Record<string, number[]>, seconds: number): Promise<ScreenFigures> {
-  const probe = () => helper.evaluate(() => {
-    const p = (window as unknown as { __probe: { frames: number; latencies: number[] } }).__probe;
-    return { frames: p.frames, latencies: p.latencies.length };
-  });
-  const cpu = () => Object.fromEntries(Object.entries(sharerSide).map(([name, pids]) => [name, cpuSeconds(pids)]));
-  const before = { ...(await probe()), bytes: await bytes(), cpu: cpu(), at: Date.now() };
+type Probe = { __probe: { frames: number; latencies: number[]; paused: boolean } };
+const setPaused = (page: Page, paused: boolean) => page.evaluate((p) => void ((window as unknown as Probe).__probe.paused = p), paused);
+
+export async function measureWindow(side: Side, seconds: number): Promise<ScreenWindow> {
+  const probe = () => side.helper.evaluate(() => ({ frames: (window as unknown as Probe).__probe.frames, latencies: (window as unknown as Probe).__probe.latencies.length }));
+  const cpu = () => Object.fromEntries(Object.entries(side.sharerSide).map(([name, pids]) => [name, cpuSeconds(pids)]));
+  await setPaused(side.helper, false);
+  const before = { ...(await probe()), bytes: await side.bytes(), cpu: cpu(), at: Date.now() };
   await sleep(seconds * 1000);
-  const after = { ...(await probe()), bytes: await bytes(), cpu: cpu(), at: Date.now() };
-  const span = (after.at - before.at) / 1000;
-  const latencies = await helper.evaluate((from) => (window as unknown as { __probe: { latencies: number[] } }).__probe.latencies.slice(from), before.latencies);
+  const after = { ...(await probe()), bytes: await side.bytes(), cpu: cpu(), at: Date.now() };
+  await setPaused(side.helper, true);
+  const latencies = await side.helper.evaluate((from) => (window as unknown as Probe).__probe.latencies.slice(from), before.latencies);
   return {
-    fps: (after.frames - before.frames) / span,
+    seconds: (after.at - before.at) / 1000,
+    frames: after.frames - before.frames,
+    latencies,
+    bytes: after.bytes - before.bytes,
+    cpu: Object.fromEntries(Object.keys(after.cpu).map((name) => [name, after.cpu[name]! - before.cpu[name]!])),
+  };
+}
+
+export function screenFigures(windows: ScreenWindow[]): ScreenFigures {
+  const seconds = windows.reduce((a, w) => a + w.seconds, 0);
+  const latencies = windows.flatMap((w) => w.latencies);
+  const names = Object.keys(windows[0]?.cpu ?? {});
+  return {
+    fps: windows.reduce((a, w) => a + w.frames, 0) / seconds,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     framesRead: latencies.length,
-    mbitPerSecond: ((after.bytes - before.bytes) * 8) / span / 1e6,
-    cpu: Object.fromEntries(Object.keys(sharerSide).map((name) => [name, (after.cpu[name]! - before.cpu[name]!) / span])),
+    mbitPerSecond: (windows.reduce((a, w) => a + w.bytes, 0) * 8) / seconds / 1e6,
+    cpu: Object.fromEntries(names.map((name) => [name, windows.reduce((a, w) => a + w.cpu[name]!, 0) / seconds])),
   };
 }

@@ -1,48 +1,36 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { buildBroker } from "../../src/server/broker.js";
 import { BrokerConfig } from "../../src/server/config.js";
 import { startAgent } from "../../tools/agent-process.js";
 import { launchSharerBrowser } from "../../tools/chromium.js";
-import { openXEventWindow } from "../../tools/x-events.js";
-import { startControlSession, step } from "../input/control-session.js";
-import { focusThroughHelper, type Latencies, measureClicks, measureKeys } from "../input/pointer-and-keys.js";
-import { KEEP_PEER, PAUSE_FRAME_PROBE, STAMP_KEY_MESSAGES, STAMP_KEYDOWNS } from "../media/page-hooks.js";
+import { startControlSession } from "../input/control-session.js";
+import type { Latencies } from "../input/pointer-and-keys.js";
+import { KEEP_PEER, STAMP_KEY_MESSAGES, STAMP_KEYDOWNS } from "../media/page-hooks.js";
 import { frameAgesScript, frameProbeScript, SHOWN_BY_CONSOLE } from "../media/timecode-page.js";
-import { fmt, percentile, sleep } from "../broker/stats.js";
-import { measureScreen, type ScreenFigures } from "./screen-figures.js";
-
-/** The side-by-side run's settings: the same for every system. */
-export interface SideRun {
-  display: string;
-  contentOrigin: { left: number; top: number };
-  helperBrowser: Browser;
-  seconds: number;
-  clicks: number;
-  keys: number;
-}
-
-export interface SideFigures {
-  screen: ScreenFigures;
-  clicks: Latencies;
-  keys: Latencies;
-  detail: string;
-}
+import { fmt, percentile } from "../broker/stats.js";
+import type { Side, SideRun } from "./side.js";
 
 /**
- * Tandem as a help desk uses it for full control: a broker, the helper's
- * console (headless Chromium), the sharer page in desktop mode (headed Chromium
- * capturing the screen, main's input relay, the agent). Sharer side = the
- * sharer's browser and the agent.
+ * Tandem as a help desk uses it for full control, connected and streaming: a
+ * broker, the helper's console (headless Chromium), the sharer page in desktop
+ * mode (headed Chromium capturing the screen, main's input relay, the agent).
+ * Sharer side = the sharer's browser and the agent.
  */
-export async function measureTandem(run: SideRun): Promise<SideFigures> {
+export async function openTandem(run: SideRun): Promise<Side> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-bench-peers-"));
   const broker = await buildBroker(BrokerConfig.parse({ host: "127.0.0.1", port: 0, dataDir, sqliteFile: ":memory:", logLevel: "silent" }));
   await broker.listen();
   const agent = await startAgent(run.display);
   const sharerBrowser = await launchSharerBrowser(run.display);
+  const closeAll = async () => {
+    await sharerBrowser.close();
+    await agent.stop();
+    await broker.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
   const keysAtRelay: number[] = [];
   try {
     const session = await startControlSession({
@@ -59,39 +47,37 @@ export async function measureTandem(run: SideRun): Promise<SideFigures> {
       sharerScripts: [KEEP_PEER, frameAgesScript(run.contentOrigin), STAMP_KEY_MESSAGES],
     });
     const { helper, sharer, onScreen } = session;
-    await sleep(2000); // past the encoder's ramp-up
-    const bytes = () => helper.evaluate(async () => {
-      let total = 0;
-      (await (window as unknown as { __peer: RTCPeerConnection }).__peer.getStats()).forEach((r: Record<string, unknown>) => {
-        if (r.type === "transport") total += Number(r.bytesReceived ?? 0);
-      });
-      return total;
-    });
-    const screen = await measureScreen(helper, bytes, { "sharer's Chromium": [sharerBrowser.pid], agent: [agent.child.pid!] }, run.seconds);
-    const bySource = await helper.evaluate(() => (window as unknown as { __probe: { bySource: Record<string, number> } }).__probe.bySource);
-    const shownFrom = `frames shown read from: ${Object.entries(bySource).map(([source, n]) => `${source} ${n}`).join(", ")}`;
-    const detail = [await codecStages(helper, sharer), shownFrom, await frameAgeStages(helper, sharer)];
-    await helper.evaluate(PAUSE_FRAME_PROBE);
-    const target = await openXEventWindow(run.display, { x: 80, y: 200, width: 760, height: 600 });
-    try {
-      const scale = onScreen(1, 0).x - onScreen(0, 0).x;
-      await step("first click arrives", focusThroughHelper(helper, onScreen, target));
-      const clicks = await measureClicks(helper, onScreen, target, run.clicks, scale);
-      await helper.evaluate(() => ((window as unknown as { __keydowns: number[] }).__keydowns = []));
-      await sharer.evaluate(() => ((window as unknown as { __keyMessages: number[] }).__keyMessages = []));
-      keysAtRelay.length = 0;
-      const keys = await measureKeys(helper, target, run.keys);
-      detail.push(await keyStages(helper, sharer, keys, keysAtRelay));
-      return { screen, clicks, keys, detail: detail.join("; ") };
-    } finally {
-      target.stop();
-      await session.close();
-    }
-  } finally {
-    await sharerBrowser.close();
-    await agent.stop();
-    await broker.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    return {
+      helper,
+      onScreen,
+      scale: onScreen(1, 0).x - onScreen(0, 0).x,
+      bytes: () =>
+        helper.evaluate(async () => {
+          let total = 0;
+          (await (window as unknown as { __peer: RTCPeerConnection }).__peer.getStats()).forEach((r: Record<string, unknown>) => {
+            if (r.type === "transport") total += Number(r.bytesReceived ?? 0);
+          });
+          return total;
+        }),
+      sharerSide: { "sharer's Chromium": [sharerBrowser.pid], agent: [agent.child.pid!] },
+      async beforeKeys() {
+        await helper.evaluate(() => ((window as unknown as { __keydowns: number[] }).__keydowns = []));
+        await sharer.evaluate(() => ((window as unknown as { __keyMessages: number[] }).__keyMessages = []));
+        keysAtRelay.length = 0;
+      },
+      async explain(keys) {
+        const bySource = await helper.evaluate(() => (window as unknown as { __probe: { bySource: Record<string, number> } }).__probe.bySource);
+        const shownFrom = `frames shown read from: ${Object.entries(bySource).map(([source, n]) => `${source} ${n}`).join(", ")}`;
+        return [await codecStages(helper, sharer), shownFrom, await frameAgeStages(helper, sharer), await keyStages(helper, sharer, keys, keysAtRelay)].join("; ");
+      },
+      close: async () => {
+        await session.close();
+        await closeAll();
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
   }
 }
 
