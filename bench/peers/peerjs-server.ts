@@ -20,7 +20,7 @@ export async function startPeerJsServer(): Promise<PeerJsServer> {
     child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("peerjs listening") && resolve());
     child.once("exit", (code) => reject(new Error(`peerjs exited with ${code}`)));
   });
-  const version = (JSON.parse(fs.readFileSync("node_modules/peer/package.json", "utf8")) as { version: string }).version;
+  const version = peerJsPackageVersion();
   return {
     url: (id) => `ws://127.0.0.1:${port}/peerjs?key=peerjs&id=${encodeURIComponent(id)}&token=${id}t`,
     pid: child.pid!,
@@ -33,4 +33,8 @@ export async function startPeerJsServer(): Promise<PeerJsServer> {
       await exited;
     },
   };
+}
+
+export function peerJsPackageVersion(): string {
+  return (JSON.parse(fs.readFileSync("node_modules/peer/package.json", "utf8")) as { version: string }).version;
 }

@@ -2,14 +2,14 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { launchHelperBrowser } from "../../tools/chromium.js";
 import { startXvfb } from "../../tools/x-display.js";
-import { startBrokerProcess } from "../broker/broker-process.js";
+import { type BrokerProcess, startBrokerProcess } from "../broker/broker-process.js";
 import { browserMachineFacts, fmt, markdownTable, numberArg, percentile } from "../broker/stats.js";
 import type { Latencies } from "../input/pointer-and-keys.js";
 import { measureAlternately, type SideFigures } from "./alternate.js";
 import type { Side } from "./side.js";
 import { openTimecodeWindow } from "../media/timecode-window.js";
-import { startPeerJsServer } from "./peerjs-server.js";
-import { peerJsSignaling, RELAY_ROUNDS, tandemSignaling } from "./signaling.js";
+import { type PeerJsServer, peerJsPackageVersion, startPeerJsServer } from "./peerjs-server.js";
+import { peerJsIdleMemory, peerJsRelay, RELAY_ROUNDS, tandemIdleMemory, tandemRelay } from "./signaling.js";
 import { openTandem } from "./tandem-side.js";
 import { openVnc } from "./vnc-side.js";
 import { ensureVncPackages } from "./vnc-peer.js";
@@ -69,10 +69,17 @@ try {
 // protection; PeerJS has none): raised for this run so the relay itself is measured at the rate.
 // BENCH_BROKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the broker.
 console.log(`▶ signaling: idle clients (${COUNTS.join(", ")}) and relay latency at ${RATE} msgs/s for ${SECONDS} s × ${RELAY_ROUNDS}`);
-const broker = await startBrokerProcess({ TANDEM_TLS: "off", TANDEM_MESSAGES_PER_SECOND: String(RATE * 2) }, process.env.BENCH_BROKER_NODE_ARGS?.split(" ").filter(Boolean) ?? []);
-const ours = await tandemSignaling(broker, COUNTS, RATE, SECONDS).finally(() => broker.stop());
-const peerjs = await startPeerJsServer();
-const theirs = await peerJsSignaling(peerjs, COUNTS, RATE, SECONDS).finally(() => peerjs.stop());
+const onFreshBroker = async <T>(measure: (b: BrokerProcess) => Promise<T>) => {
+  const broker = await startBrokerProcess({ TANDEM_TLS: "off", TANDEM_MESSAGES_PER_SECOND: String(RATE * 2) }, process.env.BENCH_BROKER_NODE_ARGS?.split(" ").filter(Boolean) ?? []);
+  return measure(broker).finally(() => broker.stop());
+};
+const onFreshPeerJs = async <T>(measure: (p: PeerJsServer) => Promise<T>) => {
+  const server = await startPeerJsServer();
+  return measure(server).finally(() => server.stop());
+};
+const ours = { relay: await onFreshBroker((b) => tandemRelay(b, RATE, SECONDS)), perClientBytes: await onFreshBroker((b) => tandemIdleMemory(b, COUNTS)) };
+const theirs = { relay: await onFreshPeerJs((p) => peerJsRelay(p, RATE, SECONDS)), perClientBytes: await onFreshPeerJs((p) => peerJsIdleMemory(p, COUNTS)) };
+const peerJsVersion = peerJsPackageVersion();
 
 const rows: string[][] = [];
 const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? fmt(a / b, 2) : "n/a");
@@ -92,8 +99,9 @@ const cpuParts = (v: SideFigures) => Object.entries(v.screen.cpu).map(([name, s]
 
 rows.push(["Baseline for both: time code age on the sharer's X screen itself, p50 / p99 (the content window's own drawing)", `${ms(percentile(onScreen, 50))} / ${ms(percentile(onScreen, 99))}`, "the same screen", "—", "—"]);
 row("Screen to helper: frames per second shown (1920x1080, changing content)", (v) => v.screen.fps, (n) => fmt(n, 1), "≥ 1");
-row("Screen to helper: glass-to-glass latency p50", (v) => v.screen.p50, ms, "≤ 1");
-row("Screen to helper: glass-to-glass latency p99", (v) => v.screen.p99, ms, "≤ 1");
+row(`Screen to helper: glass-to-glass latency p50 (median of ${ROUNDS} windows)`, (v) => v.screen.p50, ms, "≤ 1");
+const windowsP99 = (v: SideFigures) => `${ms(v.screen.p99)} (windows ${v.screen.p99s.map((n) => fmt(n, 0)).join(" / ")})`;
+rows.push([`Screen to helper: glass-to-glass latency p99 (median of ${ROUNDS} windows)`, windowsP99(tandem), "why" in vnc ? vnc.why : windowsP99(vnc), "why" in vnc ? "n/a" : ratio(tandem.screen.p99, vnc.screen.p99), "≤ 1"]);
 row("Screen to helper: bandwidth (bytes received per second)", (v) => v.screen.mbitPerSecond, (n) => `${fmt(n, 2)} Mbit/s`, "≤ 1");
 rows.push(["Screen to helper: sharer-side CPU seconds per second of session", `${fmt(cpu(tandem), 2)} (${cpuParts(tandem)})`, "why" in vnc ? vnc.why : `${fmt(cpu(vnc), 2)} (${cpuParts(vnc)})`, "why" in vnc ? "n/a" : ratio(cpu(tandem), cpu(vnc)), "—"]);
 latencyRow("Input: click → X ButtonPress, p50", (v) => v.clicks, 50, "—");
@@ -102,13 +110,13 @@ latencyRow("Input: key press → X KeyPress, p50", (v) => v.keys, 50, "—");
 latencyRow("Input: key press → X KeyPress, p99", (v) => v.keys, 99, "≤ 1");
 for (const count of COUNTS) rows.push([`Signaling: server memory per idle connected client, ${count.toLocaleString("en")} clients`, kb(ours.perClientBytes[count]!), kb(theirs.perClientBytes[count]!), ratio(ours.perClientBytes[count]!, theirs.perClientBytes[count]!), "≤ 1"]);
 const rounds = (p99s: number[]) => p99s.map((v) => fmt(v, 2)).join(" / ");
-rows.push([`Signaling: relay latency p50, ${RATE} msgs/s between two clients (median of ${RELAY_ROUNDS} rounds)`, `${fmt(ours.relay.p50, 2)} ms`, `${fmt(theirs.relay.p50, 2)} ms`, ratio(ours.relay.p50, theirs.relay.p50), "—"]);
-rows.push([`Signaling: relay latency p99, ${RATE} msgs/s between two clients (median of ${RELAY_ROUNDS} rounds)`, `${fmt(ours.relay.p99, 2)} ms (rounds ${rounds(ours.relay.p99s)})`, `${fmt(theirs.relay.p99, 2)} ms (rounds ${rounds(theirs.relay.p99s)})`, ratio(ours.relay.p99, theirs.relay.p99), "≤ 1"]);
+rows.push([`Signaling: relay latency p50, ${RATE} msgs/s between two clients (median of ${RELAY_ROUNDS} rounds after a warm-up)`, `${fmt(ours.relay.p50, 2)} ms`, `${fmt(theirs.relay.p50, 2)} ms`, ratio(ours.relay.p50, theirs.relay.p50), "—"]);
+rows.push([`Signaling: relay latency p99, ${RATE} msgs/s between two clients (median of ${RELAY_ROUNDS} rounds after a warm-up)`, `${fmt(ours.relay.p99, 2)} ms (rounds ${rounds(ours.relay.p99s)})`, `${fmt(theirs.relay.p99, 2)} ms (rounds ${rounds(theirs.relay.p99s)})`, ratio(ours.relay.p99, theirs.relay.p99), "≤ 1"]);
 rows.push(["Signaling: messages delivered", `${ours.relay.delivered} of ${ours.relay.sent}`, `${theirs.relay.delivered} of ${theirs.relay.sent}`, "—", "all"]);
 
 const table = markdownTable(["Measure", "Tandem", "Peer", "Tandem / peer", "Target"], rows);
 const minutes = fmt((Date.now() - started) / 60_000, 1);
-const versions = `Peers: ${"why" in vnc ? vnc.why : vnc.versions}; PeerJS server ${peerjs.version} (npm \`peer\`)`;
+const versions = `Peers: ${"why" in vnc ? vnc.why : vnc.versions}; PeerJS server ${peerJsVersion} (npm \`peer\`)`;
 const command = `npm run bench:peers -- --screen-seconds ${SCREEN_SECONDS} --rounds ${ROUNDS} --clicks ${CLICKS} --keys ${KEYS} --rate ${RATE} --seconds ${SECONDS}`;
 fs.writeFileSync(
   "bench/peers/results.md",
@@ -122,7 +130,7 @@ How each figure is taken, alike for both systems:
 - **Screen**: one Xvfb screen (1920x1080) showing a window with a box that moves every frame and a 44-bit millisecond time code. Tandem: the sharer page in desktop mode (headed Chromium capturing the screen) → WebRTC inside a private network namespace → the console in headless Chromium. Peer: x11vnc (Debian defaults, plus loopback only, no password, no name lookups) → websockify → noVNC's \`vnc_lite.html\` (its defaults: Tight encoding, JPEG quality 6) in the same headless Chromium. Both systems are connected and streaming the whole time and are measured in alternation: ${ROUNDS} windows each of ${fmt(SCREEN_SECONDS / ROUNDS, 1)} s, the order flipped each round, so both see the same machine load. In each helper page the same script samples what the page shows (Tandem's console: its \`<video>\` of frames decoded as received, else its first \`<video>\`; noVNC: its \`<canvas>\`) at every display refresh, decodes the time code and counts a frame when it changed; glass-to-glass = the helper's clock minus the time code (one machine, one clock). Bandwidth: Tandem, the bytes the helper's WebRTC transport received (SRTP, SCTP, DTLS); noVNC, the bytes its WebSocket received. Sharer-side CPU: user + system time from /proc over the windows for the process trees named (Tandem: the sharer's browser with all its processes, and the input agent; the peer: x11vnc and websockify).
 - **Where Tandem's time goes** (its own WebRTC statistics over the window, then 5 s of stage probes: MediaStreamTrackProcessor on clones of the sharer's captured track and the helper's received track; the key-press split from time stamps in both pages): ${tandem.detail}.
 - **Input**: a window on the sharer's screen (xev) records what the X server delivers. From the benchmark's call into the helper's page (Playwright) to the X event: a mouse button press (the pointer already moved there) and a key press, one at a time, in ${ROUNDS} alternating blocks per system (each block starts with a click on the window through that system, which gives it the keyboard). Tandem: console → WebRTC data channels → sharer page → the bridge → the agent (XTest). The bridge here is the test stand-in for the desktop app's preload (Playwright's exposeFunction, a round trip through the Chrome DevTools Protocol and Playwright's server process) where the app uses Electron IPC: the Electron binary cannot run on this machine. noVNC: RFB pointer/key events over its WebSocket → websockify → x11vnc (XTest).
-- **Signaling**: each server in its own process without TLS; memory is the process's RSS growth divided by the clients connected. Tandem clients are authenticated and heartbeat every second; PeerJS clients every 5 s, as their libraries do. Tandem's per-connection flood limit (50 messages/s by default) is raised for this run (\`TANDEM_MESSAGES_PER_SECOND=${RATE * 2}\`).
+- **Signaling**: each server in its own process without TLS, a fresh one for the relay and another for memory (neither timed while cleaning up thousands of closed connections); relay latency from the sender's stamp to the receiving client's socket, where both receiving clients only read the stamp; memory is the process's RSS growth divided by the clients connected. Tandem clients are authenticated and heartbeat every second; PeerJS clients every 5 s, as their libraries do. Tandem's per-connection flood limit (50 messages/s by default) is raised for this run (\`TANDEM_MESSAGES_PER_SECOND=${RATE * 2}\`).
 `,
 );
 console.log(`\n${table}\n\nWhere Tandem's time goes: ${tandem.detail}\n${versions}\nwritten to bench/peers/results.md (${minutes} min)`);

@@ -6,9 +6,11 @@ import { percentile, sleep } from "../broker/stats.js";
 import type { PeerJsServer } from "./peerjs-server.js";
 
 /**
- * Signaling side by side: memory per idle connected client and relay latency
- * of a small message between two clients, for the Tandem broker and the
- * PeerJS server, each in its own process, both without TLS (a proxy in front
+ * Signaling side by side: relay latency of a small message between two
+ * clients, and memory per idle connected client, for the Tandem broker and the
+ * PeerJS server, each in its own process, a fresh one for each measure (so
+ * neither is timed while it cleans up thousands of closed connections, nor
+ * weighed with a relay's garbage), both without TLS (a proxy in front
  * terminates it in production). Tandem's clients are authenticated and
  * heartbeat every second as its protocol asks; PeerJS clients heartbeat every
  * 5 s as its client library does.
@@ -40,7 +42,7 @@ async function perClient(counts: number[], rss: () => number, connect: (n: numbe
   return figures;
 }
 
-/** Rounds of `seconds` each; a figure is the median over the rounds (one round on shared cores is noisy). */
+/** Rounds of `seconds` each, after one warm-up round; a figure is the median over the rounds (one round on shared cores is noisy). */
 export const RELAY_ROUNDS = 3;
 
 async function relay(rate: number, seconds: number, send: (stamp: number) => void, onReceive: (handler: (stamp: number) => void) => void) {
@@ -49,7 +51,8 @@ async function relay(rate: number, seconds: number, send: (stamp: number) => voi
   const rounds: { p50: number; p99: number }[] = [];
   let sent = 0;
   let delivered = 0;
-  for (let round = 0; round < RELAY_ROUNDS; round++) {
+  // Round 0 warms up (JIT, heap growth of a fresh process) and is not counted, for either server.
+  for (let round = -1; round < RELAY_ROUNDS; round++) {
     latencies = [];
     let sentThisRound = 0;
     const started = performance.now();
@@ -60,6 +63,7 @@ async function relay(rate: number, seconds: number, send: (stamp: number) => voi
       await sleep(1);
     }
     await sleep(500);
+    if (round < 0) continue;
     rounds.push({ p50: percentile(latencies, 50), p99: percentile(latencies, 99) });
     sent += sentThisRound;
     delivered += latencies.length;
@@ -77,9 +81,15 @@ function stampIn(data: Buffer, type: string): number | null {
   return text.includes(`"${type}"`) && mark > 0 ? Number.parseFloat(text.slice(mark + 2)) : null;
 }
 
-export async function tandemSignaling(b: BrokerProcess, counts: number[], rate: number, seconds: number): Promise<SignalingFigures> {
-  const signIn = (sub: string) => b.issuer.mint({ sub, name: sub }).then((token) => BrokerClient.signIn(b.wsUrl, token, { ca: b.ca }));
-  const perClientBytes = await perClient(counts, () => b.rssBytes(), (n, from) => inBatches(n, (i) => signIn(`idle-${from + i}`).then((c) => ({ close: () => c.kill() }))));
+const tandemSignIn = (b: BrokerProcess) => (sub: string) => b.issuer.mint({ sub, name: sub }).then((token) => BrokerClient.signIn(b.wsUrl, token, { ca: b.ca }));
+
+export function tandemIdleMemory(b: BrokerProcess, counts: number[]): Promise<Record<number, number>> {
+  const signIn = tandemSignIn(b);
+  return perClient(counts, () => b.rssBytes(), (n, from) => inBatches(n, (i) => signIn(`idle-${from + i}`).then((c) => ({ close: () => c.kill() }))));
+}
+
+export async function tandemRelay(b: BrokerProcess, rate: number, seconds: number): Promise<SignalingFigures["relay"]> {
+  const signIn = tandemSignIn(b);
   const [helper, sharer] = await Promise.all([signIn("relay-helper"), signIn("relay-sharer")]);
   const created = await helper.request({ type: "session.create" }, "session.created");
   const sessionId = created.session.sessionId;
@@ -104,7 +114,7 @@ export async function tandemSignaling(b: BrokerProcess, counts: number[], rate: 
   );
   helper.kill();
   sharer.kill();
-  return { perClientBytes, relay: figures };
+  return figures;
 }
 
 /** A PeerJS client as its library behaves on the wire: open, heartbeat every 5 s. */
@@ -119,8 +129,11 @@ async function peerJsClient(server: PeerJsServer, id: string): Promise<WebSocket
   return socket;
 }
 
-export async function peerJsSignaling(server: PeerJsServer, counts: number[], rate: number, seconds: number): Promise<SignalingFigures> {
-  const perClientBytes = await perClient(counts, () => server.rssBytes(), (n, from) => inBatches(n, (i) => peerJsClient(server, `idle-${from + i}`).then((s) => ({ close: () => s.terminate() }))));
+export function peerJsIdleMemory(server: PeerJsServer, counts: number[]): Promise<Record<number, number>> {
+  return perClient(counts, () => server.rssBytes(), (n, from) => inBatches(n, (i) => peerJsClient(server, `idle-${from + i}`).then((s) => ({ close: () => s.terminate() }))));
+}
+
+export async function peerJsRelay(server: PeerJsServer, rate: number, seconds: number): Promise<SignalingFigures["relay"]> {
   const [a, b] = await Promise.all([peerJsClient(server, "relay-a"), peerJsClient(server, "relay-b")]);
   const figures = await relay(
     rate,
@@ -134,5 +147,5 @@ export async function peerJsSignaling(server: PeerJsServer, counts: number[], ra
   );
   a.terminate();
   b.terminate();
-  return { perClientBytes, relay: figures };
+  return figures;
 }
