@@ -38,7 +38,7 @@ const started = Date.now();
 
 // 1-2. Screen and input: both systems connected to the same screen and content, measured in
 // alternation while both stream.
-const vncReady = ensureVncPackages();
+const vncReady = ensureVncPackages({ install: false }); // installed beforehand by install-vnc.ts, outside the namespace
 const x = await startXvfb();
 const content = await openTimecodeWindow(x.display);
 const helperBrowser = await launchHelperBrowser();

@@ -20,12 +20,21 @@ export interface VncPeer {
   stop(): Promise<void>;
 }
 
-/** Installs the Debian packages when missing and allowed to (root with apt); otherwise says what is missing. */
-export function ensureVncPackages(): { ok: true } | { ok: false; why: string } {
+/**
+ * Whether the Debian packages are there; with `install`, installs the missing
+ * ones first when allowed to (root with apt; outside the benchmark's network
+ * namespace, which reaches no mirror). Otherwise says what is missing.
+ */
+export function ensureVncPackages(o: { install: boolean }): { ok: true } | { ok: false; why: string } {
   const missing = () => VNC_PACKAGES.filter((p) => !installedVersion(p));
-  if (missing().length > 0 && process.getuid?.() === 0 && !spawnSync("apt-get", ["--version"], { stdio: "ignore" }).error) {
+  if (o.install && missing().length > 0 && process.getuid?.() === 0 && !spawnSync("apt-get", ["--version"], { stdio: "ignore" }).error) {
     console.log(`▶ installing ${missing().join(", ")} (apt-get)`);
-    spawnSync("apt-get", ["install", "-y", "-qq", ...missing()], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    const install = () => spawnSync("apt-get", ["install", "-y", "-qq", ...missing()], { stdio: "inherit", env }).status === 0;
+    if (!install()) {
+      spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env }); // a fresh machine has no package lists yet
+      install();
+    }
   }
   const still = missing();
   if (still.length > 0) return { ok: false, why: `not measured: Debian packages ${still.join(", ")} missing (apt-get install ${still.join(" ")})` };
