@@ -3,6 +3,7 @@ import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { BrokerClient } from "../../tools/broker-client.js";
 import { type BrokerProcess, startBrokerProcess } from "./broker-process.js";
+import { openViewSession } from "./view-session.js";
 import { fmt, percentile, sleep, numberArg } from "./stats.js";
 
 // `npm run bench:broker [-- --idle 10000 --setups 3000 --relay-seconds 10]`
@@ -97,14 +98,7 @@ async function activePairs(b: BrokerProcess, prefix: string, n: number) {
   const pairs = await Promise.all(
     helpers.map(async (helper, i) => {
       const sharer = sharers[i]!;
-      const created = await helper.request({ type: "session.create" }, "session.created");
-      const sessionId = created.session.sessionId;
-      await sharer.request({ type: "session.join", code: created.code }, "session.joined");
-      helper.send({ type: "session.request", sessionId, level: "view" });
-      await sharer.next((m) => m.type === "session.state" && m.session.status === "requested");
-      sharer.send({ type: "session.consent", sessionId, allow: true });
-      await helper.next((m) => m.type === "session.state" && m.session.status === "active");
-      return { helper, sharer, sessionId };
+      return { helper, sharer, sessionId: await openViewSession(helper, sharer) };
     }),
   );
   return pairs;

@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
 import { BrokerClient } from "../../tools/broker-client.js";
 import type { BrokerProcess } from "../broker/broker-process.js";
+import { openViewSession } from "../broker/view-session.js";
 import { percentile, sleep } from "../broker/stats.js";
 import type { PeerJsServer } from "./peerjs-server.js";
 
@@ -91,13 +92,7 @@ export function tandemIdleMemory(b: BrokerProcess, counts: number[]): Promise<Re
 export async function tandemRelay(b: BrokerProcess, rate: number, seconds: number): Promise<SignalingFigures["relay"]> {
   const signIn = tandemSignIn(b);
   const [helper, sharer] = await Promise.all([signIn("relay-helper"), signIn("relay-sharer")]);
-  const created = await helper.request({ type: "session.create" }, "session.created");
-  const sessionId = created.session.sessionId;
-  await sharer.request({ type: "session.join", code: created.code }, "session.joined");
-  helper.send({ type: "session.request", sessionId, level: "view" });
-  await sharer.next((m) => m.type === "session.state" && m.session.status === "requested");
-  sharer.send({ type: "session.consent", sessionId, allow: true });
-  await helper.next((m) => m.type === "session.state" && m.session.status === "active");
+  const sessionId = await openViewSession(helper, sharer);
   const figures = await relay(
     rate,
     seconds,
