@@ -21,6 +21,3 @@ export const STAMP_KEYDOWNS = "(() => { window.__keydowns = []; addEventListener
 
 /** Sharer side: when each key-down message arrived on a data channel. */
 export const STAMP_KEY_MESSAGES = "(() => { window.__keyMessages = []; const create = RTCPeerConnection.prototype.createDataChannel; RTCPeerConnection.prototype.createDataChannel = function (...a) { const channel = create.apply(this, a); channel.addEventListener('message', (e) => { const m = String(e.data); if (m.includes('\"t\":\"key\"') && m.includes('\"down\":true')) window.__keyMessages.push(Date.now()); }); return channel; }; })();";
-
-/** Stops the helper page's frame probe (frameProbeScript), e.g. while input is measured. */
-export const PAUSE_FRAME_PROBE = "window.__probe && (window.__probe.paused = true)";

@@ -44,7 +44,7 @@ const helperBrowser = await launchHelperBrowser();
 let sharerBrowser = await launchSharerBrowser(x.display);
 try {
   const helper = await newPage(helperBrowser);
-  await helper.addInitScript({ content: frameProbeScript(contentOrigin, { clock: "animation-frame", source: SHOWN_BY_CONSOLE }) });
+  await helper.addInitScript({ content: frameProbeScript(contentOrigin, SHOWN_BY_CONSOLE) });
   await helper.addInitScript({ content: KEEP_PEER });
   await signIn(helper, origin, "/", helperPerson);
   await helper.getByTestId("new-session").click();

@@ -1,3 +1,5 @@
+import type { Page } from "playwright-core";
+
 /**
  * A page that puts the wall clock on the screen as a strip of black and white
  * blocks (44 bits of Date.now(), 20 px blocks), fresh
@@ -59,17 +61,16 @@ const timecodeReader = (origin: { left: number; top: number }) => `
  * the sharer's screen and records how old it was. `origin`: where the page's
  * content sits on the sharer's screen (the browser window's own frame moves
  * it). `source`: selectors of the elements that can show the screen (a
- * <video>, a <canvas>); the first present and not hidden is read. `clock`: "video-frame" reads every frame the video presents
- * (requestVideoFrameCallback); "animation-frame" samples whatever the element
- * shows at each of the page's display refreshes and counts a frame when the time
- * code changed, which works for any element and so measures two systems alike.
- * Plain JavaScript in a string, so no bundler or TypeScript loader helper can
- * sneak into what runs in the browser. `window.__probe.paused = true` stops
- * the reading.
+ * <video>, a <canvas>); the first present and not hidden is read. It samples
+ * what that element shows at each of the page's display refreshes and counts a
+ * frame when the time code changed, which works for any element and so
+ * measures two systems alike. Plain JavaScript in a string, so no bundler or
+ * TypeScript loader helper can sneak into what runs in the browser.
+ * `window.__probe.paused = true` stops the reading (setProbePaused).
  */
-export const frameProbeScript = (origin: { left: number; top: number }, o: { source?: string[]; clock?: "video-frame" | "animation-frame" } = {}) => `(() => {
+export const frameProbeScript = (origin: { left: number; top: number }, source: string[]) => `(() => {
 ${timecodeReader(origin)}
-  const SOURCES = ${JSON.stringify(o.source ?? ["[data-testid=remote-video]"])}, EVERY_VIDEO_FRAME = ${(o.clock ?? "video-frame") === "video-frame"};
+  const SOURCES = ${JSON.stringify(source)};
   // paused: set by a benchmark while it measures something else (input), so reading frames costs the page nothing.
   // bySource: frames read from each source (the first one present and not hidden is what the page shows).
   const probe = (window.__probe = { frames: 0, firstFrameAt: null, latencies: [], undecodable: 0, paused: false, bySource: {} });
@@ -77,40 +78,29 @@ ${timecodeReader(origin)}
   let last = null;
   const read = (el) => {
     const now = Date.now();
-    if (probe.paused) return;
-    if ((el.videoWidth ?? el.width) < 1000) return;
+    if (probe.paused || (el.videoWidth ?? el.width) < 1000) return false;
     const value = readTimecode(el);
     const age = now - value;
     if (value === null || age < 0 || age >= 10000) return void probe.undecodable++;
-    if (!EVERY_VIDEO_FRAME && value === last) return;
+    if (value === last) return false;
     last = value;
-    if (!EVERY_VIDEO_FRAME) probe.frames++;
+    probe.frames++;
     if (probe.firstFrameAt === null) probe.firstFrameAt = now;
     probe.latencies.push(age);
     return true;
   };
-  const watch = () => {
-    const el = shownSource()[1];
-    if (!el) return void setTimeout(watch, 20);
-    if (EVERY_VIDEO_FRAME) {
-      const onFrame = () => {
-        probe.frames++;
-        if (probe.firstFrameAt === null) probe.firstFrameAt = Date.now();
-        read(el);
-        el.requestVideoFrameCallback(onFrame);
-      };
-      el.requestVideoFrameCallback(onFrame);
-    } else {
-      const onRefresh = () => {
-        const [source, shown] = shownSource();
-        if (shown && read(shown)) probe.bySource[source] = (probe.bySource[source] ?? 0) + 1;
-        requestAnimationFrame(onRefresh);
-      };
-      requestAnimationFrame(onRefresh);
-    }
+  const onRefresh = () => {
+    const [source, shown] = shownSource();
+    if (shown && read(shown)) probe.bySource[source] = (probe.bySource[source] ?? 0) + 1;
+    requestAnimationFrame(onRefresh);
   };
-  watch();
+  requestAnimationFrame(onRefresh);
 })();`;
+
+/** Pauses or resumes a page's frameProbeScript. */
+export function setProbePaused(page: Page, paused: boolean): Promise<void> {
+  return page.evaluate((p) => void ((window as unknown as { __probe: { paused: boolean } }).__probe.paused = p), paused);
+}
 
 /**
  * Defines `window.__frameAges(track, ms)` in a page: for `ms`, reads every frame

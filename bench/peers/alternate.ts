@@ -1,6 +1,7 @@
 import { openXEventWindow } from "../../tools/x-events.js";
 import { sleep } from "../broker/stats.js";
 import { step } from "../input/control-session.js";
+import { setProbePaused } from "../media/timecode-page.js";
 import { focusThroughHelper, type Latencies, measureClicks, measureKeys } from "../input/pointer-and-keys.js";
 import { measureWindow, type ScreenFigures, screenFigures, type ScreenWindow } from "./screen-figures.js";
 import type { Side } from "./side.js";
@@ -13,7 +14,6 @@ export interface SideFigures {
   detail: string;
 }
 
-const setProbe = (side: Side, paused: boolean) => side.helper.evaluate((p) => void ((window as unknown as { __probe: { paused: boolean } }).__probe.paused = p), paused);
 const joined = (parts: Latencies[]): Latencies => ({ samples: parts.flatMap((l) => l.samples), times: parts.flatMap((l) => l.times), missed: parts.reduce((a, l) => a + l.missed, 0) });
 
 /**
@@ -23,7 +23,7 @@ const joined = (parts: Latencies[]): Latencies => ({ samples: parts.flatMap((l) 
  * moment or drift lands on both instead of on whichever ran then.
  */
 export async function measureAlternately(sides: Side[], o: { display: string; rounds: number; seconds: number; clicks: number; keys: number }): Promise<SideFigures[]> {
-  for (const side of sides) await setProbe(side, true);
+  for (const side of sides) await setProbePaused(side.helper, true);
   await sleep(2000); // past every encoder's ramp-up
   const windows: ScreenWindow[][] = sides.map(() => []);
   const order = (round: number) => (round % 2 ? [...sides.keys()].reverse() : [...sides.keys()]);
@@ -50,9 +50,9 @@ export async function measureAlternately(sides: Side[], o: { display: string; ro
   const figures: SideFigures[] = [];
   for (const [i, side] of sides.entries()) {
     const k = joined(keys[i]!);
-    await setProbe(side, false);
+    await setProbePaused(side.helper, false);
     const detail = (await side.explain?.(k)) ?? "";
-    await setProbe(side, true);
+    await setProbePaused(side.helper, true);
     figures.push({ screen: screenFigures(windows[i]!), clicks: joined(clicks[i]!), keys: k, detail });
   }
   return figures;

@@ -1,5 +1,5 @@
-import type { Page } from "playwright-core";
 import { percentile, sleep } from "../broker/stats.js";
+import { setProbePaused } from "../media/timecode-page.js";
 import { cpuSeconds } from "./process-cpu.js";
 import type { Side } from "./side.js";
 
@@ -29,17 +29,16 @@ export interface ScreenFigures {
   cpu: Record<string, number>;
 }
 
-type Probe = { __probe: { frames: number; latencies: number[]; paused: boolean } };
-const setPaused = (page: Page, paused: boolean) => page.evaluate((p) => void ((window as unknown as Probe).__probe.paused = p), paused);
+type Probe = { __probe: { frames: number; latencies: number[] } };
 
 export async function measureWindow(side: Side, seconds: number): Promise<ScreenWindow> {
   const probe = () => side.helper.evaluate(() => ({ frames: (window as unknown as Probe).__probe.frames, latencies: (window as unknown as Probe).__probe.latencies.length }));
   const cpu = () => Object.fromEntries(Object.entries(side.sharerSide).map(([name, pids]) => [name, cpuSeconds(pids)]));
-  await setPaused(side.helper, false);
+  await setProbePaused(side.helper, false);
   const before = { ...(await probe()), bytes: await side.bytes(), cpu: cpu(), at: Date.now() };
   await sleep(seconds * 1000);
   const after = { ...(await probe()), bytes: await side.bytes(), cpu: cpu(), at: Date.now() };
-  await setPaused(side.helper, true);
+  await setProbePaused(side.helper, true);
   const latencies = await side.helper.evaluate((from) => (window as unknown as Probe).__probe.latencies.slice(from), before.latencies);
   return {
     seconds: (after.at - before.at) / 1000,

@@ -43,7 +43,7 @@ export async function openTandem(run: SideRun): Promise<Side> {
       agent,
       helperBrowser: run.helperBrowser,
       sharerBrowser: sharerBrowser.browser,
-      helperScripts: [frameProbeScript(run.contentOrigin, { clock: "animation-frame", source: SHOWN_BY_CONSOLE }), KEEP_PEER, frameAgesScript(run.contentOrigin), STAMP_KEYDOWNS],
+      helperScripts: [frameProbeScript(run.contentOrigin, SHOWN_BY_CONSOLE), KEEP_PEER, frameAgesScript(run.contentOrigin), STAMP_KEYDOWNS],
       sharerScripts: [KEEP_PEER, frameAgesScript(run.contentOrigin), STAMP_KEY_MESSAGES],
     });
     const { helper, sharer, onScreen } = session;

@@ -14,7 +14,7 @@ export async function openVnc(run: SideRun): Promise<Side & { versions: string }
   const vnc = await startVncPeer(run.display);
   try {
     const helper = await newPage(run.helperBrowser);
-    await helper.addInitScript({ content: frameProbeScript(run.contentOrigin, { source: ["#screen canvas"], clock: "animation-frame" }) });
+    await helper.addInitScript({ content: frameProbeScript(run.contentOrigin, ["#screen canvas"]) });
     await helper.addInitScript({ content: COUNT_WEBSOCKET_BYTES });
     await helper.goto(vnc.clientUrl);
     await step("noVNC shows the screen", helper.waitForFunction(() => (document.querySelector<HTMLCanvasElement>("#screen canvas")?.width ?? 0) >= 1920));
