@@ -83,31 +83,25 @@ const peerJsVersion = peerJsPackageVersion();
 
 const rows: string[][] = [];
 const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? fmt(a / b, 2) : "n/a");
-const peer = <T>(read: (v: SideFigures) => T, show: (v: T) => string) => ("why" in vnc ? { value: NaN, text: vnc.why } : { value: Number(read(vnc)), text: show(read(vnc)) });
-const row = (what: string, read: (v: SideFigures) => number, show: (n: number) => string, target: string) => {
-  const theirs = peer(read, show);
-  rows.push([what, show(read(tandem)), theirs.text, ratio(read(tandem), theirs.value), target]);
-};
+/** A row with both systems' figures: `value` for the ratio, `show` for the cells; the peer's cell says why when it was not measured. */
+const compare = (what: string, value: (v: SideFigures) => number, show: (v: SideFigures) => string, target: string) =>
+  rows.push([what, show(tandem), "why" in vnc ? vnc.why : show(vnc), "why" in vnc ? "n/a" : ratio(value(tandem), value(vnc)), target]);
 const ms = (n: number) => `${fmt(n, 0)} ms`;
 const misses = (l: Latencies) => (l.missed ? ` (${l.missed} not seen within 2 s)` : "");
-const latencyRow = (what: string, pick: (v: SideFigures) => Latencies, p: number, target: string) => {
-  const show = (v: SideFigures) => `${ms(percentile(pick(v).samples, p))}${misses(pick(v))}`;
-  rows.push([what, show(tandem), "why" in vnc ? vnc.why : show(vnc), "why" in vnc ? "n/a" : ratio(percentile(pick(tandem).samples, p), percentile(pick(vnc).samples, p)), target]);
-};
+const latency = (pick: (v: SideFigures) => Latencies, p: number) => [(v: SideFigures) => percentile(pick(v).samples, p), (v: SideFigures) => `${ms(percentile(pick(v).samples, p))}${misses(pick(v))}`] as const;
 const cpu = (v: SideFigures) => Object.values(v.screen.cpu).reduce((a, b) => a + b, 0);
 const cpuParts = (v: SideFigures) => Object.entries(v.screen.cpu).map(([name, s]) => `${name} ${fmt(s, 2)}`).join(" + ");
 
 rows.push(["Baseline for both: time code age on the sharer's X screen itself, p50 / p99 (the content window's own drawing)", `${ms(percentile(onScreen, 50))} / ${ms(percentile(onScreen, 99))}`, "the same screen", "—", "—"]);
-row("Screen to helper: frames per second shown (1920x1080, changing content)", (v) => v.screen.fps, (n) => fmt(n, 1), "≥ 1");
-row(`Screen to helper: glass-to-glass latency p50 (median of ${ROUNDS} windows)`, (v) => v.screen.p50, ms, "≤ 1");
-const windowsP99 = (v: SideFigures) => `${ms(v.screen.p99)} (windows ${v.screen.p99s.map((n) => fmt(n, 0)).join(" / ")})`;
-rows.push([`Screen to helper: glass-to-glass latency p99 (median of ${ROUNDS} windows)`, windowsP99(tandem), "why" in vnc ? vnc.why : windowsP99(vnc), "why" in vnc ? "n/a" : ratio(tandem.screen.p99, vnc.screen.p99), "≤ 1"]);
-row("Screen to helper: bandwidth (bytes received per second)", (v) => v.screen.mbitPerSecond, (n) => `${fmt(n, 2)} Mbit/s`, "≤ 1");
-rows.push(["Screen to helper: sharer-side CPU seconds per second of session", `${fmt(cpu(tandem), 2)} (${cpuParts(tandem)})`, "why" in vnc ? vnc.why : `${fmt(cpu(vnc), 2)} (${cpuParts(vnc)})`, "why" in vnc ? "n/a" : ratio(cpu(tandem), cpu(vnc)), "—"]);
-latencyRow("Input: click → X ButtonPress, p50", (v) => v.clicks, 50, "—");
-latencyRow("Input: click → X ButtonPress, p99", (v) => v.clicks, 99, "≤ 1");
-latencyRow("Input: key press → X KeyPress, p50", (v) => v.keys, 50, "—");
-latencyRow("Input: key press → X KeyPress, p99", (v) => v.keys, 99, "≤ 1");
+compare("Screen to helper: frames per second shown (1920x1080, changing content)", (v) => v.screen.fps, (v) => fmt(v.screen.fps, 1), "≥ 1");
+compare(`Screen to helper: glass-to-glass latency p50 (median of ${ROUNDS} windows)`, (v) => v.screen.p50, (v) => ms(v.screen.p50), "≤ 1");
+compare(`Screen to helper: glass-to-glass latency p99 (median of ${ROUNDS} windows)`, (v) => v.screen.p99, (v) => `${ms(v.screen.p99)} (windows ${v.screen.p99s.map((n) => fmt(n, 0)).join(" / ")})`, "≤ 1");
+compare("Screen to helper: bandwidth (bytes received per second)", (v) => v.screen.mbitPerSecond, (v) => `${fmt(v.screen.mbitPerSecond, 2)} Mbit/s`, "≤ 1");
+compare("Screen to helper: sharer-side CPU seconds per second of session", cpu, (v) => `${fmt(cpu(v), 2)} (${cpuParts(v)})`, "—");
+compare("Input: click → X ButtonPress, p50", ...latency((v) => v.clicks, 50), "—");
+compare("Input: click → X ButtonPress, p99", ...latency((v) => v.clicks, 99), "≤ 1");
+compare("Input: key press → X KeyPress, p50", ...latency((v) => v.keys, 50), "—");
+compare("Input: key press → X KeyPress, p99", ...latency((v) => v.keys, 99), "≤ 1");
 for (const count of COUNTS) rows.push([`Signaling: server memory per idle connected client, ${count.toLocaleString("en")} clients`, kb(ours.perClientBytes[count]!), kb(theirs.perClientBytes[count]!), ratio(ours.perClientBytes[count]!, theirs.perClientBytes[count]!), "≤ 1"]);
 const rounds = (p99s: number[]) => p99s.map((v) => fmt(v, 2)).join(" / ");
 rows.push([`Signaling: relay latency p50, ${RATE} msgs/s between two clients (median of ${RELAY_ROUNDS} rounds after a warm-up)`, `${fmt(ours.relay.p50, 2)} ms`, `${fmt(theirs.relay.p50, 2)} ms`, ratio(ours.relay.p50, theirs.relay.p50), "—"]);
