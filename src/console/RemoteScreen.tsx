@@ -46,6 +46,7 @@ export function RemoteScreen({ helper, canControl }: { helper: HelperSession; ca
       stopWatching();
       v.srcObject = null;
       setFastFrames(false);
+      setFastStopped(null); // a new session's path has not stopped
     };
   }, [s.frames]);
 

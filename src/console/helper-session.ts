@@ -29,7 +29,7 @@ export interface HelperState extends ChatState {
   error: ShownError | null;
   linkState: LinkState | null;
   stream: MediaStream | null;
-  /** The same screen decoded as each frame arrives, drawn over the <video> while it runs. */
+  /** The same screen decoded as each frame arrives, played over the <video> while that path runs. */
   frames: ReceivedFrames | null;
   verificationCode: string | null;
   endedAt: number | null;
