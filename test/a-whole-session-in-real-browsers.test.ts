@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startXvfb, type XDisplay } from "../tools/x-display.js";
 import { browserStackMissing, launchHelperBrowser, launchSharerBrowser, type SharerBrowser } from "./support/browsers.js";
@@ -6,6 +6,7 @@ import { northwind } from "./support/demo-people.js";
 import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
 import { saveScreenshot } from "./support/screenshots.js";
 import { near, newSessionCode, openConsole, pixelAt, requestViewAndAllow, sharerJoins, waitForFrames } from "./support/web-session-steps.js";
+import { describeNeeding } from "./support/needs.js";
 
 /**
  * The product as people use it: a help-desk agent in the console (headless
@@ -15,7 +16,7 @@ import { near, newSessionCode, openConsole, pixelAt, requestViewAndAllow, sharer
 const missing = browserStackMissing();
 const MAGENTA: [number, number, number] = [255, 0, 255];
 
-describe.skipIf(missing !== null && process.env.CI !== "true")("a whole session in real browsers", () => {
+describeNeeding(missing)("a whole session in real browsers", () => {
   let h: IdpHarness;
   let x: XDisplay;
   let helperBrowser: Browser;

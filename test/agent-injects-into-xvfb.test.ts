@@ -3,11 +3,12 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { InputEvent, PointerMove } from "../src/protocol/index.js";
 import { type AgentProcess, startAgent } from "../tools/agent-process.js";
 import { keyEventsFor } from "../tools/us-keyboard.js";
 import { startXvfb, type XDisplay, xvfbInstalled } from "../tools/x-display.js";
+import { describeNeeding } from "./support/needs.js";
 
 /**
  * The full-control agent for real: a Node child injecting with nut-js into an
@@ -21,7 +22,7 @@ const W = 1920;
 const H = 1080;
 const at = (px: number, py: number) => ({ x: px / (W - 1), y: py / (H - 1) });
 
-describe.skipIf(missing !== null && process.env.CI !== "true")("the input agent injecting into a real X server", () => {
+describeNeeding(missing)("the input agent injecting into a real X server", () => {
   let x: XDisplay;
   let agent: AgentProcess;
   let xev: ChildProcess;

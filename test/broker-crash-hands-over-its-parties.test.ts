@@ -3,13 +3,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { type Broker, buildBroker } from "../src/server/broker.js";
 import { BrokerConfig } from "../src/server/config.js";
 import { freePort } from "../src/server/http/free-port.js";
 import { BrokerClient } from "../tools/broker-client.js";
 import { startTestIssuer, type TestIssuer } from "../tools/token-issuer.js";
 import { createTestDatabase } from "./support/postgres-database.js";
+import { describeNeeding, postgresRedisMissing } from "./support/needs.js";
 
 const postgresUrl = inject("postgresUrl");
 const redisUrl = inject("redisUrl");
@@ -21,7 +22,7 @@ const redisPrefix = `test-${Math.random().toString(36).slice(2, 10)}`;
  * surviving broker, is told within seconds; the sharer reconnects through the
  * load balancer to the survivor and resumes the same session.
  */
-describe.skipIf(!postgresUrl || !redisUrl)("a broker that dies hands its parties over", () => {
+describeNeeding(postgresRedisMissing(postgresUrl, redisUrl))("a broker that dies hands its parties over", () => {
   let issuer: TestIssuer;
   let dataDir: string;
   let survivor: Broker;

@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { validatePppcProfile } from "../src/pppc/index.js";
 import { browserStackMissing, launchHelperBrowser } from "./support/browsers.js";
@@ -8,6 +8,7 @@ import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
 import { createAndJoinWith } from "./support/idp-session-steps.js";
 import { saveScreenshot } from "./support/screenshots.js";
 import { openConsole } from "./support/web-session-steps.js";
+import { describeNeeding } from "./support/needs.js";
 
 /**
  * The admin side of the console over the identity issue's API, in a real
@@ -18,7 +19,7 @@ import { openConsole } from "./support/web-session-steps.js";
 const missing = browserStackMissing();
 const manifest = fs.readFileSync("test/fixtures/reference/com.apple.TCC.configuration-profile-policy.plist", "utf8");
 
-describe.skipIf(missing !== null && process.env.CI !== "true")("the console's admin pages", () => {
+describeNeeding(missing)("the console's admin pages", () => {
   let h: IdpHarness;
   let browser: Browser;
   let admin: Page;

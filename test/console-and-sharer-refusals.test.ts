@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { browserStackMissing, launchHelperBrowser, newPage, signIn } from "./support/browsers.js";
 import { northwind } from "./support/demo-people.js";
@@ -6,6 +6,7 @@ import { desktopSharer } from "./support/desktop-sharer.js";
 import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
 import { OffsetClock } from "./support/offset-clock.js";
 import { newSessionCode, openConsole, typeCode } from "./support/web-session-steps.js";
+import { describeNeeding } from "./support/needs.js";
 
 /**
  * Everything that is refused or warned about, as the helper and the sharer see
@@ -15,7 +16,7 @@ import { newSessionCode, openConsole, typeCode } from "./support/web-session-ste
  */
 const missing = browserStackMissing();
 
-describe.skipIf(missing !== null && process.env.CI !== "true")("refusals and warnings in the console and the sharer page", () => {
+describeNeeding(missing)("refusals and warnings in the console and the sharer page", () => {
   let h: IdpHarness;
   let browser: Browser;
   const clock = new OffsetClock();

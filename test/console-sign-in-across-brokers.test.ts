@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { PROTOCOL_VERSION } from "../src/protocol/index.js";
 import { type Broker, buildBroker } from "../src/server/broker.js";
 import { BrokerConfig } from "../src/server/config.js";
@@ -10,6 +10,7 @@ import { BrokerClient } from "../tools/broker-client.js";
 import { HttpSession, loginFormAction } from "../tools/http-session.js";
 import { northwind } from "./support/demo-people.js";
 import { createTestDatabase } from "./support/postgres-database.js";
+import { describeNeeding, postgresRedisMissing } from "./support/needs.js";
 
 const postgresUrl = inject("postgresUrl");
 const redisUrl = inject("redisUrl");
@@ -17,7 +18,7 @@ const redisUrl = inject("redisUrl");
 const redisPrefix = `test-${Math.random().toString(36).slice(2, 10)}`;
 
 /** Behind a load balancer, a console sign-in may start on one broker and land on another; the cookie works on all. */
-describe.skipIf(!postgresUrl || !redisUrl)("console sign-in across brokers", () => {
+describeNeeding(postgresRedisMissing(postgresUrl, redisUrl))("console sign-in across brokers", () => {
   let brokers: Broker[];
   let origin: string;
   let second: string;

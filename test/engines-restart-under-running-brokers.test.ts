@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { type Broker, buildBroker } from "../src/server/broker.js";
 import { BrokerConfig } from "../src/server/config.js";
 import { isStoreUnreachable, openPostgres } from "../src/server/store/engine.js";
@@ -11,6 +11,7 @@ import { startTestIssuer, type TestIssuer } from "../tools/token-issuer.js";
 import { findPostgresBin, type PostgresServer, startPostgres } from "./support/postgres-server.js";
 import { redisInstalled, type RedisServer, startRedis } from "./support/redis-server.js";
 import { grant } from "./support/session-steps.js";
+import { describeNeeding } from "./support/needs.js";
 
 /**
  * PostgreSQL and Redis restart under two running brokers, idle and mid-session.
@@ -21,7 +22,7 @@ import { grant } from "./support/session-steps.js";
 const pgBin = findPostgresBin();
 const missing = !pgBin ? "PostgreSQL is not installed" : !redisInstalled() ? "Redis is not installed" : null;
 
-describe.skipIf(missing !== null && process.env.CI !== "true")("PostgreSQL and Redis restarting under running brokers", () => {
+describeNeeding(missing)("PostgreSQL and Redis restarting under running brokers", () => {
   let pg: PostgresServer;
   let redis: RedisServer;
   let issuer: TestIssuer;

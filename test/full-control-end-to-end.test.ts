@@ -2,7 +2,7 @@ import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { createInputRelay } from "../src/main/input-relay.js";
 import { type AgentProcess, startAgent } from "../tools/agent-process.js";
@@ -15,6 +15,7 @@ import { browserStackMissing, launchHelperBrowser, launchSharerBrowser, newPage,
 import { northwind } from "./support/demo-people.js";
 import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
 import { newSessionCode, openConsole, waitForFrames } from "./support/web-session-steps.js";
+import { describeNeeding } from "./support/needs.js";
 
 /**
  * Full control without Electron: the helper's console (Chromium) → WebRTC
@@ -25,7 +26,7 @@ import { newSessionCode, openConsole, waitForFrames } from "./support/web-sessio
  */
 const missing = browserStackMissing();
 
-describe.skipIf(missing !== null && process.env.CI !== "true")("full control from the console to the sharer's X server", () => {
+describeNeeding(missing)("full control from the console to the sharer's X server", () => {
   let h: IdpHarness;
   let x: XDisplay;
   let agent: AgentProcess;

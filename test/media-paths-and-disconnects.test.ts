@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startXvfb, type XDisplay } from "../tools/x-display.js";
 import { browserStackMissing, launchHelperBrowser, launchSharerBrowser, newPage, type SharerBrowser, signIn } from "./support/browsers.js";
@@ -7,6 +7,7 @@ import { northwind } from "./support/demo-people.js";
 import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
 import { saveScreenshot } from "./support/screenshots.js";
 import { near, newSessionCode, openConsole, pixelAt, requestViewAndAllow, sharerJoins, waitForFrames } from "./support/web-session-steps.js";
+import { describeNeeding } from "./support/needs.js";
 
 /**
  * The media path's guarantees with real browsers: the verification code
@@ -17,7 +18,7 @@ import { near, newSessionCode, openConsole, pixelAt, requestViewAndAllow, sharer
 const missing = browserStackMissing() ?? (coturnInstalled() ? null : "coturn is not installed (apt-get install coturn)");
 const SECRET = "media-test-turn-secret";
 
-describe.skipIf(missing !== null && process.env.CI !== "true")("media paths, verification and disconnects in real browsers", () => {
+describeNeeding(missing)("media paths, verification and disconnects in real browsers", () => {
   let h: IdpHarness;
   let x: XDisplay;
   let turn: { port: number; stop: () => void };

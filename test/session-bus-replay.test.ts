@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { createRedisBus, type RedisBus } from "../src/server/sessions/redis-bus.js";
 import type { Delivery } from "../src/server/sessions/session-bus.js";
 import { redisInstalled, type RedisServer, startRedis } from "./support/redis-server.js";
+import { describeNeeding } from "./support/needs.js";
 
 /**
  * Redis pub/sub drops what is published while a subscriber is reconnecting.
@@ -11,7 +12,7 @@ import { redisInstalled, type RedisServer, startRedis } from "./support/redis-se
  * subscription is back, exactly once; chat and state are left to the
  * database catch-up. Its own Redis: cutting every subscriber must not disturb other files.
  */
-describe.skipIf(!redisInstalled() && process.env.CI !== "true")("the Redis session bus after a lost subscription", () => {
+describeNeeding(redisInstalled() ? null : "Redis is not installed (apt-get install redis-server)")("the Redis session bus after a lost subscription", () => {
   let redis: RedisServer;
   let a: RedisBus;
   let b: RedisBus;

@@ -1,14 +1,15 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { verifyChain } from "../src/server/audit/audit-chain.js";
 import { type Harness, startHarness } from "./support/broker-harness.js";
 import { createTestDatabase } from "./support/postgres-database.js";
 import { createAndJoin, grant } from "./support/session-steps.js";
 import { openPostgres } from "../src/server/store/engine.js";
 import { createKyselyStore } from "../src/server/store/kysely-store.js";
+import { describeNeeding } from "./support/needs.js";
 
 const postgresUrl = inject("postgresUrl");
 
-describe.skipIf(!postgresUrl)("a whole session with the broker on PostgreSQL (DATABASE_URL)", () => {
+describeNeeding(postgresUrl ? null : "PostgreSQL is not installed (apt-get install postgresql)")("a whole session with the broker on PostgreSQL (DATABASE_URL)", () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({ databaseUrl: await createTestDatabase(postgresUrl!, "broker") });
@@ -37,7 +38,7 @@ describe.skipIf(!postgresUrl)("a whole session with the broker on PostgreSQL (DA
   });
 });
 
-describe.skipIf(!postgresUrl)("two brokers writing one tenant's audit chain at once", () => {
+describeNeeding(postgresUrl ? null : "PostgreSQL is not installed (apt-get install postgresql)")("two brokers writing one tenant's audit chain at once", () => {
   it("lose no row and keep the chain intact: a writer that lost the race for a position tries again", async () => {
     const url = await createTestDatabase(postgresUrl!, "chain");
     const [a, b] = [await createKyselyStore(openPostgres(url, 4), "postgres"), await createKyselyStore(openPostgres(url, 4), "postgres")];

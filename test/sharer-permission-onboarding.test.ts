@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { createInputRelay } from "../src/main/input-relay.js";
 import type { PermissionReport } from "../src/protocol/index.js";
@@ -8,6 +8,7 @@ import { enrolledDeviceOfSam } from "./support/desktop-sharer.js";
 import { browserStackMissing, launchHelperBrowser, newPage, signIn } from "./support/browsers.js";
 import { northwind } from "./support/demo-people.js";
 import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
+import { describeNeeding } from "./support/needs.js";
 
 /**
  * The desktop sharer page before it allows: what macOS still has to permit is
@@ -18,7 +19,7 @@ import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
  */
 const missing = browserStackMissing();
 
-describe.skipIf(missing !== null && process.env.CI !== "true")("permission onboarding in the desktop sharer page", () => {
+describeNeeding(missing)("permission onboarding in the desktop sharer page", () => {
   let h: IdpHarness;
   let browser: Browser;
   let device: DeviceKey;

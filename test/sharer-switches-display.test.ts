@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { createInputRelay } from "../src/main/input-relay.js";
 import type { DisplayChoice } from "../src/protocol/index.js";
@@ -10,6 +10,7 @@ import { browserStackMissing, launchHelperBrowser, launchSharerBrowser, newPage,
 import { northwind } from "./support/demo-people.js";
 import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
 import { newSessionCode, openConsole, waitForFrames } from "./support/web-session-steps.js";
+import { describeNeeding } from "./support/needs.js";
 
 /**
  * A sharer with two screens (the desktop app's list; main's own mapping of
@@ -23,7 +24,7 @@ const missing = browserStackMissing();
 // Counts the page's screen captures and keeps them, to see the old one stopped.
 const COUNT_CAPTURES = "(() => { const md = navigator.mediaDevices, g = md.getDisplayMedia.bind(md); window.__captures = []; md.getDisplayMedia = async (c) => { const s = await g(c); window.__captures.push(s); return s; }; })();";
 
-describe.skipIf(missing !== null && process.env.CI !== "true")("the helper switches between the sharer's screens", () => {
+describeNeeding(missing)("the helper switches between the sharer's screens", () => {
   let h: IdpHarness;
   let x: XDisplay;
   let helperBrowser: Browser;

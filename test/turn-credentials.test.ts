@@ -4,6 +4,7 @@ import { probeTurnAllocation } from "../tools/turn-probe.js";
 import { type Harness, startHarness } from "./support/broker-harness.js";
 import { coturnInstalled, startCoturn } from "./support/coturn.js";
 import { createAndJoin } from "./support/session-steps.js";
+import { describeNeeding } from "./support/needs.js";
 
 const SECRET = "turn-shared-secret-for-tests";
 
@@ -50,7 +51,7 @@ describe("ICE servers and TURN credentials for each party", () => {
 });
 
 // In CI coturn is installed by .ci/run; a missing one there fails (scripts/test.mjs counts skips as failures).
-describe.skipIf(!coturnInstalled())("the credentials against a real coturn (use-auth-secret)", () => {
+describeNeeding(coturnInstalled() ? null : "coturn is not installed (apt-get install coturn)")("the credentials against a real coturn (use-auth-secret)", () => {
   it("allocate a relay with the broker's credential, and are refused with a forged or expired one", async () => {
     const coturn = await startCoturn(SECRET);
     const h = await startHarness({ turnUrls: `turn:127.0.0.1:${coturn.port}?transport=udp`, turnSecret: SECRET });

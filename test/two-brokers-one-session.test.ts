@@ -1,13 +1,14 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { type Broker, buildBroker } from "../src/server/broker.js";
 import { BrokerConfig } from "../src/server/config.js";
 import { BrokerClient } from "../tools/broker-client.js";
 import { startTestIssuer, type TestIssuer } from "../tools/token-issuer.js";
 import { api } from "./support/api.js";
 import { createTestDatabase } from "./support/postgres-database.js";
+import { describeNeeding, postgresRedisMissing } from "./support/needs.js";
 
 const postgresUrl = inject("postgresUrl");
 const redisUrl = inject("redisUrl");
@@ -18,7 +19,7 @@ const redisPrefix = `test-${Math.random().toString(36).slice(2, 10)}`;
  * Two brokers behind a load balancer: the helper lands on one, the sharer on
  * the other. They share PostgreSQL, Redis and the data folder's secrets.
  */
-describe.skipIf(!postgresUrl || !redisUrl)("a session whose parties sit on different brokers", () => {
+describeNeeding(postgresRedisMissing(postgresUrl, redisUrl))("a session whose parties sit on different brokers", () => {
   let issuer: TestIssuer;
   let dataDir: string;
   let brokers: Broker[];

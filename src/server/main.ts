@@ -1,11 +1,30 @@
-import { buildBroker } from "./broker.js";
-import { configFromEnv } from "./config.js";
+import { type Broker, buildBroker } from "./broker.js";
+import { type BrokerConfig, configFromEnv } from "./config.js";
 import { demoAccounts } from "./demo-accounts.js";
+import { explainStartupError, startupProblem } from "./startup-problems.js";
 
-/** `npm start`: one broker on the embedded store, and what to open. */
-const config = configFromEnv();
-const broker = await buildBroker(config);
-const url = await broker.listen();
+/** `npm start`: one broker on the embedded store, and what to open. A setting or machine problem is one line with its fix, exit 1. */
+function stop(line: string): never {
+  console.error(`tandem: ${line}`);
+  process.exit(1);
+}
+
+let config: BrokerConfig;
+try {
+  config = configFromEnv();
+} catch (error) {
+  stop((error as Error).message);
+}
+const problem = startupProblem(config);
+if (problem) stop(problem);
+let broker: Broker;
+let url: string;
+try {
+  broker = await buildBroker(config);
+  url = await broker.listen();
+} catch (error) {
+  stop(explainStartupError(error, config));
+}
 
 const lines = [
   "",

@@ -61,7 +61,7 @@ function leafIsFresh(certFile: string, hosts: string[]): boolean {
 }
 
 async function createCa() {
-  const keys = await webcrypto.subtle.generateKey(ALG, true, ["sign", "verify"]);
+  const keys = await crypto.subtle.generateKey(ALG, true, ["sign", "verify"]);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
     name: "CN=Tandem local CA, O=Tandem",
@@ -79,7 +79,7 @@ async function createCa() {
 }
 
 async function createLeaf(ca: x509.X509Certificate, caKey: CryptoKey, hosts: string[]) {
-  const keys = await webcrypto.subtle.generateKey(ALG, true, ["sign", "verify"]);
+  const keys = await crypto.subtle.generateKey(ALG, true, ["sign", "verify"]);
   const isIp = (h: string) => /^[\d.]+$/.test(h) || h.includes(":");
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
@@ -107,7 +107,7 @@ async function exportKey(key: CryptoKey): Promise<string> {
 
 async function importKey(pem: string): Promise<CryptoKey> {
   const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
-  return webcrypto.subtle.importKey("pkcs8", der, ALG, false, ["sign"]);
+  return crypto.subtle.importKey("pkcs8", der, ALG, false, ["sign"]);
 }
 
 function serial(): string {
