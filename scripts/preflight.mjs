@@ -6,6 +6,7 @@
 // a package.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 /** Debian package, what shows it is there (a command on PATH, or only the package database), and why the suite needs it. */
@@ -67,7 +68,14 @@ function canInstall(env) {
 }
 
 function install(missing, env) {
-  const apt = (args) => spawnSync("apt-get", args, { env: { ...env, DEBIAN_FRONTEND: "noninteractive" }, stdio: "inherit" }).status === 0;
+  // dpkg's progress is long; it goes to a log, shown only when the install fails.
+  const log = path.join(os.tmpdir(), `tandem-apt-${process.pid}.log`);
+  const out = fs.openSync(log, "w");
+  const apt = (args) => {
+    const ok = spawnSync("apt-get", args, { env: { ...env, DEBIAN_FRONTEND: "noninteractive" }, stdio: ["ignore", out, out] }).status === 0;
+    if (!ok) console.error(`apt-get ${args.join(" ")} failed; its output:\n${fs.readFileSync(log, "utf8").split("\n").slice(-30).join("\n")}`);
+    return ok;
+  };
   // A fresh machine has no package lists yet, and old ones may name versions the mirror no longer has.
   return apt(["update", "-qq"]) && apt(["install", "-y", "-qq", ...missing.map((r) => r.pkg)]);
 }

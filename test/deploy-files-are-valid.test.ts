@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
-import { configFromEnv, ENV_NAMES } from "../src/server/config.js";
+import { configFromEnv, ENV_NAMES, trustedProxiesOf } from "../src/server/config.js";
 
 /**
  * deploy/ cannot be run here (no container engine), so it is checked the way
@@ -37,7 +37,8 @@ describe("deploy/docker-compose.yml", () => {
       const env = services[broker]!.environment as Record<string, string>;
       for (const name of Object.keys(env)) expect(KNOWN, `${broker}: ${name}`).toContain(name);
       const config = configFromEnv(Object.fromEntries(Object.entries(env).map(([k, v]) => [k, substitute(String(v))])));
-      expect(config).toMatchObject({ tls: "off", trustProxy: true, host: "0.0.0.0", publicOrigin: "https://help.example.com", turnSecret: example.TURN_SECRET });
+      expect(trustedProxiesOf(config)).toEqual({ hops: 1 });
+      expect(config).toMatchObject({ tls: "off", host: "0.0.0.0", publicOrigin: "https://help.example.com", turnSecret: example.TURN_SECRET });
       expect(config.databaseUrl).toMatch(/^postgres:\/\/tandem:.+@postgres:5432\/tandem$/);
       expect(config.redisUrl).toBe("redis://redis:6379");
       expect(config.turnUrls.some((url) => url.startsWith("turn:help.example.com:3478"))).toBe(true);
@@ -112,7 +113,8 @@ describe("deploy/k8s/tandem.yaml", () => {
     }
     for (const name of Object.keys(env)) expect(KNOWN, name).toContain(name);
     const config = configFromEnv(env);
-    expect(config).toMatchObject({ tls: "off", trustProxy: true, dataDir: "/var/lib/tandem", port: 8080 });
+    expect(trustedProxiesOf(config)).toEqual({ hops: 1 });
+    expect(config).toMatchObject({ tls: "off", dataDir: "/var/lib/tandem", port: 8080 });
     expect(config.databaseUrl).toMatch(/^postgres:/);
     expect(config.redisUrl).toMatch(/^redis:/);
     expect(container.ports[0].containerPort).toBe(config.port);

@@ -6,7 +6,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
 import { createChatService } from "./chat/chat-service.js";
 import { type Clock, systemClock } from "./clock.js";
-import type { BrokerConfig } from "./config.js";
+import { type BrokerConfig, trustedProxiesOf } from "./config.js";
+import { isTrustedHop } from "./http/client-address.js";
 import { TenantSettings } from "../protocol/index.js";
 import { registerAuthRoutes } from "./auth/auth-routes.js";
 import { createDeviceService } from "./devices/device-service.js";
@@ -69,6 +70,7 @@ export interface Broker {
 /** Builds a configured broker without listening, so tests can start it on port 0. */
 export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrides = {}): Promise<Broker> {
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const trustedProxies = trustedProxiesOf(config);
   const clock = overrides.clock ?? systemClock;
   const tls = config.tls === "off" ? null : await loadTls(config);
   const scheme = tls ? "https" : "http";
@@ -86,7 +88,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
         publicOrigin: origin,
         dataDir: config.dataDir,
         directoryFile: config.directoryFile,
-        behindProxy: config.trustProxy,
+        behindProxy: trustedProxies !== null,
         accessTokenTtlSeconds: config.idpAccessTokenTtlSeconds,
         records: store.idp,
         clock,
@@ -98,7 +100,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
     const listener: RequestListener = (req, res) => (idp && req.url?.startsWith(`${IDP_PREFIX}/`) ? void idp.handle(req, res) : fastifyHandler(req, res));
     return tls ? https.createServer({ cert: tls.cert, key: tls.key }, listener) : http.createServer(listener);
   };
-  const app = Fastify({ logger: { level: config.logLevel }, trustProxy: config.trustProxy, serverFactory, bodyLimit: 64 * 1024 }) as unknown as FastifyInstance;
+  const app = Fastify({ logger: { level: config.logLevel }, trustProxy: (address: string, hop: number) => isTrustedHop(trustedProxies, address, hop), serverFactory, bodyLimit: 64 * 1024 }) as unknown as FastifyInstance;
   app.setErrorHandler(typedHttpErrors);
   const httpLimits = await registerHttpRateLimits(app, { perMinute: config.httpRequestsPerMinute, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix });
 
@@ -155,7 +157,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
         ? async ({ cookie, origin: from }) => (from === origin ? ((await consoleAuth.current(cookie))?.identity ?? null) : null)
         : undefined,
     },
-    { messagesPerSecond: config.messagesPerSecond, messageBurst: config.messageBurst, helloTimeoutMs: config.helloTimeoutMs, trustProxy: config.trustProxy },
+    { messagesPerSecond: config.messagesPerSecond, messageBurst: config.messageBurst, helloTimeoutMs: config.helloTimeoutMs, trustedProxies },
   );
   const guard = createApiGuard({ verifier, consoleAuth, policy });
   registerAdminRoutes(app, { guard, tenants, devices, store });

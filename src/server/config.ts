@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { TenantSettingsPatch } from "../protocol/index.js";
+import { parseTrustedProxies, type TrustedProxies } from "./http/client-address.js";
 
 /**
  * All broker settings, from the environment, with defaults that make
@@ -9,6 +10,18 @@ import { TenantSettingsPatch } from "../protocol/index.js";
  */
 const list = (text: string) => text.split(",").map((s) => s.trim()).filter(Boolean);
 const ms = (defaultMs: number) => z.coerce.number().int().positive().default(defaultMs);
+/** Exactly true/false/1/0: a coerced boolean reads "false" and "off" as true. */
+const strictBoolean = (defaultValue: boolean) =>
+  z
+    .union([z.boolean(), z.string()])
+    .transform((value, ctx) => {
+      if (typeof value === "boolean") return value;
+      if (["true", "1"].includes(value)) return true;
+      if (["false", "0"].includes(value)) return false;
+      ctx.addIssue({ code: "custom", message: `must be true, false, 1 or 0, not "${value}"` });
+      return z.NEVER;
+    })
+    .default(defaultValue);
 
 export const BrokerConfig = z.object({
   host: z.string().default("127.0.0.1"),
@@ -74,10 +87,26 @@ export const BrokerConfig = z.object({
   codeFailuresPerUser: z.coerce.number().int().positive().default(5),
   codeFailuresPerAddress: z.coerce.number().int().positive().default(20),
   codeFailureWindowMs: ms(60_000),
-  trustProxy: z.coerce.boolean().default(false),
+  /** Behind one load balancer or proxy: the client address is the last X-Forwarded-For entry (TANDEM_TRUSTED_PROXIES names several). */
+  trustProxy: strictBoolean(false),
+  /** The proxies in front, which turns proxy trust on: CIDR ranges (e.g. 10.0.0.0/8,fd00::/8) or how many hops (e.g. 2). */
+  trustedProxies: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return parseTrustedProxies(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 export type BrokerConfig = z.infer<typeof BrokerConfig>;
+
+/** The hops whose X-Forwarded-For entries count: the named proxies, one hop when proxy trust is on without a list, else none. */
+export const trustedProxiesOf = (config: BrokerConfig): TrustedProxies | null => config.trustedProxies ?? (config.trustProxy ? { hops: 1 } : null);
 export type BrokerConfigInput = z.input<typeof BrokerConfig>;
 
 /** The environment variable behind each setting (the deploy files are checked against these). */
@@ -125,6 +154,7 @@ export const ENV_NAMES: Record<keyof BrokerConfig, string> = {
   codeFailuresPerAddress: "TANDEM_CODE_FAILURES_PER_ADDRESS",
   codeFailureWindowMs: "TANDEM_CODE_FAILURE_WINDOW_MS",
   trustProxy: "TANDEM_TRUST_PROXY",
+  trustedProxies: "TANDEM_TRUSTED_PROXIES",
   logLevel: "TANDEM_LOG_LEVEL",
 };
 

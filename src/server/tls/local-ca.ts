@@ -1,8 +1,6 @@
 import "reflect-metadata"; // @peculiar/x509 needs the Reflect polyfill before it loads
 import * as x509 from "@peculiar/x509";
 import { KeyObject, webcrypto } from "node:crypto";
-
-type CryptoKey = webcrypto.CryptoKey;
 import fs from "node:fs";
 import path from "node:path";
 

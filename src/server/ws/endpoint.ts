@@ -5,6 +5,7 @@ import type { FastifyInstance } from "fastify";
 import { type WebSocket, WebSocketServer } from "ws";
 import { MAX_FRAME_BYTES } from "../../protocol/index.js";
 import { ProtocolError } from "../protocol-error.js";
+import { clientAddress, type TrustedProxies } from "../http/client-address.js";
 import { isStoreUnreachable } from "../store/engine.js";
 import { type Connection, send } from "./connection.js";
 import type { WsContext } from "./context.js";
@@ -16,8 +17,8 @@ export interface WsLimits {
   messagesPerSecond: number;
   messageBurst: number;
   helloTimeoutMs: number;
-  /** Behind a load balancer: take the client address from X-Forwarded-For. */
-  trustProxy: boolean;
+  /** Behind load balancers: which hops may name the client in X-Forwarded-For. */
+  trustedProxies: TrustedProxies | null;
 }
 
 export interface WsEndpoint {
@@ -51,7 +52,7 @@ export function registerWsEndpoint(app: FastifyInstance, ctx: WsContext, limits:
     const connection: Connection & { openedAt: number } = {
       id: nextId++,
       socket,
-      address: clientAddress(request, limits.trustProxy),
+      address: clientAddress(request.socket.remoteAddress, request.headers["x-forwarded-for"], limits.trustedProxies),
       rate: createRateBucket(limits.messagesPerSecond, limits.messageBurst),
       identity: null,
       nonce: ctx.devices.newNonce(),
@@ -119,12 +120,6 @@ export function registerWsEndpoint(app: FastifyInstance, ctx: WsContext, limits:
       wss.close();
     },
   };
-}
-
-function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = request.headers["x-forwarded-for"];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-  return trustProxy && first ? first : (request.socket.remoteAddress ?? "unknown");
 }
 
 function reply(connection: Connection, error: unknown, reqId: string | undefined, app: FastifyInstance) {
