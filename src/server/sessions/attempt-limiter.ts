@@ -3,51 +3,82 @@ import type { Redis } from "ioredis";
 import type { Clock } from "../clock.js";
 
 /**
- * Counts failed attempts per key in a sliding window (code guesses per user and
- * per address). In process for one broker; in Redis for several, so a guesser
- * gains nothing by spreading attempts over brokers.
+ * Counts attempts per key in a sliding window (code guesses per user and per
+ * address). An attempt is counted before the work it guards, in one atomic
+ * step, so simultaneous attempts cannot all pass a check made before any of
+ * them was counted; one that turns out not to be a failure is refunded. In
+ * process for one broker; in Redis (one Lua script) for several, so a guesser
+ * gains nothing by spreading attempts over connections or brokers.
  */
 export interface AttemptLimiter {
-  /** Milliseconds until the key may try again, or 0 when it may try now. */
-  retryAfter(key: string): Promise<number>;
-  recordFailure(key: string): Promise<void>;
+  /** Counts an attempt; `wait` > 0 means refused (nothing counted) and says for how long. */
+  take(key: string): Promise<Attempt>;
 }
 
-/** Given failure times (ascending) inside the window: how long until one drops out, when at the limit. */
-function waitFor(times: number[], maxFailures: number, windowMs: number, now: number): number {
-  return times.length < maxFailures ? 0 : Math.max(0, times[times.length - maxFailures]! + windowMs - now);
+export interface Attempt {
+  wait: number;
+  /** Un-counts this attempt (it succeeded, or never reached the check). */
+  refund(): Promise<void>;
 }
 
-export function createAttemptLimiter(clock: Clock, maxFailures: number, windowMs: number): AttemptLimiter {
-  const failures = new Map<string, number[]>();
+const noRefund = async () => undefined;
+
+/** Given attempt times (ascending) inside the window: how long until one drops out, when at the limit. */
+function waitFor(times: number[], maxAttempts: number, windowMs: number, now: number): number {
+  return times.length < maxAttempts ? 0 : Math.max(1, times[times.length - maxAttempts]! + windowMs - now);
+}
+
+export function createAttemptLimiter(clock: Clock, maxAttempts: number, windowMs: number): AttemptLimiter {
+  const attempts = new Map<string, number[]>();
   const recent = (key: string) => {
     const cutoff = clock.now() - windowMs;
-    const times = (failures.get(key) ?? []).filter((t) => t > cutoff);
-    if (times.length === 0) failures.delete(key);
-    else failures.set(key, times);
-    return times;
+    return (attempts.get(key) ?? []).filter((t) => t > cutoff);
   };
+  // Expired keys go on every window, so keys an attacker makes up do not pile up.
+  const sweep = setInterval(() => {
+    for (const key of attempts.keys()) if (recent(key).length === 0) attempts.delete(key);
+  }, windowMs);
+  sweep.unref();
   return {
-    retryAfter: async (key) => waitFor(recent(key), maxFailures, windowMs, clock.now()),
-    async recordFailure(key) {
-      failures.set(key, [...recent(key), clock.now()]);
+    async take(key) {
+      const now = clock.now();
+      const times = recent(key);
+      const wait = waitFor(times, maxAttempts, windowMs, now);
+      if (wait > 0) return { wait, refund: noRefund };
+      attempts.set(key, [...times, now]);
+      return {
+        wait: 0,
+        async refund() {
+          const left = attempts.get(key) ?? [];
+          const at = left.indexOf(now);
+          if (at >= 0) left.splice(at, 1);
+        },
+      };
     },
   };
 }
 
-export function createRedisAttemptLimiter(redis: Redis, name: string, clock: Clock, maxFailures: number, windowMs: number): AttemptLimiter {
-  const redisKey = (key: string) => `attempts:${name}:${key}`;
+// KEYS[1] the key; ARGV: now, windowMs, maxAttempts, member. Returns 0 (counted) or ms to wait (not counted).
+const TAKE = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
+local n = redis.call('ZCARD', KEYS[1])
+local max = tonumber(ARGV[3])
+if n >= max then
+  local oldest = redis.call('ZRANGE', KEYS[1], n - max, n - max, 'WITHSCORES')
+  return math.max(1, tonumber(oldest[2]) + tonumber(ARGV[2]) - tonumber(ARGV[1]))
+end
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 0`;
+
+export function createRedisAttemptLimiter(redis: Redis, name: string, clock: Clock, maxAttempts: number, windowMs: number): AttemptLimiter {
   return {
-    async retryAfter(key) {
+    async take(key) {
+      const redisKey = `attempts:${name}:${key}`;
       const now = clock.now();
-      const [, scores] = (await redis.multi().zremrangebyscore(redisKey(key), "-inf", now - windowMs).zrange(redisKey(key), "0", "-1", "WITHSCORES").exec())!;
-      const flat = (scores?.[1] as string[] | undefined) ?? [];
-      const times = flat.filter((_, i) => i % 2 === 1).map(Number);
-      return waitFor(times, maxFailures, windowMs, now);
-    },
-    async recordFailure(key) {
-      const now = clock.now();
-      await redis.multi().zadd(redisKey(key), now, `${now}:${randomUUID()}`).pexpire(redisKey(key), windowMs).exec();
+      const member = `${now}:${randomUUID()}`;
+      const wait = Number(await redis.eval(TAKE, 1, redisKey, now, windowMs, maxAttempts, member));
+      return { wait, refund: wait > 0 ? noRefund : async () => void (await redis.zrem(redisKey, member)) };
     },
   };
 }

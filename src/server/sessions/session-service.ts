@@ -184,6 +184,46 @@ export function createSessionService(o: SessionServiceOptions) {
     return { role, session: viewOf(record), peer: peerOf(record, role), resumeToken, ice: await ice(record, userId, role), chat: chat.map(toChatMessage), peerDevice };
   }
 
+  /** Redeems a code whose attempt is already counted; `markFailed` keeps that count (a wrong, expired or used code). */
+  async function redeem(sharer: Identity, address: string, rawCode: string, device: DeviceRecord | null, markFailed: () => void): Promise<Attached> {
+    const rejected = async (reason: "code_invalid" | "code_expired" | "code_used", record?: SessionRecord) => {
+      markFailed();
+      await o.store.appendAudit(auditEvent(sharer.tenantId, record?.id ?? null, sharer.userId, "session.code_rejected", { reason, address }));
+      const words = { code_invalid: "no session has this code", code_expired: "this code has expired", code_used: "this code was already used" };
+      return new ProtocolError(reason, words[reason]);
+    };
+
+    const code = normalizeCode(rawCode);
+    if (code === null) throw await rejected("code_invalid");
+    const codeHash = o.secrets.hashCode(code);
+    const resumeToken = o.secrets.newResumeToken();
+    const now = o.clock.now();
+    const sharerTarget: SharerTarget = { groups: [...sharer.groups, ...(device?.groups ?? [])], device: device ? await o.devices.view(device) : null };
+    await o.policy.join(sharer, sharerTarget);
+    const result = await o.store.redeemCode(
+      codeHash,
+      sharer.tenantId,
+      { sharerId: sharer.userId, sharerName: sharer.name, sharerProfile: sharer.profile, sharerTarget, sharerResumeHash: o.secrets.hashResumeToken(resumeToken), at: now },
+      { actorId: sharer.userId, action: "session.joined", detail: { address, device: deviceAudit(sharerTarget.device) }, at: now },
+    );
+    if (!result.ok) throw await rejected(result.reason, result.session);
+    const record = result.session;
+    expiryTimers.get(record.id)?.cancel();
+    expiryTimers.delete(record.id);
+    if (record.helperId === sharer.userId) {
+      // Redeeming one's own code is never a help request; end it rather than leave a half-joined session.
+      await apply(record.id, { type: "end", by: "system", reason: "policy_blocked" }, sharer.userId);
+      throw new ProtocolError("forbidden", "you cannot join a session you created");
+    }
+    o.bus.publish({
+      sessionId: record.id,
+      to: "helper",
+      message: { type: "session.peer_joined", session: viewOf(record), peer: sharer.profile, device: sharerTarget.device },
+    });
+    // Chat opens only once the sharer is in, so a first join has no history to send.
+    return { role: "sharer", session: viewOf(record), peer: peerOf(record, "sharer"), resumeToken, ice: await ice(record, sharer.userId, "sharer"), chat: [], peerDevice: null };
+  }
+
   return {
     async create(helper: Identity, address: string): Promise<Created> {
       const { codeTtlMs } = await o.policy.create(helper, address);
@@ -224,47 +264,21 @@ export function createSessionService(o: SessionServiceOptions) {
     /** The sharer redeems a code; `device` is the device this connection proved, if any. */
     async join(sharer: Identity, address: string, rawCode: string, device: DeviceRecord | null): Promise<Attached> {
       const userKey = `${sharer.tenantId}:${sharer.userId}`;
-      const wait = Math.max(await o.codeLimits.perUser.retryAfter(userKey), await o.codeLimits.perAddress.retryAfter(address));
-      if (wait > 0) throw new ProtocolError("rate_limited", "too many wrong codes; wait before trying again", wait);
-
-      const rejected = async (reason: "code_invalid" | "code_expired" | "code_used", record?: SessionRecord) => {
-        await Promise.all([o.codeLimits.perUser.recordFailure(userKey), o.codeLimits.perAddress.recordFailure(address)]);
-        await o.store.appendAudit(auditEvent(sharer.tenantId, record?.id ?? null, sharer.userId, "session.code_rejected", { reason, address }));
-        const words = { code_invalid: "no session has this code", code_expired: "this code has expired", code_used: "this code was already used" };
-        return new ProtocolError(reason, words[reason]);
-      };
-
-      const code = normalizeCode(rawCode);
-      if (code === null) throw await rejected("code_invalid");
-      const codeHash = o.secrets.hashCode(code);
-      const resumeToken = o.secrets.newResumeToken();
-      const now = o.clock.now();
-      const sharerTarget: SharerTarget = { groups: [...sharer.groups, ...(device?.groups ?? [])], device: device ? await o.devices.view(device) : null };
-      await o.policy.join(sharer, sharerTarget);
-      const result = await o.store.redeemCode(
-        codeHash,
-        sharer.tenantId,
-        { sharerId: sharer.userId, sharerName: sharer.name, sharerProfile: sharer.profile, sharerTarget, sharerResumeHash: o.secrets.hashResumeToken(resumeToken), at: now },
-        { actorId: sharer.userId, action: "session.joined", detail: { address, device: deviceAudit(sharerTarget.device) }, at: now },
-      );
-      if (!result.ok) throw await rejected(result.reason, result.session);
-      const record = result.session;
-      expiryTimers.get(record.id)?.cancel();
-      expiryTimers.delete(record.id);
-      if (record.helperId === sharer.userId) {
-        // Redeeming one's own code is never a help request; end it rather than leave a half-joined session.
-        await apply(record.id, { type: "end", by: "system", reason: "policy_blocked" }, sharer.userId);
-        throw new ProtocolError("forbidden", "you cannot join a session you created");
+      // Counted before the code is looked at, atomically: simultaneous guesses cannot all pass a check made before any was counted.
+      const attempts = await Promise.all([o.codeLimits.perUser.take(userKey), o.codeLimits.perAddress.take(address)]);
+      const refund = () => Promise.all(attempts.map((a) => a.refund()));
+      const wait = Math.max(...attempts.map((a) => a.wait));
+      if (wait > 0) {
+        await refund();
+        throw new ProtocolError("rate_limited", "too many wrong codes; wait before trying again", wait);
       }
-      o.bus.publish({
-        sessionId: record.id,
-        to: "helper",
-        message: { type: "session.peer_joined", session: viewOf(record), peer: sharer.profile, device: sharerTarget.device },
-      });
-      // Chat opens only once the sharer is in, so a first join has no history to send.
-      return { role: "sharer", session: viewOf(record), peer: peerOf(record, "sharer"), resumeToken, ice: await ice(record, sharer.userId, "sharer"), chat: [], peerDevice: null };
+      let failed = false;
+      try {
+        return await redeem(sharer, address, rawCode, device, () => (failed = true));
+      } finally {
+        if (!failed) await refund();
+      }
     },
-
     /** A party that lost its connection comes back with its resume token. */
     async resume(user: Identity, sessionId: string, resumeToken: string): Promise<Attached> {
       return mutex.run(sessionId, async () => {
