@@ -46,7 +46,7 @@ describe("console sign-in through the embedded IdP (auth code + PKCE, msal-node)
       name: "Hugo Moreau",
       jobTitle: "Help desk engineer",
       company: "Northwind Traders",
-      photoUrl: "/idp/photos/nw-helper.svg",
+      photoUrl: expect.stringMatching(/^\/idp\/photos\/nw-helper\.svg\?sig=[\w-]{22}$/),
       verifiedDomain: "northwind.test",
       tenantName: "Northwind Traders",
     });
@@ -151,7 +151,7 @@ describe("desktop sign-in (public client, loopback redirect) and the second fact
       name: "Ravi Iyer",
       jobTitle: "Service desk analyst",
       company: "Fabrikam, Inc.",
-      photoUrl: "/idp/photos/fb-helper.svg",
+      photoUrl: expect.stringMatching(/^\/idp\/photos\/fb-helper\.svg\?sig=[\w-]{22}$/),
       verifiedDomain: "fabrikam.test",
       tenantName: "Fabrikam, Inc.",
     });
@@ -161,5 +161,14 @@ describe("desktop sign-in (public client, loopback redirect) and the second fact
     expect(photo.status).toBe(200);
     expect(photo.headers["content-type"]).toBe("image/svg+xml");
     expect(photo.body).toContain('aria-label="عمر الفاسي"');
+
+    // Walking ids, or re-using one profile's signature for another, reads nobody's name.
+    const photoOf = (userId: string, query: string) => h.browser().request("GET", `${h.origin}/idp/photos/${userId}.svg${query}`);
+    const signature = new URL(peerJoined.peer.photoUrl!, h.origin).search;
+    for (const [userId, query] of [["fb-sharer-2", ""], ["nw-admin", ""], ["nw-admin", signature], ["fb-sharer-2", "?sig=AAAAAAAAAAAAAAAAAAAAAA"]]) {
+      const refused = await photoOf(userId!, query!);
+      expect(refused.status, `${userId}${query}`).toBe(404);
+      expect(refused.body).not.toMatch(/Ada|عمر/);
+    }
   });
 });

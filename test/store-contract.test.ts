@@ -74,8 +74,8 @@ describe.each(storeEngines)("store contract on $name", ({ open, unavailable }) =
     const s = newSession();
     await store.insertSession(s, audit(s));
     const [bad, good] = await Promise.allSettled([
-      store.appendChat({ sessionId: "no-such-session", senderId: "u", senderRole: "helper", senderName: "N", text: "lost", createdAt: T0 }),
-      store.appendChat({ sessionId: s.id, senderId: "u", senderRole: "helper", senderName: "N", text: "kept", createdAt: T0 }),
+      store.appendChat({ sessionId: "no-such-session", senderId: "u", senderRole: "helper", senderName: "N", text: "lost", createdAt: T0, clientMsgId: null }),
+      store.appendChat({ sessionId: s.id, senderId: "u", senderRole: "helper", senderName: "N", text: "kept", createdAt: T0, clientMsgId: null }),
     ]);
     expect(bad.status).toBe("rejected");
     expect(good).toMatchObject({ status: "fulfilled", value: { seq: 1 } });
@@ -127,6 +127,18 @@ describe.each(storeEngines)("store contract on $name", ({ open, unavailable }) =
     expect((await store.listAudit({ tenantId: done.tenantId, sessionId: done.id })).map((e) => e.action)).toEqual(["session.created", "session.ended"]);
   });
 
+  it("stores a message once per sender and clientMsgId, even when the resend races the first", async () => {
+    const s = newSession();
+    await store.insertSession(s, audit(s));
+    const message = { sessionId: s.id, senderId: "u", senderRole: "sharer" as const, senderName: "N", text: "hello", createdAt: T0, clientMsgId: "m-1" };
+    const [first, again] = [await store.appendChat(message), await store.appendChat({ ...message, createdAt: T0 + 5 })];
+    expect(first).toMatchObject({ seq: 1, duplicate: false });
+    expect(again).toMatchObject({ seq: 1, duplicate: true, createdAt: T0 });
+    // The other party may use the same id for its own message.
+    expect(await store.appendChat({ ...message, senderId: "v", senderRole: "helper" })).toMatchObject({ seq: 2, duplicate: false });
+    expect((await store.listChat(s.id, 0, 10)).map((m) => [m.seq, m.senderId, m.clientMsgId])).toEqual([[1, "u", "m-1"], [2, "v", "m-1"]]);
+  });
+
   it("numbers chat messages per session without gaps and keeps any Unicode", async () => {
     const a = newSession();
     const b = newSession();
@@ -134,9 +146,9 @@ describe.each(storeEngines)("store contract on $name", ({ open, unavailable }) =
     await store.insertSession(b, audit(b));
     const texts = ["你好", "مرحبا", "👩🏽‍💻 ok", "Zürich\u200f"];
     const stored = await Promise.all(
-      texts.map((text, i) => store.appendChat({ sessionId: a.id, senderId: "u", senderRole: i % 2 ? "helper" : "sharer", senderName: "N", text, createdAt: T0 + i })),
+      texts.map((text, i) => store.appendChat({ sessionId: a.id, senderId: "u", senderRole: i % 2 ? "helper" : "sharer", senderName: "N", text, createdAt: T0 + i, clientMsgId: null })),
     );
-    await store.appendChat({ sessionId: b.id, senderId: "u", senderRole: "helper", senderName: "N", text: "other", createdAt: T0 });
+    await store.appendChat({ sessionId: b.id, senderId: "u", senderRole: "helper", senderName: "N", text: "other", createdAt: T0, clientMsgId: null });
     expect(stored.map((m) => m.seq).sort()).toEqual([1, 2, 3, 4]);
     const listed = await store.listChat(a.id, 0, 100);
     expect(listed.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
@@ -220,7 +232,7 @@ describe.each(storeEngines)("store contract on $name", ({ open, unavailable }) =
     const live = newSession({ createdAt: T0 });
     await store.insertSession(old, audit(old));
     await store.insertSession(live, audit(live));
-    await store.appendChat({ sessionId: old.id, senderId: "u", senderRole: "helper", senderName: "N", text: "old", createdAt: T0 });
+    await store.appendChat({ sessionId: old.id, senderId: "u", senderRole: "helper", senderName: "N", text: "old", createdAt: T0, clientMsgId: null });
     await store.updateSession(old.id, { status: "ended", endReason: "helper_ended", endedAt: T0 + 1000 }, { ...audit(old, "session.ended"), at: T0 + 1000 });
     await store.appendAudit({ tenantId: "northwind.test", sessionId: null, actorId: "a", action: "later", detail: {}, at: T0 + 40 * DAY });
 

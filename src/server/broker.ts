@@ -96,8 +96,14 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   const verifier: TokenVerifier = idp?.verifier ?? createTokenVerifier({ issuer: config.jwtIssuer!, audience: config.jwtAudience!, keys: { jwksUrl: config.jwksUrl! } });
 
   // /idp is served by the identity provider (a Koa app) before Fastify sees the request.
+  const servedOverHttps = tls !== null || origin.startsWith("https:");
   const serverFactory = (fastifyHandler: RequestListener) => {
-    const listener: RequestListener = (req, res) => (idp && req.url?.startsWith(`${IDP_PREFIX}/`) ? void idp.handle(req, res) : fastifyHandler(req, res));
+    const listener: RequestListener = (req, res) => {
+      // Browsers that once reached the broker over HTTPS never fall back to plain HTTP for it.
+      if (servedOverHttps) res.setHeader("strict-transport-security", "max-age=31536000");
+      if (idp && req.url?.startsWith(`${IDP_PREFIX}/`)) void idp.handle(req, res);
+      else fastifyHandler(req, res);
+    };
     return tls ? https.createServer({ cert: tls.cert, key: tls.key }, listener) : http.createServer(listener);
   };
   const app = Fastify({ logger: { level: config.logLevel }, trustProxy: (address: string, hop: number) => isTrustedHop(trustedProxies, address, hop), serverFactory, bodyLimit: 64 * 1024 }) as unknown as FastifyInstance;

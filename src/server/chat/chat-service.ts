@@ -27,7 +27,8 @@ export function createChatService(o: { store: Store; clock: Clock; bus: SessionB
   }
 
   return {
-    async send(user: Identity, sessionId: string, text: string): Promise<StoredChatMessage> {
+    /** Sending is idempotent per clientMsgId: a resend after a reconnect gets the first one's seq, and nobody sees it twice. */
+    async send(user: Identity, sessionId: string, text: string, clientMsgId: string): Promise<StoredChatMessage> {
       const { role, live } = await partyOf(user, sessionId);
       if (!live) throw new ProtocolError("invalid_transition", "chat is open only while both parties are in the session");
       if (!(await o.policy.chatEnabled(user.tenantId))) throw new ProtocolError("policy_blocked", "chat is turned off for this organisation");
@@ -38,7 +39,9 @@ export function createChatService(o: { store: Store; clock: Clock; bus: SessionB
         senderName: user.name,
         text,
         createdAt: o.clock.now(),
+        clientMsgId,
       });
+      if (stored.duplicate) return stored;
       o.bus.publish({ sessionId, to: "both", message: { type: "chat.message", sessionId, message: toChatMessage(stored) } });
       return stored;
     },

@@ -3,7 +3,7 @@ import type { DevicePublicKey, EndReason, Level, Party, PartyRole, SessionStatus
 import type { Engine } from "./engine.js";
 import { GroupCommit } from "./group-commit.js";
 import { migrateToLatest } from "./migrations.js";
-import type { Database, DevicesTable, SessionsTable } from "./schema.js";
+import type { ChatMessagesTable, Database, DevicesTable, SessionsTable } from "./schema.js";
 import { type ChainAnchor, chainHash, GENESIS_HASH, type ChainedRow } from "../audit/audit-chain.js";
 import type {
   AuditEvent,
@@ -208,6 +208,16 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
 
     async appendChat(m) {
       return writes.run(async (tx) => {
+        if (m.clientMsgId !== null) {
+          const earlier = await tx
+            .selectFrom("chat_messages")
+            .selectAll()
+            .where("session_id", "=", m.sessionId)
+            .where("sender_id", "=", m.senderId)
+            .where("client_msg_id", "=", m.clientMsgId)
+            .executeTakeFirst();
+          if (earlier) return { ...toChat(earlier), duplicate: true };
+        }
         const bumped = await tx
           .updateTable("sessions")
           .set((eb) => ({ chat_seq: eb("chat_seq", "+", 1) }))
@@ -225,9 +235,10 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
             sender_name: m.senderName,
             text: m.text,
             created_at: m.createdAt,
+            client_msg_id: m.clientMsgId,
           })
           .execute();
-        return { ...m, seq };
+        return { ...m, seq, duplicate: false };
       });
     },
 
@@ -240,17 +251,7 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
         .orderBy("seq")
         .limit(limit)
         .execute();
-      return rows.map(
-        (r): StoredChatMessage => ({
-          sessionId: r.session_id,
-          seq: Number(r.seq),
-          senderId: r.sender_id,
-          senderRole: r.sender_role as PartyRole,
-          senderName: r.sender_name,
-          text: r.text,
-          createdAt: Number(r.created_at),
-        }),
-      );
+      return rows.map(toChat);
     },
 
     appendAudit: (e) => writes.run((tx) => insertAudit(tx, e)),
@@ -446,5 +447,18 @@ function toSession(row: Selectable<SessionsTable>): SessionRecord {
     version: Number(row.version),
     helperAwaySince: row.helper_away_since === null ? null : Number(row.helper_away_since),
     sharerAwaySince: row.sharer_away_since === null ? null : Number(row.sharer_away_since),
+  };
+}
+
+function toChat(r: Selectable<ChatMessagesTable>): StoredChatMessage {
+  return {
+    sessionId: r.session_id,
+    seq: Number(r.seq),
+    senderId: r.sender_id,
+    senderRole: r.sender_role as PartyRole,
+    senderName: r.sender_name,
+    text: r.text,
+    createdAt: Number(r.created_at),
+    clientMsgId: r.client_msg_id,
   };
 }

@@ -138,6 +138,13 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
         await db.schema.alterTable("sessions").addColumn("sharer_away_since", "bigint").execute();
       },
     },
+    "0007_chat_client_msg_id": {
+      async up(db: Kysely<unknown>) {
+        // A resend after a reconnect carries the same id: stored once.
+        await db.schema.alterTable("chat_messages").addColumn("client_msg_id", "text").execute();
+        await db.schema.createIndex("chat_messages_client_msg").on("chat_messages").columns(["session_id", "sender_id", "client_msg_id"]).unique().execute();
+      },
+    },
   };
 }
 

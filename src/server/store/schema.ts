@@ -39,6 +39,7 @@ export interface ChatMessagesTable {
   sender_name: string;
   text: string;
   created_at: number;
+  client_msg_id: string | null;
 }
 
 export interface AuditEventsTable {

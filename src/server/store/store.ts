@@ -83,6 +83,8 @@ export interface StoredChatMessage {
   senderName: string;
   text: string;
   createdAt: number;
+  /** The sender's own id for the message; one message per id and sender. */
+  clientMsgId: string | null;
 }
 
 export interface AuditEvent {
@@ -191,7 +193,8 @@ export interface Store {
   listOpenSessions(): Promise<SessionRecord[]>;
 
   /** Appends a message with the next sequence number of its session. */
-  appendChat(message: Omit<StoredChatMessage, "seq">): Promise<StoredChatMessage>;
+  /** Stores a message, or returns the one this sender already stored under the same clientMsgId (`duplicate`). */
+  appendChat(message: Omit<StoredChatMessage, "seq">): Promise<StoredChatMessage & { duplicate: boolean }>;
   listChat(sessionId: string, afterSeq: number, limit: number): Promise<StoredChatMessage[]>;
 
   appendAudit(event: NewAuditEvent): Promise<AuditEvent>;

@@ -4,6 +4,7 @@ import { loadDirectory, type Directory } from "../directory.js";
 import { storeAdapterFactory } from "./store-adapter.js";
 import { createTokenVerifier, type TokenVerifier } from "../token-verifier.js";
 import { loadOrCreateIdpKeys, publicJwks } from "./idp-keys.js";
+import { createPhotoLinks } from "./photo-links.js";
 import { createIdpHandler, IDP_PREFIX } from "./mount.js";
 import { API_AUDIENCE, createProvider } from "./provider.js";
 
@@ -28,11 +29,13 @@ export async function startEmbeddedIdp(o: {
   const issuer = `${o.publicOrigin}${IDP_PREFIX}`;
   const directory = loadDirectory(o.directoryFile);
   const keys = await loadOrCreateIdpKeys(o.dataDir);
+  const photos = createPhotoLinks(keys.cookieKeys[0]!);
   const provider = createProvider({
     issuer,
     publicOrigin: o.publicOrigin,
     directory,
     keys,
+    photos,
     behindProxy: o.behindProxy,
     accessTokenTtlSeconds: o.accessTokenTtlSeconds,
     adapter: storeAdapterFactory(o.records, o.clock),
@@ -41,7 +44,7 @@ export async function startEmbeddedIdp(o: {
     issuer,
     directory,
     consoleClientSecret: keys.consoleClientSecret,
-    handle: createIdpHandler(provider, directory),
+    handle: createIdpHandler(provider, directory, photos),
     // The same verification as for any external IdP, with the key set held in process.
     verifier: createTokenVerifier({ issuer, audience: API_AUDIENCE, keys: { jwks: publicJwks(keys) as never } }),
   };

@@ -5,6 +5,7 @@ import type Provider from "oidc-provider";
 import type { Directory, DirectoryUser } from "../directory.js";
 import { avatarSvg } from "./avatar.js";
 import { loginPage } from "./login-page.js";
+import type { PhotoLinks } from "./photo-links.js";
 import { CONSOLE_CLIENT_ID } from "./provider.js";
 
 /**
@@ -15,17 +16,18 @@ import { CONSOLE_CLIENT_ID } from "./provider.js";
 export const IDP_PREFIX = "/idp";
 const MAX_FORM_BYTES = 16 * 1024;
 
-export function createIdpHandler(provider: Provider, directory: Directory) {
+export function createIdpHandler(provider: Provider, directory: Directory, photos: PhotoLinks) {
   const callback = provider.callback();
 
   return async function handleIdp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      const path = new URL(req.url ?? "/", "http://x").pathname.slice(IDP_PREFIX.length) || "/";
+      const url = new URL(req.url ?? "/", "http://x");
+      const path = url.pathname.slice(IDP_PREFIX.length) || "/";
       const interaction = /^\/interaction\/([\w-]+)$/.exec(path);
       if (interaction && req.method === "GET") return await showLogin(req, res);
       if (interaction && req.method === "POST") return await submitLogin(req, res);
       const photo = /^\/photos\/([^/]+)\.svg$/.exec(path);
-      if (photo && req.method === "GET") return servePhoto(res, decodeURIComponent(photo[1]!));
+      if (photo && req.method === "GET") return servePhoto(res, decodeURIComponent(photo[1]!), url.searchParams.get("sig"));
       if (path === "/token" && req.method === "POST") await stripOfflineAccessOnRefresh(req);
       // Mounted the way Express mounts: the provider derives its mount path from originalUrl.
       (req as IncomingMessage & { originalUrl?: string }).originalUrl = req.url;
@@ -58,13 +60,13 @@ export function createIdpHandler(provider: Provider, directory: Directory) {
     await provider.interactionFinished(req, res, { login: { accountId: user.id, amr } }, { mergeWithLastSubmission: false });
   }
 
-  function servePhoto(res: ServerResponse, userId: string) {
-    const user = directory.findUser(userId);
+  function servePhoto(res: ServerResponse, userId: string, sig: string | null) {
+    const user = photos.valid(userId, sig) ? directory.findUser(userId) : undefined;
     if (!user) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { "content-type": "image/svg+xml", "cache-control": "public, max-age=3600", "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'" });
+    res.writeHead(200, { "content-type": "image/svg+xml", "cache-control": "private, max-age=3600", "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'" });
     res.end(avatarSvg(user.id, user.displayName));
   }
 }

@@ -1,6 +1,7 @@
 import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import type { Directory, DirectoryUser } from "../directory.js";
 import type { IdpKeys } from "./idp-keys.js";
+import type { PhotoLinks } from "./photo-links.js";
 
 /**
  * The embedded OpenID Connect provider, mounted at /idp. Two first-party
@@ -19,12 +20,13 @@ export interface IdpOptions {
   publicOrigin: string;
   directory: Directory;
   keys: IdpKeys;
+  photos: PhotoLinks;
   behindProxy: boolean;
   accessTokenTtlSeconds: number;
   adapter: NonNullable<Configuration["adapter"]>;
 }
 
-export function profileClaims(user: DirectoryUser, directory: Directory) {
+export function profileClaims(user: DirectoryUser, directory: Directory, photos: PhotoLinks) {
   const tenant = directory.findTenant(user.tenant)!;
   const domain = user.username.split("@")[1] ?? "";
   return {
@@ -32,7 +34,7 @@ export function profileClaims(user: DirectoryUser, directory: Directory) {
     preferred_username: user.username,
     job_title: user.jobTitle,
     company: user.company,
-    picture: `${"/idp/photos/"}${encodeURIComponent(user.id)}.svg`,
+    picture: photos.path(user.id),
     tid: tenant.id,
     tenant_name: tenant.name,
     verified_domain: tenant.verifiedDomains.includes(domain) ? domain : null,
@@ -84,7 +86,7 @@ export function createProvider(o: IdpOptions): Provider {
     findAccount: async (_ctx, sub) => {
       const user = o.directory.findUser(sub);
       if (!user) return undefined;
-      return { accountId: sub, claims: async () => ({ sub, ...profileClaims(user, o.directory) }) };
+      return { accountId: sub, claims: async () => ({ sub, ...profileClaims(user, o.directory, o.photos) }) };
     },
     extraTokenClaims: async (ctx: KoaContextWithOIDC, token) => {
       if (!("accountId" in token) || !token.accountId) return undefined;
@@ -92,7 +94,7 @@ export function createProvider(o: IdpOptions): Provider {
       if (!user) return undefined;
       const { AuthorizationCode, RefreshToken } = ctx.oidc.entities;
       const amr = AuthorizationCode?.amr ?? RefreshToken?.amr ?? [];
-      return { ...profileClaims(user, o.directory), amr };
+      return { ...profileClaims(user, o.directory, o.photos), amr };
     },
     // Both clients are Tandem's own: signing in is consent enough.
     loadExistingGrant: async (ctx) => {

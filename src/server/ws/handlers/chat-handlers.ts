@@ -8,7 +8,7 @@ type Of<T extends ClientMessage["type"]> = Extract<ClientMessage, { type: T }>;
 export async function handleChatSend(ctx: WsContext, connection: Connection, msg: Of<"chat.send">) {
   const identity = requireIdentity(connection);
   const session = requireSession(connection, msg.sessionId);
-  const stored = await ctx.chat.send(identity, session.id, msg.text);
+  const stored = await ctx.chat.send(identity, session.id, msg.text, msg.clientMsgId);
   send(connection, { type: "chat.ack", reqId: msg.reqId, sessionId: session.id, clientMsgId: msg.clientMsgId, seq: stored.seq, at: stored.createdAt });
 }
 
