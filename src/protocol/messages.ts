@@ -188,7 +188,8 @@ export const ServerMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("signal.ice"), sessionId, from: PartyRole, candidate: IceCandidate.nullable() }),
   z.object({ type: z.literal("chat.ack"), reqId, sessionId, clientMsgId: z.string(), seq: z.number().int(), at: z.number().int() }),
   z.object({ type: z.literal("chat.message"), sessionId, message: ChatMessage }),
-  z.object({ type: z.literal("chat.history"), reqId, sessionId, messages: z.array(ChatMessage) }),
+  /** One page, oldest first; `more` when messages after the last one remain (ask again with its seq as afterSeq). */
+  z.object({ type: z.literal("chat.history"), reqId, sessionId, messages: z.array(ChatMessage), more: z.boolean() }),
   z.object({
     type: z.literal("error"),
     reqId,

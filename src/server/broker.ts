@@ -43,6 +43,7 @@ import { createKyselyStore } from "./store/kysely-store.js";
 import type { Store } from "./store/store.js";
 import { loadOrCreateLocalTls, type TlsMaterial } from "./tls/local-ca.js";
 import { registerWsEndpoint } from "./ws/endpoint.js";
+import { startMemoryGuard } from "./memory-guard.js";
 import { Hub } from "./ws/hub.js";
 
 export interface BrokerOverrides {
@@ -140,6 +141,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   const consoleAuth = signIn ? createConsoleAuth({ signIn, verifier, origin, clock, sessionMaxAgeMs: config.consoleSessionMaxAgeMs, records: store.idp }) : null;
   if (consoleAuth) registerAuthRoutes(app, consoleAuth);
   const hub = new Hub(bus);
+  const memory = startMemoryGuard(config.memoryLimitMb * 1024 * 1024);
   const presence = redisBus
     ? startBrokerPresence({ redis: redisBus.client, brokerId, onPartyLost: (sessionId, role) => sessions.partyLeft(sessionId, role), log: (error) => app.log.warn({ err: error }, "cluster presence") })
     : null;
@@ -156,6 +158,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
       chat,
       bus,
       hub,
+      memory,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       heartbeatTimeoutMs: config.heartbeatTimeoutMs,
       // A cookie rides along on any request to this site, so only this site's own pages may use it here.
@@ -188,6 +191,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
     retention,
     async close() {
       retention.stop();
+      memory.stop();
       await presence?.stop();
       ws.close();
       sessions.shutdown();

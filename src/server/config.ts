@@ -82,6 +82,8 @@ export const BrokerConfig = z.object({
   heartbeatIntervalMs: ms(1_000),
   heartbeatTimeoutMs: ms(2_500),
   helloTimeoutMs: ms(10_000),
+  /** Above this resident memory the broker refuses new work (sessions in progress go on). */
+  memoryLimitMb: z.coerce.number().int().min(1).default(1536),
   messagesPerSecond: z.coerce.number().positive().default(50),
   messageBurst: z.coerce.number().int().positive().default(200),
   codeFailuresPerUser: z.coerce.number().int().positive().default(5),
@@ -148,6 +150,7 @@ export const ENV_NAMES: Record<keyof BrokerConfig, string> = {
   heartbeatIntervalMs: "TANDEM_HEARTBEAT_INTERVAL_MS",
   heartbeatTimeoutMs: "TANDEM_HEARTBEAT_TIMEOUT_MS",
   helloTimeoutMs: "TANDEM_HELLO_TIMEOUT_MS",
+  memoryLimitMb: "TANDEM_MEMORY_LIMIT_MB",
   messagesPerSecond: "TANDEM_MESSAGES_PER_SECOND",
   messageBurst: "TANDEM_MESSAGE_BURST",
   codeFailuresPerUser: "TANDEM_CODE_FAILURES_PER_USER",

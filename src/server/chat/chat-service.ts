@@ -1,4 +1,4 @@
-import { canChat, type ChatMessage, type PartyRole } from "../../protocol/index.js";
+import { CHAT_PAGE_BYTES, canChat, type ChatMessage, type PartyRole } from "../../protocol/index.js";
 import type { Clock } from "../clock.js";
 import type { Identity } from "../identity/identity.js";
 import { ProtocolError } from "../protocol-error.js";
@@ -14,6 +14,21 @@ import type { Store, StoredChatMessage } from "../store/store.js";
  */
 export function toChatMessage(m: StoredChatMessage): ChatMessage {
   return { seq: m.seq, from: m.senderRole, senderName: m.senderName, text: m.text, at: m.createdAt };
+}
+
+const PAGE_MESSAGES = 200;
+
+/** The first messages that fit in `maxBytes` of JSON (at least one), and whether any were left out. */
+export function chatPage(stored: StoredChatMessage[], maxBytes: number, maxMessages = PAGE_MESSAGES): { messages: ChatMessage[]; more: boolean } {
+  const messages: ChatMessage[] = [];
+  let bytes = 0;
+  for (const m of stored.slice(0, maxMessages)) {
+    const message = toChatMessage(m);
+    bytes += Buffer.byteLength(JSON.stringify(message));
+    if (bytes > maxBytes && messages.length > 0) break;
+    messages.push(message);
+  }
+  return { messages, more: messages.length < stored.length };
 }
 
 export type ChatService = ReturnType<typeof createChatService>;
@@ -46,9 +61,10 @@ export function createChatService(o: { store: Store; clock: Clock; bus: SessionB
       return stored;
     },
 
-    async history(user: Identity, sessionId: string, afterSeq: number, limit = 500): Promise<ChatMessage[]> {
+    async history(user: Identity, sessionId: string, afterSeq: number): Promise<{ messages: ChatMessage[]; more: boolean }> {
       await partyOf(user, sessionId);
-      return (await o.store.listChat(sessionId, afterSeq, limit)).map(toChatMessage);
+      // Characters never outnumber bytes, so this reads at most one message more than the page can hold.
+      return chatPage(await o.store.listChat(sessionId, afterSeq, PAGE_MESSAGES + 1, CHAT_PAGE_BYTES), CHAT_PAGE_BYTES);
     },
   };
 }

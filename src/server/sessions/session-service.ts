@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
+  CHAT_PAGE_BYTES,
   type ChatMessage,
   type DeviceView,
   type IceConfig,
@@ -26,7 +27,7 @@ import { iceConfigFor, type TurnSettings } from "./ice-config.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import type { SessionBus } from "./session-bus.js";
 import { otherRole, peerOf, roleOf, stateOf, viewOf } from "./session-view.js";
-import { toChatMessage } from "../chat/chat-service.js";
+import { chatPage } from "../chat/chat-service.js";
 
 export interface SessionServiceOptions {
   store: Store;
@@ -178,10 +179,11 @@ export function createSessionService(o: SessionServiceOptions) {
   }
 
   async function attachedView(record: SessionRecord, role: PartyRole, resumeToken: string): Promise<Attached> {
-    const chat = await o.store.listChat(record.id, 0, CHAT_HISTORY_LIMIT);
+    // Capped in bytes too, so a resume always fits a connection's send buffer; the rest comes page by page (chat.history).
+    const chat = chatPage(await o.store.listChat(record.id, 0, CHAT_HISTORY_LIMIT, 4 * CHAT_PAGE_BYTES), 4 * CHAT_PAGE_BYTES, CHAT_HISTORY_LIMIT).messages;
     const peerDevice = role === "helper" ? (record.sharerTarget?.device ?? null) : null;
     const userId = role === "helper" ? record.helperId : record.sharerId!;
-    return { role, session: viewOf(record), peer: peerOf(record, role), resumeToken, ice: await ice(record, userId, role), chat: chat.map(toChatMessage), peerDevice };
+    return { role, session: viewOf(record), peer: peerOf(record, role), resumeToken, ice: await ice(record, userId, role), chat, peerDevice };
   }
 
   /** Redeems a code whose attempt is already counted; `markFailed` keeps that count (a wrong, expired or used code). */

@@ -242,12 +242,33 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
       });
     },
 
-    async listChat(sessionId, afterSeq, limit) {
+    async listChat(sessionId, afterSeq, limit, maxChars = Infinity) {
+      let upTo = Number.MAX_SAFE_INTEGER;
+      if (Number.isFinite(maxChars)) {
+        // Sizes first, so a page of a long chat never reads more text than it can send.
+        const sizes = await db
+          .selectFrom("chat_messages")
+          .select(["seq", sql<number>`length(text)`.as("chars")])
+          .where("session_id", "=", sessionId)
+          .where("seq", ">", afterSeq)
+          .orderBy("seq")
+          .limit(limit)
+          .execute();
+        // The first message past the budget comes too, so the caller can tell there is more.
+        let before = 0;
+        const within = sizes.filter((row) => {
+          const fits = before <= maxChars;
+          before += Number(row.chars);
+          return fits;
+        });
+        upTo = within.length < sizes.length ? Number(within.at(-1)?.seq ?? afterSeq) : upTo;
+      }
       const rows = await db
         .selectFrom("chat_messages")
         .selectAll()
         .where("session_id", "=", sessionId)
         .where("seq", ">", afterSeq)
+        .where("seq", "<=", upTo)
         .orderBy("seq")
         .limit(limit)
         .execute();

@@ -195,7 +195,8 @@ export interface Store {
   /** Appends a message with the next sequence number of its session. */
   /** Stores a message, or returns the one this sender already stored under the same clientMsgId (`duplicate`). */
   appendChat(message: Omit<StoredChatMessage, "seq">): Promise<StoredChatMessage & { duplicate: boolean }>;
-  listChat(sessionId: string, afterSeq: number, limit: number): Promise<StoredChatMessage[]>;
+  /** Oldest first after `afterSeq`: at most `limit` messages, and no more once `maxChars` characters of text are passed (the message that passes them comes too). */
+  listChat(sessionId: string, afterSeq: number, limit: number, maxChars?: number): Promise<StoredChatMessage[]>;
 
   appendAudit(event: NewAuditEvent): Promise<AuditEvent>;
   listAudit(filter: { tenantId: string; sessionId?: string; limit?: number }): Promise<AuditEvent[]>;

@@ -4,6 +4,18 @@ import type { Identity } from "../identity/identity.js";
 import type { DeviceRecord } from "../store/store.js";
 import type { RateBucket } from "./message-rate.js";
 
+/** Close codes the broker uses for a client that does not behave; the reason text says the rest. */
+export const CLOSE_SLOW_CONSUMER = 4008;
+export const CLOSE_FLOODING = 4029;
+
+/**
+ * What one connection may have waiting to be sent. A client that stops
+ * reading while it keeps asking would otherwise grow the broker's memory
+ * without end; past this it is closed and what it had waiting is freed.
+ * Every reply fits well inside (frames and history pages are capped at 64 KiB).
+ */
+export const MAX_SEND_BUFFER_BYTES = 1024 * 1024;
+
 /** One client's WebSocket and what the broker knows about it. */
 export interface Connection {
   readonly id: number;
@@ -28,5 +40,17 @@ export function send(connection: Connection, message: ServerMessage): void {
 
 /** For a message that goes to several connections: serialise once. */
 export function sendSerialized(connection: Connection, json: string): void {
-  if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(json);
+  const socket = connection.socket;
+  if (socket.readyState !== socket.OPEN) return;
+  if (socket.bufferedAmount + json.length > MAX_SEND_BUFFER_BYTES) {
+    closeMisbehaving(connection, CLOSE_SLOW_CONSUMER, `slow_consumer: more than ${MAX_SEND_BUFFER_BYTES} bytes waiting to be read`);
+    return;
+  }
+  socket.send(json);
+}
+
+/** Closes with a typed reason, and cuts the socket soon after: a client that does not read never completes the close handshake. */
+export function closeMisbehaving(connection: Connection, code: number, reason: string): void {
+  connection.socket.close(code, reason);
+  setTimeout(() => connection.socket.terminate(), 3000).unref();
 }

@@ -5,6 +5,7 @@ import type { Identity } from "../identity/identity.js";
 import type { TokenVerifier } from "../identity/token-verifier.js";
 import type { SessionBus } from "../sessions/session-bus.js";
 import type { SessionService } from "../sessions/session-service.js";
+import type { MemoryGuard } from "../memory-guard.js";
 import type { Hub } from "./hub.js";
 
 /** What the WebSocket handlers act through. */
@@ -16,6 +17,7 @@ export interface WsContext {
   chat: ChatService;
   bus: SessionBus;
   hub: Hub;
+  memory: MemoryGuard;
   heartbeatIntervalMs: number;
   heartbeatTimeoutMs: number;
   /** The console's signed-in user, from the session cookie of the upgrade request (same origin only). */

@@ -8,8 +8,12 @@ import { requireIdentity } from "./handlers/require-session.js";
 import { handleCommand, handleCreate, handleJoin, handleResume } from "./handlers/session-handlers.js";
 import { handleSignal } from "./handlers/signal-handler.js";
 
+/** What a broker short of memory refuses; what keeps running sessions going (signals, chat, consent, ending) still passes. */
+const STARTS_NEW_WORK = new Set<ClientMessage["type"]>(["hello", "session.create", "session.join", "chat.history", "device.register"]);
+
 /** One handler per message type; a type nobody handles fails to compile. */
 export async function dispatch(ctx: WsContext, connection: Connection, msg: ClientMessage, upgrade: UpgradeCredentials = {}): Promise<void> {
+  if (STARTS_NEW_WORK.has(msg.type)) ctx.memory.refuseNewWork();
   switch (msg.type) {
     case "hello":
       return handleHello(ctx, connection, msg, upgrade);

@@ -7,7 +7,7 @@ import { MAX_FRAME_BYTES } from "../../protocol/index.js";
 import { ProtocolError } from "../protocol-error.js";
 import { clientAddress, type TrustedProxies } from "../http/client-address.js";
 import { isStoreUnreachable } from "../store/engine.js";
-import { type Connection, send } from "./connection.js";
+import { CLOSE_FLOODING, closeMisbehaving, type Connection, send } from "./connection.js";
 import type { WsContext } from "./context.js";
 import { dispatch } from "./dispatch.js";
 import { reqIdOf, parseFrame } from "./frames.js";
@@ -20,6 +20,9 @@ export interface WsLimits {
   /** Behind load balancers: which hops may name the client in X-Forwarded-For. */
   trustedProxies: TrustedProxies | null;
 }
+
+/** Messages refused in a row before the connection is closed as a flood (a burst of ICE candidates is a handful). */
+export const FLOOD_CLOSE_AFTER = 1000;
 
 export interface WsEndpoint {
   readonly connectionCount: number;
@@ -42,6 +45,10 @@ export function registerWsEndpoint(app: FastifyInstance, ctx: WsContext, limits:
   app.server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(request.url ?? "/", "http://x").pathname !== "/ws") {
       socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    if (ctx.memory.overLimit) {
+      socket.end("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nConnection: close\r\n\r\n");
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request));
@@ -67,13 +74,18 @@ export function registerWsEndpoint(app: FastifyInstance, ctx: WsContext, limits:
     const header = request.headers.authorization;
     const upgrade = { bearerToken: header?.startsWith("Bearer ") ? header.slice(7) : undefined, cookie: request.headers.cookie, origin: request.headers.origin };
 
+    let refusedInARow = 0;
     socket.on("message", (data: Buffer, isBinary: boolean) => {
       connection.lastSeen = performance.now();
       const waitMs = connection.rate.take(connection.lastSeen);
       if (waitMs > 0) {
-        send(connection, { type: "error", reqId: reqIdOf(data), code: "rate_limited", message: "too many messages", retryAfterMs: waitMs });
+        // One typed answer per flood, not one per frame (answers a flooder never reads would pile up), and a flood that goes on is closed.
+        refusedInARow++;
+        if (refusedInARow === 1) send(connection, { type: "error", reqId: reqIdOf(data), code: "rate_limited", message: "too many messages", retryAfterMs: waitMs });
+        if (refusedInARow === FLOOD_CLOSE_AFTER) closeMisbehaving(connection, CLOSE_FLOODING, `flooding: ${FLOOD_CLOSE_AFTER} messages in a row over the rate limit`);
         return;
       }
+      refusedInARow = 0;
       let reqId: string | undefined;
       connection.queue = connection.queue.then(async () => {
         try {

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHAT_PAGE_BYTES, type ServerMessage } from "../src/protocol/index.js";
+import { startMemoryGuard } from "../src/server/memory-guard.js";
+import { CLOSE_FLOODING, CLOSE_SLOW_CONSUMER } from "../src/server/ws/connection.js";
+import { FLOOD_CLOSE_AFTER } from "../src/server/ws/endpoint.js";
+import { BrokerClient } from "../tools/broker-client.js";
+import { type Harness, startHarness } from "./support/broker-harness.js";
+import { createAndJoin } from "./support/session-steps.js";
+
+/**
+ * Clients that ask and never read: the broker caps what waits for each of
+ * them, closes them with a typed reason, and a bystander does not notice.
+ */
+const stopReading = (client: BrokerClient) => (client.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+const resumeReading = (client: BrokerClient) => (client.socket as unknown as { _socket: { resume(): void } })._socket.resume();
+
+describe("a client that does not read", () => {
+  let h: Harness;
+  let sessionId: string;
+  let sharer: BrokerClient;
+  let helper: BrokerClient;
+  const LONG = "长".repeat(4000); // 12 KB of UTF-8 per message
+
+  beforeAll(async () => {
+    h = await startHarness();
+    ({ sessionId, sharer, helper } = await createAndJoin(h, "helper-hoard", "sharer-hoard"));
+    for (let i = 0; i < 120; i++) {
+      await h.broker.store.appendChat({ sessionId, senderId: "sharer-hoard", senderRole: "sharer", senderName: "S", text: `${i} ${LONG}`, createdAt: Date.now(), clientMsgId: null });
+    }
+  });
+  afterAll(() => h.close());
+
+  it("gets history in pages under the byte cap, and paging reads every message exactly once", { timeout: 30_000 }, async () => {
+    const seen: number[] = [];
+    let afterSeq = 0;
+    const pageAfter = async (afterSeq: number): Promise<Extract<ServerMessage, { type: "chat.history" }>> => {
+      try {
+        return (await helper.request({ type: "chat.history", sessionId, afterSeq }, "chat.history")) as Extract<ServerMessage, { type: "chat.history" }>;
+      } catch (error) {
+        // Pages cost more of the message rate than other messages: a reader that asks too fast waits as told.
+        const { code, reply } = error as { code?: string; reply?: { retryAfterMs?: number } };
+        if (code !== "rate_limited") throw error;
+        await new Promise((resolve) => setTimeout(resolve, reply?.retryAfterMs));
+        return pageAfter(afterSeq);
+      }
+    };
+    for (;;) {
+      const page = await pageAfter(afterSeq);
+      expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThan(CHAT_PAGE_BYTES + 1024);
+      seen.push(...page.messages.map((m) => m.seq));
+      if (!page.more) break;
+      afterSeq = page.messages.at(-1)!.seq;
+    }
+    expect(seen).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+  });
+
+  it("is closed as a slow consumer when it asks for history and does not read; a bystander keeps its round trips", { timeout: 30_000 }, async () => {
+    // A rate far above the default, so the pages arrive faster than the kernel's socket buffers can hide them.
+    const fast = await startHarness({ messagesPerSecond: 2000, messageBurst: 2000 });
+    try {
+      const { sharer, sessionId } = await createAndJoin(fast, "helper-fast", "sharer-hoarder");
+      for (let i = 0; i < 40; i++) {
+        await fast.broker.store.appendChat({ sessionId, senderId: "sharer-hoarder", senderRole: "sharer", senderName: "S", text: `${i} ${LONG}`, createdAt: Date.now(), clientMsgId: null });
+      }
+      const bystander = await fast.signIn("bystander-1");
+      stopReading(sharer);
+      // 190 pages of ~64 KiB: 12 MB that would wait for a reader who never comes.
+      for (let i = 0; i < 190; i++) sharer.send({ type: "chat.history", sessionId });
+      const started = performance.now();
+      await bystander.request({ type: "heartbeat" }, "heartbeat");
+      expect(performance.now() - started).toBeLessThan(500);
+      resumeReading(sharer);
+      const closed = await sharer.closed;
+      expect(closed.code).toBe(CLOSE_SLOW_CONSUMER);
+      expect(closed.reason).toMatch(/^slow_consumer/);
+      expect(sharer.pending().filter((m) => m.type === "chat.history").length).toBeLessThan(190);
+    } finally {
+      await fast.close();
+    }
+  });
+
+  it("is closed for flooding when it sends heartbeats far over the rate, answered once, not once per frame", async () => {
+    const flooder = await h.signIn("flooder-1");
+    flooder.stopHeartbeats();
+    stopReading(flooder);
+    for (let i = 0; i < FLOOD_CLOSE_AFTER + 600; i++) flooder.send({ type: "heartbeat" });
+    resumeReading(flooder);
+    const closed = await flooder.closed;
+    expect(closed.code).toBe(CLOSE_FLOODING);
+    const refusals = flooder.pending().filter((m) => m.type === "error" && m.code === "rate_limited");
+    expect(refusals).toHaveLength(1);
+    expect(flooder.pending().filter((m) => m.type === "heartbeat").length).toBeLessThanOrEqual(400 + 5);
+  });
+});
+
+describe("the broker-wide memory guard", () => {
+  it("switches with the process's memory against its limit", async () => {
+    let rss = 100;
+    const guard = startMemoryGuard(150, () => rss, 10);
+    expect(() => guard.refuseNewWork()).not.toThrow();
+    rss = 200;
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(guard.overLimit).toBe(true);
+    expect(() => guard.refuseNewWork()).toThrow(/short of memory/);
+    guard.stop();
+  });
+
+  it("over its limit, refuses new connections with 503 and stays healthy", async () => {
+    const h = await startHarness({ memoryLimitMb: 1 });
+    try {
+      await expect(BrokerClient.connect(h.wsUrl, { ca: h.ca })).rejects.toThrow(/503/);
+      expect((await fetch(`${h.httpsOrigin.replace("https", "http")}/healthz`).catch(() => null))?.status ?? 200).toBe(200);
+    } finally {
+      await h.close();
+    }
+  });
+});
