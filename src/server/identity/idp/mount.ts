@@ -7,6 +7,7 @@ import { avatarSvg } from "./avatar.js";
 import { loginPage } from "./login-page.js";
 import type { PhotoLinks } from "./photo-links.js";
 import { CONSOLE_CLIENT_ID } from "./provider.js";
+import { HashingBusy } from "../password-hashing.js";
 
 /**
  * Serves everything under /idp: our sign-in interaction and photos, and the
@@ -50,9 +51,19 @@ export function createIdpHandler(provider: Provider, directory: Directory, photo
   }
 
   async function submitLogin(req: IncomingMessage, res: ServerResponse) {
+    // A post to an interaction that does not exist (or without its cookie) is refused before any password is hashed.
+    await provider.interactionDetails(req, res);
     const form = await readForm(req);
     const username = String(form.username ?? "");
-    const user = directory.authenticate(username, String(form.password ?? ""));
+    let user: DirectoryUser | undefined;
+    try {
+      user = await directory.authenticate(username, String(form.password ?? ""));
+    } catch (error) {
+      if (!(error instanceof HashingBusy)) throw error;
+      res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "2" });
+      res.end("Too many sign-ins at once; try again in a moment.");
+      return;
+    }
     if (!user) return showLogin(req, res, "That email and password do not match.", username);
     const otp = String(form.otp ?? "").trim();
     if (otp && !totpValid(user, otp)) return showLogin(req, res, "That one-time code is not valid.", username);
