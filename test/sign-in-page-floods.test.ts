@@ -24,6 +24,34 @@ describe("the built-in sign-in page under a flood", () => {
   });
 });
 
+describe("guessing on the built-in sign-in page", () => {
+  let h: IdpHarness;
+  beforeAll(async () => {
+    h = await startIdpHarness();
+  });
+  afterAll(() => h.close());
+  const attempt = (username: string, password: string, otp?: string) => h.desktopToken(username, password, otp).then(
+    () => "signed in",
+    (error: Error) => /HTTP (\d+)/.exec(error.message)?.[1] ?? error.message,
+  );
+
+  it("locks an account after five wrong passwords, says when to try again, refuses even the right one meanwhile, and audits the lock", async () => {
+    const outcomes = [];
+    for (let i = 0; i < 6; i++) outcomes.push(await attempt("sam@northwind.test", `wrong-${i}`));
+    expect(outcomes).toEqual(Array(6).fill("401"));
+    expect(await attempt("sam@northwind.test", "demo-sharer-1")).toBe("429");
+    const audit = await h.broker.store.listAudit({ tenantId: "northwind.test" });
+    expect(audit.filter((e) => e.action === "sign_in.locked")).toEqual([expect.objectContaining({ actorId: "nw-sharer-1", detail: expect.objectContaining({ kind: "account", failures: 6, lockedForSeconds: 1 }) })]);
+  });
+
+  it("refuses one-time codes after three wrong ones until a new code", async () => {
+    const outcomes = [];
+    for (const code of ["000000", "111111", "222222", "333333"]) outcomes.push(await attempt("ada@northwind.test", "demo-admin-1", code));
+    expect(outcomes).toEqual(["401", "401", "401", "401"]);
+    expect(await attempt("ada@northwind.test", "demo-admin-1", "444444")).toBe("429");
+  });
+});
+
 describe("password checks", () => {
   it("run a few at a time and refuse at once beyond the queue", async () => {
     const checker = createPasswordChecker({ maxRunning: 1, maxWaiting: 2 });

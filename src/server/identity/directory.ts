@@ -41,6 +41,7 @@ export interface Directory {
   tenants: DirectoryTenant[];
   users: DirectoryUser[];
   findUser(id: string): DirectoryUser | undefined;
+  findUserByName(username: string): DirectoryUser | undefined;
   findTenant(id: string): DirectoryTenant | undefined;
   /** The user whose username and password match, or undefined (same time either way); throws HashingBusy when too many checks wait. */
   authenticate(username: string, password: string): Promise<DirectoryUser | undefined>;
@@ -63,6 +64,7 @@ export function loadDirectory(file: string): Directory {
     tenants: parsed.tenants,
     users,
     findUser: (id) => byId.get(id),
+    findUserByName: (username) => byUsername.get(username.trim().toLowerCase()),
     findTenant: (id) => tenants.get(id),
     async authenticate(username, password) {
       const user = byUsername.get(username.trim().toLowerCase());

@@ -1,10 +1,12 @@
 import type { Clock } from "../../clock.js";
 import type { IdpRecordStore } from "../../store/store.js";
-import { loadDirectory, type Directory } from "../directory.js";
+import { loadDirectory, type Directory, type DirectoryUser } from "../directory.js";
 import { storeAdapterFactory } from "./store-adapter.js";
 import { createTokenVerifier, type TokenVerifier } from "../token-verifier.js";
 import { loadOrCreateIdpKeys, publicJwks } from "./idp-keys.js";
 import { createPhotoLinks } from "./photo-links.js";
+import { createSignInThrottle, type Lock } from "./sign-in-throttle.js";
+import type { IncomingMessage } from "node:http";
 import { createIdpHandler, IDP_PREFIX } from "./mount.js";
 import { API_AUDIENCE, createProvider } from "./provider.js";
 
@@ -25,6 +27,10 @@ export async function startEmbeddedIdp(o: {
   accessTokenTtlSeconds: number;
   records: IdpRecordStore;
   clock: Clock;
+  /** The client's address of a sign-in request (trusted proxies applied). */
+  addressOf(req: IncomingMessage): string;
+  /** A sign-in lock started: the broker audits it. */
+  onLock(lock: Lock, user: DirectoryUser | undefined, address: string): void;
 }): Promise<EmbeddedIdp> {
   const issuer = `${o.publicOrigin}${IDP_PREFIX}`;
   const directory = loadDirectory(o.directoryFile);
@@ -44,7 +50,7 @@ export async function startEmbeddedIdp(o: {
     issuer,
     directory,
     consoleClientSecret: keys.consoleClientSecret,
-    handle: createIdpHandler(provider, directory, photos),
+    handle: createIdpHandler(provider, directory, photos, { throttle: createSignInThrottle(o.clock), addressOf: o.addressOf, onLock: o.onLock }),
     // The same verification as for any external IdP, with the key set held in process.
     verifier: createTokenVerifier({ issuer, audience: API_AUDIENCE, keys: { jwks: publicJwks(keys) as never } }),
   };

@@ -7,6 +7,7 @@ import { avatarSvg } from "./avatar.js";
 import { loginPage } from "./login-page.js";
 import type { PhotoLinks } from "./photo-links.js";
 import { CONSOLE_CLIENT_ID } from "./provider.js";
+import type { Lock, SignInThrottle, ThrottleKind } from "./sign-in-throttle.js";
 import { HashingBusy } from "../password-hashing.js";
 
 /**
@@ -17,7 +18,14 @@ import { HashingBusy } from "../password-hashing.js";
 export const IDP_PREFIX = "/idp";
 const MAX_FORM_BYTES = 16 * 1024;
 
-export function createIdpHandler(provider: Provider, directory: Directory, photos: PhotoLinks) {
+/** Who is signing in from where, how failures are throttled, and who hears of a lock (the audit log). */
+export interface SignInGuard {
+  throttle: SignInThrottle;
+  addressOf(req: IncomingMessage): string;
+  onLock(lock: Lock, user: DirectoryUser | undefined, address: string): void;
+}
+
+export function createIdpHandler(provider: Provider, directory: Directory, photos: PhotoLinks, guard: SignInGuard) {
   const callback = provider.callback();
 
   return async function handleIdp(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -40,14 +48,15 @@ export function createIdpHandler(provider: Provider, directory: Directory, photo
     }
   };
 
-  async function showLogin(req: IncomingMessage, res: ServerResponse, error?: string, username?: string) {
+  async function showLogin(req: IncomingMessage, res: ServerResponse, error?: string, username?: string, status = error ? 401 : 200, retryAfterMs = 0) {
     const details = await provider.interactionDetails(req, res);
     if (details.prompt.name !== "login") {
       // Consent is implied for Tandem's own clients (see loadExistingGrant).
       return provider.interactionFinished(req, res, { consent: {} }, { mergeWithLastSubmission: true });
     }
     const clientName = details.params.client_id === CONSOLE_CLIENT_ID ? "the Tandem console" : "the Tandem app";
-    html(res, error ? 401 : 200, loginPage({ action: `${IDP_PREFIX}/interaction/${details.uid}`, clientName, error, username }));
+    if (retryAfterMs > 0) res.setHeader("retry-after", String(Math.ceil(retryAfterMs / 1000)));
+    html(res, status, loginPage({ action: `${IDP_PREFIX}/interaction/${details.uid}`, clientName, error, username }));
   }
 
   async function submitLogin(req: IncomingMessage, res: ServerResponse) {
@@ -55,6 +64,15 @@ export function createIdpHandler(provider: Provider, directory: Directory, photo
     await provider.interactionDetails(req, res);
     const form = await readForm(req);
     const username = String(form.username ?? "");
+    const account = username.trim().toLowerCase();
+    const address = guard.addressOf(req);
+    const locked = (waitMs: number) => showLogin(req, res, `Too many failed sign-ins. Try again in ${Math.ceil(waitMs / 1000)} seconds.`, username, 429, waitMs);
+    const fail = (kind: ThrottleKind, key: string, user: DirectoryUser | undefined) => {
+      const lock = guard.throttle.failed(kind, key);
+      if (lock) guard.onLock(lock, user, address);
+    };
+    const wait = guard.throttle.waitFor([["account", account], ["address", address]]);
+    if (wait > 0) return locked(wait);
     let user: DirectoryUser | undefined;
     try {
       user = await directory.authenticate(username, String(form.password ?? ""));
@@ -64,9 +82,23 @@ export function createIdpHandler(provider: Provider, directory: Directory, photo
       res.end("Too many sign-ins at once; try again in a moment.");
       return;
     }
-    if (!user) return showLogin(req, res, "That email and password do not match.", username);
+    if (!user) {
+      fail("account", account, directory.findUserByName(account));
+      fail("address", address, undefined);
+      return showLogin(req, res, "That email and password do not match.", username);
+    }
     const otp = String(form.otp ?? "").trim();
-    if (otp && !totpValid(user, otp)) return showLogin(req, res, "That one-time code is not valid.", username);
+    if (otp) {
+      const otpWait = guard.throttle.waitFor([["otp", account]]);
+      if (otpWait > 0) return locked(otpWait);
+      if (!totpValid(user, otp)) {
+        fail("otp", account, user);
+        fail("address", address, undefined);
+        return showLogin(req, res, "That one-time code is not valid.", username);
+      }
+      guard.throttle.succeeded("otp", account);
+    }
+    guard.throttle.succeeded("account", account);
     const amr = otp ? ["pwd", "otp", "mfa"] : ["pwd"];
     await provider.interactionFinished(req, res, { login: { accountId: user.id, amr } }, { mergeWithLastSubmission: false });
   }
