@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Broker, buildBroker } from "../src/server/broker.js";
 import { BrokerConfig, type BrokerConfigInput } from "../src/server/config.js";
 import { BrokerClient } from "../tools/broker-client.js";
-import { startTestIssuer, type TestIssuer } from "../tools/token-issuer.js";
+import { startTestIssuer } from "../tools/token-issuer.js";
 import { describeNeeding, postgresRedisMissing } from "./support/needs.js";
 import { createTestDatabase } from "./support/postgres-database.js";
 import { refusal } from "./support/session-steps.js";

@@ -243,7 +243,7 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
     },
 
     async listChat(sessionId, afterSeq, limit, maxChars = Infinity) {
-      let upTo = Number.MAX_SAFE_INTEGER;
+      let upTo: number | null = null;
       if (Number.isFinite(maxChars)) {
         // Sizes first, so a page of a long chat never reads more text than it can send.
         const sizes = await db
@@ -261,14 +261,14 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
           before += Number(row.chars);
           return fits;
         });
-        upTo = within.length < sizes.length ? Number(within.at(-1)?.seq ?? afterSeq) : upTo;
+        if (within.length < sizes.length) upTo = Number(within.at(-1)?.seq ?? afterSeq);
       }
       const rows = await db
         .selectFrom("chat_messages")
         .selectAll()
         .where("session_id", "=", sessionId)
         .where("seq", ">", afterSeq)
-        .where("seq", "<=", upTo)
+        .$if(upTo !== null, (q) => q.where("seq", "<=", upTo!))
         .orderBy("seq")
         .limit(limit)
         .execute();

@@ -52,5 +52,5 @@ export function sendSerialized(connection: Connection, json: string): void {
 /** Closes with a typed reason, and cuts the socket soon after: a client that does not read never completes the close handshake. */
 export function closeMisbehaving(connection: Connection, code: number, reason: string): void {
   connection.socket.close(code, reason);
-  setTimeout(() => connection.socket.terminate(), 3000).unref();
+  setTimeout(() => connection.socket.terminate(), 5000).unref();
 }
