@@ -61,7 +61,7 @@ describeNeeding(missing)("permission onboarding in the desktop sharer page", () 
     report = { ...report, accessibility: "granted" };
     await page.getByTestId("check-permissions").click();
     await page.getByTestId("permission-onboarding").waitFor({ state: "detached" });
-    expect(await page.getByTestId("allow").isEnabled()).toBe(true);
+    await expect.poll(() => page.getByTestId("allow").isEnabled()).toBe(true);
     await page.context().close();
   });
 
