@@ -8,7 +8,7 @@ import { describe } from "vitest";
  */
 export function describeNeeding(missing: string | null): (name: string, fn: () => void) => void {
   const skip = missing !== null && process.env.CI !== "true";
-  return (name, fn) => (skip ? describe.skip(`${name} [skipped: ${missing}]`, fn) : describe(name, fn));
+  return (name, fn) => describe.skipIf(skip)(skip ? `${name} [skipped: ${missing}]` : name, fn);
 }
 
 export const postgresRedisMissing = (postgresUrl: string | null, redisUrl: string | null): string | null =>
