@@ -6,7 +6,7 @@ import { BlockList, isIP } from "node:net";
  * itself, so the client's address is the right-most one that is not a trusted
  * proxy: the proxies by address (CIDR list), or a fixed number of hops.
  */
-export type TrustedProxies = { hops: number } | { ranges: BlockList; text: string };
+export type TrustedProxies = { hops: number } | { ranges: BlockList };
 
 export function parseTrustedProxies(text: string): TrustedProxies {
   const trimmed = text.trim();
@@ -25,7 +25,7 @@ export function parseTrustedProxies(text: string): TrustedProxies {
     }
     ranges.addSubnet(address!, prefix, family === 4 ? "ipv4" : "ipv6");
   }
-  return { ranges, text: trimmed };
+  return { ranges };
 }
 
 /** Whether the hop at `index` (0 = the socket's peer, 1 = the last X-Forwarded-For entry, ...) is a trusted proxy. */
