@@ -1,6 +1,7 @@
 /**
- * Token bucket per connection: a burst (ICE trickle, typing) is fine, a flood is
- * refused message by message with a retry hint, and the connection stays up.
+ * Token bucket per connection: a burst (ICE trickle, typing) is fine; past it
+ * messages are refused with a retry hint (the endpoint answers a flood once and
+ * closes one that goes on). Costly messages (a history page) take more tokens.
  */
 export interface RateBucket {
   /** 0 when the message may pass (taking `cost` tokens), else milliseconds until they are back. */
@@ -12,19 +13,16 @@ export interface RateBucket {
 export function createRateBucket(perSecond: number, burst: number): RateBucket {
   let tokens = burst;
   let last = -Infinity;
+  const refilled = (nowMs: number) => Math.min(burst, tokens + ((nowMs - last) / 1000) * perSecond);
+  const wait = (available: number, cost: number) => (available >= cost ? 0 : Math.ceil(((cost - available) / perSecond) * 1000));
   return {
     take(nowMs, cost = 1) {
-      tokens = Math.min(burst, tokens + ((nowMs - last) / 1000) * perSecond);
+      tokens = refilled(nowMs);
       last = nowMs;
-      if (tokens >= cost) {
-        tokens -= cost;
-        return 0;
-      }
-      return Math.ceil(((cost - tokens) / perSecond) * 1000);
+      const refused = wait(tokens, cost);
+      if (refused === 0) tokens -= cost;
+      return refused;
     },
-    waitFor(nowMs, cost) {
-      const then = Math.min(burst, tokens + ((nowMs - last) / 1000) * perSecond);
-      return then >= cost ? 0 : Math.ceil(((cost - then) / perSecond) * 1000);
-    },
+    waitFor: (nowMs, cost) => wait(refilled(nowMs), cost),
   };
 }
