@@ -57,6 +57,7 @@ export function loadDirectory(file: string): Directory {
   });
   const byId = new Map(users.map((u) => [u.id, u]));
   const byUsername = new Map(users.map((u) => [u.username.toLowerCase(), u]));
+  const findUserByName = (username: string) => byUsername.get(username.trim().toLowerCase());
   const decoy = hashPassword(randomBytes(16).toString("hex"));
   // Four at a time (libuv's pool), sixteen waiting: ~0.6 s of queue at 34 ms a hash.
   const passwords = createPasswordChecker({ maxRunning: 4, maxWaiting: 16 });
@@ -64,10 +65,10 @@ export function loadDirectory(file: string): Directory {
     tenants: parsed.tenants,
     users,
     findUser: (id) => byId.get(id),
-    findUserByName: (username) => byUsername.get(username.trim().toLowerCase()),
+    findUserByName,
     findTenant: (id) => tenants.get(id),
     async authenticate(username, password) {
-      const user = byUsername.get(username.trim().toLowerCase());
+      const user = findUserByName(username);
       const ok = await passwords.verify(password, user?.passwordScrypt ?? decoy);
       return user && ok ? user : undefined;
     },
