@@ -62,6 +62,7 @@ export function missingRequirements(env = process.env, requirements = REQUIREMEN
 }
 
 export const installCommand = (missing) => `apt-get install -y ${missing.map((r) => r.pkg).join(" ")}`;
+const listed = (missing) => missing.map((r) => `  ${r.pkg.padEnd(17)} ${r.why}`).join("\n");
 
 function canInstall(env) {
   return process.getuid?.() === 0 && onPath("apt-get", env.PATH);
@@ -84,15 +85,14 @@ function install(missing, env) {
 export function preflight(env = process.env) {
   let missing = missingRequirements(env);
   if (missing.length === 0) return true;
-  const list = missing.map((r) => `  ${r.pkg.padEnd(17)} ${r.why}`).join("\n");
   if (canInstall(env)) {
-    console.log(`npm test: installing the Debian packages the suite needs:\n${list}`);
+    console.log(`npm test: installing the Debian packages the suite needs:\n${listed(missing)}`);
     install(missing, env);
     missing = missingRequirements(env);
     if (missing.length === 0) return true;
   }
   console.error(
-    `npm test: the suite needs these Debian packages, which are missing:\n${missing.map((r) => `  ${r.pkg.padEnd(17)} ${r.why}`).join("\n")}\n` +
+    `npm test: the suite needs these Debian packages, which are missing:\n${listed(missing)}\n` +
       `Install them, then run npm test again:\n  sudo ${installCommand(missing)}`,
   );
   return false;
