@@ -24,7 +24,7 @@ export function explainStartupError(error: unknown, config: BrokerConfig): strin
   if (code === "EADDRINUSE") return `Port ${config.port} on ${config.host} is already in use (another Tandem?): stop it, or choose another port, e.g. ${ENV_NAMES.port}=${config.port + 1} npm start`;
   if (code === "EACCES" && /listen/.test(message)) return `Port ${config.port} needs privileges this user lacks: choose a port above 1023, e.g. ${ENV_NAMES.port}=8443`;
   if (code === "EADDRNOTAVAIL") return `${config.host} is not an address of this machine: fix ${ENV_NAMES.host}`;
-  if (code && ["EACCES", "EPERM", "EROFS", "ENOTDIR", "ENOSPC"].includes(code)) return `Cannot write the data folder ${config.dataDir} (${message}): make it writable, or choose another with ${ENV_NAMES.dataDir}`;
+  if (code && ["EACCES", "EPERM", "EROFS", "ENOTDIR", "ENOSPC"].includes(code)) return dataDirUnwritable(config.dataDir, message);
   return message;
 }
 
@@ -37,8 +37,9 @@ function isReadableFile(file: string): boolean {
   }
 }
 
+const dataDirUnwritable = (dir: string, why: string) => `Cannot write the data folder ${dir} (${why}): make it writable, or choose another with ${ENV_NAMES.dataDir}`;
+
 function dataDirProblem(dir: string): string | null {
-  const fix = `make it writable, or choose another with ${ENV_NAMES.dataDir}`;
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     // Root passes access() everywhere; a real write also catches read-only mounts.
@@ -47,6 +48,6 @@ function dataDirProblem(dir: string): string | null {
     fs.rmSync(probe);
     return null;
   } catch (error) {
-    return `Cannot write the data folder ${dir} (${(error as NodeJS.ErrnoException).code ?? error}): ${fix}`;
+    return dataDirUnwritable(dir, (error as NodeJS.ErrnoException).code ?? String(error));
   }
 }
