@@ -97,8 +97,8 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
         onLock: (lock, user, address) => {
           const detail = { kind: lock.kind, failures: lock.failures, lockedForSeconds: Math.ceil(lock.lockedForMs / 1000), address };
           if (user) void store.appendAudit({ tenantId: user.tenant, sessionId: null, actorId: user.id, action: "sign_in.locked", detail, at: clock.now() }).catch(() => undefined);
-          // An address lock belongs to no tenant: it goes to the broker's log.
-          else console.warn(JSON.stringify({ msg: "sign-in locked", ...detail }));
+          // An address lock belongs to no tenant: it goes to the broker's log (the app exists by the time anyone signs in).
+          else app.log.warn(detail, "sign-in locked");
         },
       });
   const verifier: TokenVerifier = idp?.verifier ?? createTokenVerifier({ issuer: config.jwtIssuer!, audience: config.jwtAudience!, keys: { jwksUrl: config.jwksUrl! } });

@@ -70,6 +70,8 @@ export type PartyCommand =
   | { type: "end" };
 
 const CHAT_HISTORY_LIMIT = 500;
+/** The chat a (re)joining party gets at once: four history pages' worth, well inside a connection's send buffer. */
+const RESUME_CHAT_BYTES = 4 * CHAT_PAGE_BYTES;
 
 export type SessionService = ReturnType<typeof createSessionService>;
 
@@ -180,7 +182,7 @@ export function createSessionService(o: SessionServiceOptions) {
 
   async function attachedView(record: SessionRecord, role: PartyRole, resumeToken: string): Promise<Attached> {
     // Capped in bytes too, so a resume always fits a connection's send buffer; the rest comes page by page (chat.history).
-    const chat = chatPage(await o.store.listChat(record.id, 0, CHAT_HISTORY_LIMIT, 4 * CHAT_PAGE_BYTES), 4 * CHAT_PAGE_BYTES, CHAT_HISTORY_LIMIT).messages;
+    const chat = chatPage(await o.store.listChat(record.id, 0, CHAT_HISTORY_LIMIT, RESUME_CHAT_BYTES), RESUME_CHAT_BYTES, CHAT_HISTORY_LIMIT).messages;
     const peerDevice = role === "helper" ? (record.sharerTarget?.device ?? null) : null;
     const userId = role === "helper" ? record.helperId : record.sharerId!;
     return { role, session: viewOf(record), peer: peerOf(record, role), resumeToken, ice: await ice(record, userId, role), chat, peerDevice };
