@@ -52,6 +52,21 @@ describe("guessing on the built-in sign-in page", () => {
   });
 });
 
+describe("guessing many accounts from one address", () => {
+  let h: IdpHarness;
+  beforeAll(async () => {
+    h = await startIdpHarness();
+  });
+  afterAll(() => h.close());
+
+  it("locks the address after twenty failures, whoever it names next", async () => {
+    const outcomes = [];
+    for (let i = 0; i < 21; i++) outcomes.push(await h.desktopToken(`nobody-${i}@northwind.test`, "guess").then(() => "signed in", (e: Error) => /HTTP (\d+)/.exec(e.message)?.[1]));
+    expect(outcomes).toEqual(Array(21).fill("401"));
+    await expect(h.desktopToken("lea@northwind.test", "demo-sharer-2")).rejects.toThrow(/HTTP 429/);
+  });
+});
+
 describe("password checks", () => {
   it("run a few at a time and refuse at once beyond the queue", async () => {
     const checker = createPasswordChecker({ maxRunning: 1, maxWaiting: 2 });
