@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { createChatService } from "./chat/chat-service.js";
 import { type Clock, systemClock } from "./clock.js";
 import { type BrokerConfig, trustedProxiesOf } from "./config.js";
-import { clientAddress, isTrustedHop } from "./http/client-address.js";
+import { isTrustedHop, requestAddress } from "./http/client-address.js";
 import { TenantSettings } from "../protocol/index.js";
 import { registerAuthRoutes } from "./auth/auth-routes.js";
 import { createDeviceService } from "./devices/device-service.js";
@@ -93,7 +93,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
         accessTokenTtlSeconds: config.idpAccessTokenTtlSeconds,
         records: store.idp,
         clock,
-        addressOf: (req) => clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedProxies),
+        addressOf: (req) => requestAddress(req, trustedProxies),
         onLock: (lock, user, address) => {
           const detail = { kind: lock.kind, failures: lock.failures, lockedForSeconds: Math.ceil(lock.lockedForMs / 1000), address };
           if (user) void store.appendAudit({ tenantId: user.tenant, sessionId: null, actorId: user.id, action: "sign_in.locked", detail, at: clock.now() }).catch(() => undefined);

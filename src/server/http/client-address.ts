@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import { BlockList, isIP } from "node:net";
 
 /**
@@ -44,3 +45,7 @@ export function clientAddress(socketAddress: string | undefined, forwardedFor: s
   while (index < hops.length - 1 && isTrustedHop(trust, hops[index]!, index)) index++;
   return hops[index]!;
 }
+
+/** The client's address of a raw request (the WebSocket upgrade, the identity provider's pages); Fastify's routes use isTrustedHop itself. */
+export const requestAddress = (request: IncomingMessage, trust: TrustedProxies | null): string =>
+  clientAddress(request.socket.remoteAddress, request.headers["x-forwarded-for"], trust);

@@ -5,7 +5,7 @@ import type { FastifyInstance } from "fastify";
 import { type WebSocket, WebSocketServer } from "ws";
 import { MAX_FRAME_BYTES } from "../../protocol/index.js";
 import { ProtocolError } from "../protocol-error.js";
-import { clientAddress, type TrustedProxies } from "../http/client-address.js";
+import { requestAddress, type TrustedProxies } from "../http/client-address.js";
 import { isStoreUnreachable } from "../store/engine.js";
 import { CLOSE_FLOODING, closeMisbehaving, type Connection, send } from "./connection.js";
 import type { WsContext } from "./context.js";
@@ -59,7 +59,7 @@ export function registerWsEndpoint(app: FastifyInstance, ctx: WsContext, limits:
     const connection: Connection & { openedAt: number } = {
       id: nextId++,
       socket,
-      address: clientAddress(request.socket.remoteAddress, request.headers["x-forwarded-for"], limits.trustedProxies),
+      address: requestAddress(request, limits.trustedProxies),
       rate: createRateBucket(limits.messagesPerSecond, limits.messageBurst),
       identity: null,
       nonce: ctx.devices.newNonce(),
