@@ -14,6 +14,18 @@ import { createAndJoin } from "./support/session-steps.js";
 const stopReading = (client: BrokerClient) => (client.socket as unknown as { _socket: { pause(): void } })._socket.pause();
 const resumeReading = (client: BrokerClient) => (client.socket as unknown as { _socket: { resume(): void } })._socket.resume();
 
+/**
+ * A flooder hears `rate_limited` once per run of refused frames, and a new run
+ * starts only after a frame was let through: at most one answer more than the
+ * frames let through beyond the burst (200 tokens, one spent on hello).
+ */
+function expectOneAnswerPerRunOfRefusals(flooder: BrokerClient, tokensAfterHello = 199) {
+  const answered = flooder.pending().filter((m) => m.type === "heartbeat").length;
+  const refusals = flooder.pending().filter((m) => m.type === "error" && m.code === "rate_limited").length;
+  expect(refusals).toBeGreaterThanOrEqual(1);
+  expect(refusals).toBeLessThanOrEqual(Math.max(0, answered - tokensAfterHello) + 1);
+}
+
 describe("a client that does not read", () => {
   let h: Harness;
   let sessionId: string;
@@ -85,9 +97,24 @@ describe("a client that does not read", () => {
     resumeReading(flooder);
     const closed = await flooder.closed;
     expect(closed.code).toBe(CLOSE_FLOODING);
-    const refusals = flooder.pending().filter((m) => m.type === "error" && m.code === "rate_limited");
-    expect(refusals).toHaveLength(1);
-    expect(flooder.pending().filter((m) => m.type === "heartbeat").length).toBeLessThanOrEqual(400 + 5);
+    expectOneAnswerPerRunOfRefusals(flooder);
+  });
+
+  it("is closed for a sustained flood too, where the bucket lets a message through between bursts", async () => {
+    const flooder = await h.signIn("flooder-2");
+    flooder.stopHeartbeats();
+    // 30 frames every 20 ms: one passes per refill, so refusals never run 1,000 in a row.
+    const pacer = setInterval(() => {
+      for (let i = 0; i < 30; i++) if (flooder.socket.readyState === flooder.socket.OPEN) flooder.send({ type: "heartbeat" });
+    }, 20);
+    try {
+      const closed = await flooder.closed;
+      expect(closed.code).toBe(CLOSE_FLOODING);
+      expect(closed.reason).toMatch(/^flooding/);
+    } finally {
+      clearInterval(pacer);
+    }
+    expectOneAnswerPerRunOfRefusals(flooder);
   });
 });
 

@@ -21,8 +21,14 @@ export interface WsLimits {
   trustedProxies: TrustedProxies | null;
 }
 
-/** Messages refused in a row before the connection is closed as a flood (a burst of ICE candidates is a handful). */
+/**
+ * Messages refused within FLOOD_WINDOW_MS before the connection is closed as
+ * a flood (a burst of ICE candidates is a handful). Counted per window, not in
+ * a row: the bucket refills between a flood's frames, and every message it
+ * lets through would otherwise start the count again.
+ */
 export const FLOOD_CLOSE_AFTER = 1000;
+export const FLOOD_WINDOW_MS = 10_000;
 
 export interface WsEndpoint {
   readonly connectionCount: number;
@@ -74,18 +80,21 @@ export function registerWsEndpoint(app: FastifyInstance, ctx: WsContext, limits:
     const header = request.headers.authorization;
     const upgrade = { bearerToken: header?.startsWith("Bearer ") ? header.slice(7) : undefined, cookie: request.headers.cookie, origin: request.headers.origin };
 
-    let refusedInARow = 0;
+    let refusedSincePass = 0;
+    let floodWindowStart = -Infinity;
+    let refusedInWindow = 0;
     socket.on("message", (data: Buffer, isBinary: boolean) => {
-      connection.lastSeen = performance.now();
-      const waitMs = connection.rate.take(connection.lastSeen);
+      const now = (connection.lastSeen = performance.now());
+      const waitMs = connection.rate.take(now);
       if (waitMs > 0) {
-        // One typed answer per flood, not one per frame (answers a flooder never reads would pile up), and a flood that goes on is closed.
-        refusedInARow++;
-        if (refusedInARow === 1) send(connection, { type: "error", reqId: reqIdOf(data), code: "rate_limited", message: "too many messages", retryAfterMs: waitMs });
-        if (refusedInARow === FLOOD_CLOSE_AFTER) closeMisbehaving(connection, CLOSE_FLOODING, `flooding: ${FLOOD_CLOSE_AFTER} messages in a row over the rate limit`);
+        // One typed answer per run of refusals, not one per frame (answers a flooder never reads would pile up); a flood that goes on is closed.
+        if (now - floodWindowStart > FLOOD_WINDOW_MS) [floodWindowStart, refusedInWindow] = [now, 0];
+        refusedInWindow++;
+        if (++refusedSincePass === 1) send(connection, { type: "error", reqId: reqIdOf(data), code: "rate_limited", message: "too many messages", retryAfterMs: waitMs });
+        if (refusedInWindow === FLOOD_CLOSE_AFTER) closeMisbehaving(connection, CLOSE_FLOODING, `flooding: ${FLOOD_CLOSE_AFTER} messages over the rate limit in ${FLOOD_WINDOW_MS / 1000} s`);
         return;
       }
-      refusedInARow = 0;
+      refusedSincePass = 0;
       let reqId: string | undefined;
       connection.queue = connection.queue.then(async () => {
         try {
