@@ -80,8 +80,14 @@ describeNeeding(missing)("a whole session in real browsers", () => {
     expect(await helper.getByTestId("remote-fast").evaluate((v: HTMLVideoElement) => [v.videoWidth, v.videoHeight])).toEqual([1920, 1080]);
     expect(near(await pixelAt(helper, 0.05, 0.05, "remote-fast"), MAGENTA)).toBe(true);
     expect(near(await pixelAt(helper, 0.75, 0.6, "remote-fast"), MAGENTA)).toBe(false);
-    const boxes = await helper.evaluate(() => ["remote-video", "remote-fast"].map((id) => JSON.stringify(document.querySelector(`[data-testid=${id}]`)!.getBoundingClientRect())));
-    expect(boxes[1]).toBe(boxes[0]);
+    // Read together, so the answer is about one moment: on a loaded machine the path may stop (too far behind) at any time, and the first video shows again.
+    const at = await helper.evaluate(() => {
+      const [slow, fast] = ["remote-video", "remote-fast"].map((id) => document.querySelector<HTMLVideoElement>(`[data-testid=${id}]`)!);
+      return { slow: JSON.stringify(slow!.getBoundingClientRect()), fast: JSON.stringify(fast!.getBoundingClientRect()), stopped: fast!.dataset.stopped ?? null, slowHidden: slow!.getBoundingClientRect().width === 0 };
+    });
+    if (at.stopped === null) expect(at.fast).toBe(at.slow);
+    else console.log(`frames-as-received path stopped during the test (${at.stopped}); the first video shows`);
+    expect(at.slowHidden).toBe(false);
 
     // The same verification code on both sides.
     const helperCode = await helper.getByTestId("verification-code").locator("strong").textContent();
