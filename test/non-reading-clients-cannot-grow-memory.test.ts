@@ -111,7 +111,7 @@ describe("a client that does not read", () => {
     const pacer = setInterval(() => {
       for (let i = 0; i < 30; i++) if (flooder.socket.readyState === flooder.socket.OPEN) flooder.send({ type: "heartbeat" });
     }, 20);
-    let floodMs = 0;
+    let floodMs: number;
     try {
       const closed = await flooder.closed;
       floodMs = performance.now() - started;
