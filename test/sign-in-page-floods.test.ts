@@ -1,7 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { loginFormAction } from "../tools/http-session.js";
+import { ManualClock } from "./support/manual-clock.js";
+import { describeNeeding } from "./support/needs.js";
 import { createPasswordChecker, HashingBusy } from "../src/server/identity/password-hashing.js";
 import { hashPassword } from "../src/server/identity/directory.js";
 import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
+
+const redisUrl = inject("redisUrl");
 
 /** Sign-in posts that cannot succeed cost no password hash, and hashing has a bounded queue off the event loop. */
 describe("the built-in sign-in page under a flood", () => {
@@ -64,6 +69,48 @@ describe("guessing many accounts from one address", () => {
     for (let i = 0; i < 21; i++) outcomes.push(await h.desktopToken(`nobody-${i}@northwind.test`, "guess").then(() => "signed in", (e: Error) => /HTTP (\d+)/.exec(e.message)?.[1]));
     expect(outcomes).toEqual(Array(21).fill("401"));
     await expect(h.desktopToken("lea@northwind.test", "demo-sharer-2")).rejects.toThrow(/HTTP 429/);
+  });
+});
+
+/** A login page opened in its own browser, as twenty tabs (or twenty scripts) would. */
+async function openLoginPage(h: IdpHarness) {
+  const browser = h.browser();
+  const action = loginFormAction(await browser.follow(`${h.origin}/auth/login`));
+  if (!action) throw new Error("no login page");
+  return (username: string, password: string) => browser.request("POST", action, { form: { username, password, otp: "" } }).then((r) => r.status);
+}
+
+describe("twenty guesses at once", () => {
+  let h: IdpHarness;
+  beforeAll(async () => {
+    // Time stands still: the lock the sixth guess starts cannot run out while the others arrive.
+    h = await startIdpHarness({}, { clock: new ManualClock() });
+  });
+  afterAll(() => h.close());
+
+  it("are counted before any password is checked: five free failures and the one that locks, the rest refused unhashed", async () => {
+    const pages = [];
+    for (let i = 0; i < 20; i++) pages.push(await openLoginPage(h));
+    const statuses = await Promise.all(pages.map((submit, i) => submit("sam@northwind.test", `wrong-${i}`)));
+    expect(statuses.filter((s) => s === 401)).toHaveLength(6);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(14);
+  });
+});
+
+describeNeeding(redisUrl ? null : "Redis is not installed (apt-get install redis-server)")("guessing across two brokers", () => {
+  let brokers: IdpHarness[];
+  beforeAll(async () => {
+    const shared = { redisUrl: redisUrl!, redisPrefix: `test-${Math.random().toString(36).slice(2, 10)}` };
+    brokers = await Promise.all([startIdpHarness(shared), startIdpHarness(shared)]);
+  });
+  afterAll(() => Promise.all(brokers.map((b) => b.close())));
+
+  it("counts failures on either broker together: three on each lock the account on both", async () => {
+    const outcomes = [];
+    for (let i = 0; i < 6; i++) outcomes.push(await (await openLoginPage(brokers[i % 2]!))("lea@northwind.test", `wrong-${i}`));
+    expect(outcomes).toEqual(Array(6).fill(401));
+    expect(await (await openLoginPage(brokers[0]!))("lea@northwind.test", "demo-sharer-2")).toBe(429);
+    expect(await (await openLoginPage(brokers[1]!))("lea@northwind.test", "demo-sharer-2")).toBe(429);
   });
 });
 

@@ -175,6 +175,18 @@ describe.each(storeEngines)("store contract on $name", ({ open, unavailable }) =
     expect(await store.idp.find("Session", "missing")).toBeUndefined();
   });
 
+  it("prunes the IdP's records that have expired, and only those", async () => {
+    await store.idp.upsert("ConsoleSignIn", "gone-1", { returnTo: "/" }, T0 - 1);
+    await store.idp.upsert("Interaction", "gone-2", { uid: "x" }, T0);
+    await store.idp.upsert("Interaction", "live", { uid: "y" }, T0 + 1);
+    await store.idp.upsert("RefreshToken", "forever", { grantId: "g9" }, null);
+    expect(await store.idp.pruneExpired(T0)).toBe(2);
+    expect(await store.idp.find("ConsoleSignIn", "gone-1")).toBeUndefined();
+    expect(await store.idp.find("Interaction", "gone-2")).toBeUndefined();
+    expect(await store.idp.find("Interaction", "live")).toBeDefined();
+    expect(await store.idp.find("RefreshToken", "forever")).toBeDefined();
+  });
+
   it("registers devices per tenant, re-registers the same key in place, and records check-ins", async () => {
     const key = { kty: "EC" as const, crv: "P-256" as const, x: "x".repeat(43), y: "y".repeat(43) };
     const device = { tenantId: "northwind.test", id: "d".repeat(43), name: "Sam's MacBook", platform: "macos" as const, osVersion: "14.5", appVersion: "1.2.0", ownerId: "nw-sharer-1", groups: ["finance-macs"], publicKey: key, enrolled: true, registeredAt: T0, lastSeenAt: T0 };

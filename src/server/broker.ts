@@ -31,6 +31,8 @@ import { registerPppcRoutes } from "./http/pppc-routes.js";
 import { registerUpdateFeedRoutes } from "./http/update-feed-routes.js";
 import { registerWebRoutes } from "./http/web-routes.js";
 import { registerHttpRateLimits } from "./http/rate-limits.js";
+import { createAbuseLimits, verifiedCallerOf } from "./abuse-limits.js";
+import { type RecordPruning, startExpiredRecordPruning } from "./store/expired-record-pruning.js";
 import { createAttemptLimiter, createRedisAttemptLimiter } from "./sessions/attempt-limiter.js";
 import { createCodeSecrets } from "./sessions/code-secrets.js";
 import { createLocalBus, type SessionBus } from "./sessions/session-bus.js";
@@ -60,6 +62,8 @@ export interface Broker {
   idp: EmbeddedIdp | null;
   /** Removes data past each tenant's retention period (hourly; `runOnce` for tests and operators). */
   retention: RetentionJob;
+  /** Removes expired sign-in records (every 5 minutes; `runOnce` for tests). */
+  pruning: RecordPruning;
   /** Where people reach this broker (links, redirect URIs). */
   origin: string;
   store: Store;
@@ -77,6 +81,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   const scheme = tls ? "https" : "http";
   const port = config.port === 0 ? await freePort(config.host) : config.port;
   const origin = config.publicOrigin ?? `${scheme}://localhost:${port}`;
+  const limits = createAbuseLimits(config, clock);
 
   const store =
     overrides.store ??
@@ -94,6 +99,8 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
         records: store.idp,
         clock,
         addressOf: (req) => requestAddress(req, trustedProxies),
+        throttle: limits.signInThrottle,
+        signInStarts: limits.signInStarts,
         onLock: (lock, user, address) => {
           const detail = { kind: lock.kind, failures: lock.failures, lockedForSeconds: Math.ceil(lock.lockedForMs / 1000), address };
           if (user) void store.appendAudit({ tenantId: user.tenant, sessionId: null, actorId: user.id, action: "sign_in.locked", detail, at: clock.now() }).catch(() => undefined);
@@ -116,7 +123,9 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   };
   const app = Fastify({ logger: { level: config.logLevel }, trustProxy: (address: string, hop: number) => isTrustedHop(trustedProxies, address, hop), serverFactory, bodyLimit: 64 * 1024 }) as unknown as FastifyInstance;
   app.setErrorHandler(typedHttpErrors);
-  const httpLimits = await registerHttpRateLimits(app, { perMinute: config.httpRequestsPerMinute, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix });
+  const signIn = consoleSignInFor(config, idp, tls);
+  const consoleAuth = signIn ? createConsoleAuth({ signIn, verifier, origin, clock, sessionMaxAgeMs: config.consoleSessionMaxAgeMs, records: store.idp }) : null;
+  await registerHttpRateLimits(app, { perMinute: config.httpRequestsPerMinute, redis: limits.redis, verifiedCaller: verifiedCallerOf(verifier, consoleAuth && ((cookie) => consoleAuth.peek(cookie))) });
 
   const brokerId = randomUUID();
   const redisBus = !overrides.bus && config.redisUrl ? await createRedisBus(config.redisUrl, config.redisPrefix, brokerId, (error) => app.log.warn({ err: error }, "bad message on the session bus")) : null;
@@ -144,9 +153,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
     publicOrigin: origin,
   });
   const chat = createChatService({ store, clock, bus, policy });
-  const signIn = consoleSignInFor(config, idp, tls);
-  const consoleAuth = signIn ? createConsoleAuth({ signIn, verifier, origin, clock, sessionMaxAgeMs: config.consoleSessionMaxAgeMs, records: store.idp }) : null;
-  if (consoleAuth) registerAuthRoutes(app, consoleAuth);
+  if (consoleAuth) registerAuthRoutes(app, consoleAuth, limits.signInStarts);
   const hub = new Hub(bus);
   const memory = startMemoryGuard(config.memoryLimitMb * 1024 * 1024);
   const presence = redisBus
@@ -184,6 +191,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   registerStatusRoutes(app, { tls, stats: () => ({ connections: ws.connectionCount, liveSessions: hub.sessionCount }) });
   await sessions.recover({ alone: !presence });
   const retention = startRetentionJob({ store, tenants, clock, everyMs: 3_600_000, log: (error) => app.log.error({ err: error }, "retention run failed") });
+  const pruning = startExpiredRecordPruning({ records: store.idp, clock, everyMs: 5 * 60_000, log: (error) => app.log.error({ err: error }, "pruning expired sign-in records failed") });
 
   return {
     app,
@@ -196,8 +204,10 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
       return `${scheme}://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     },
     retention,
+    pruning,
     async close() {
       retention.stop();
+      pruning.stop();
       memory.stop();
       await presence?.stop();
       ws.close();
@@ -205,7 +215,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
       hub.close();
       await app.close();
       await redisBus?.close();
-      httpLimits.close();
+      limits.close();
       if (!overrides.store) await store.close();
     },
   };

@@ -89,6 +89,8 @@ export const BrokerConfig = z.object({
   codeFailuresPerUser: z.coerce.number().int().positive().default(5),
   codeFailuresPerAddress: z.coerce.number().int().positive().default(20),
   codeFailureWindowMs: ms(60_000),
+  /** Console and identity-provider sign-ins started per address (IPv6: per /64) in 10 minutes: each leaves a pending row until it expires. */
+  signInStartsPerAddress: z.coerce.number().int().positive().default(100),
   /** Behind one load balancer or proxy: the client address is the last X-Forwarded-For entry (TANDEM_TRUSTED_PROXIES names several). */
   trustProxy: strictBoolean(false),
   /** The proxies in front, which turns proxy trust on: CIDR ranges (e.g. 10.0.0.0/8,fd00::/8) or how many hops (e.g. 2). */
@@ -128,6 +130,7 @@ export const ENV_NAMES: Record<keyof BrokerConfig, string> = {
   directoryFile: "TANDEM_DIRECTORY_FILE",
   webDir: "TANDEM_WEB_DIR",
   httpRequestsPerMinute: "TANDEM_HTTP_REQUESTS_PER_MINUTE",
+  signInStartsPerAddress: "TANDEM_SIGN_IN_STARTS_PER_ADDRESS",
   downloadUrl: "TANDEM_DOWNLOAD_URL",
   updatesDir: "TANDEM_UPDATES_DIR",
   idpAccessTokenTtlSeconds: "TANDEM_IDP_ACCESS_TOKEN_TTL",

@@ -1,3 +1,6 @@
+import { addressBucket } from "../http/client-address.js";
+import { tooManyStartsText } from "../identity/idp/mount.js";
+import type { AttemptLimiter } from "../sessions/attempt-limiter.js";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { ErrorCode } from "../../protocol/index.js";
@@ -5,9 +8,12 @@ import { type ConsoleAuth, SignInError } from "./console-auth.js";
 import { csrfMatches, type WebSession } from "./web-sessions.js";
 
 /** /auth/*: sign in, the callback, who am I, sign out. */
-export function registerAuthRoutes(app: FastifyInstance, auth: ConsoleAuth) {
+export function registerAuthRoutes(app: FastifyInstance, auth: ConsoleAuth, signInStarts: AttemptLimiter) {
   app.get("/auth/login", async (request, reply) => {
     const { returnTo } = z.object({ returnTo: z.string().max(2048).default("/") }).parse(request.query);
+    // Each start leaves a pending row until it expires: capped per address (network).
+    const started = await signInStarts.take(`console:${addressBucket(request.ip)}`);
+    if (started.wait > 0) return reply.code(429).header("retry-after", String(Math.ceil(started.wait / 1000))).type("text/plain; charset=utf-8").send(tooManyStartsText(started.wait));
     return reply.redirect(await auth.startSignIn(returnTo), 302);
   });
 

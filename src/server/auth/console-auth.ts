@@ -90,6 +90,11 @@ export function createConsoleAuth(o: ConsoleAuthOptions) {
       }
     },
 
+    /** Who a Cookie header belongs to, without refreshing anything (the HTTP limiter's key). */
+    async peek(cookieHeader: string | undefined): Promise<WebSession["identity"] | undefined> {
+      return (await sessions.get(readCookie(cookieHeader, cookieName)))?.identity;
+    },
+
     /** Ends the console session; returns where the browser may go to end the IdP session too. */
     async signOut(session: WebSession): Promise<string | null> {
       await sessions.destroy(session.id);

@@ -22,6 +22,8 @@ export interface Attempt {
 }
 
 const noRefund = async () => undefined;
+/** Keys kept at most in process; past it the least recently counted go first. */
+export const MAX_KEYS = 100_000;
 
 /** Given attempt times (ascending) inside the window: how long until one drops out, when at the limit. */
 function waitFor(times: number[], maxAttempts: number, windowMs: number, now: number): number {
@@ -45,7 +47,9 @@ export function createAttemptLimiter(clock: Clock, maxAttempts: number, windowMs
       const times = recent(key);
       const wait = waitFor(times, maxAttempts, windowMs, now);
       if (wait > 0) return { wait, refund: noRefund };
-      attempts.set(key, [...times, now]);
+      attempts.delete(key);
+      attempts.set(key, [...times, now]); // newest last, so a flood of made-up keys evicts the oldest
+      if (attempts.size > MAX_KEYS) attempts.delete(attempts.keys().next().value!);
       return {
         wait: 0,
         async refund() {

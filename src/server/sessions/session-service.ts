@@ -1,3 +1,4 @@
+import { addressBucket } from "../http/client-address.js";
 import { randomUUID } from "node:crypto";
 import {
   CHAT_PAGE_BYTES,
@@ -269,7 +270,7 @@ export function createSessionService(o: SessionServiceOptions) {
     async join(sharer: Identity, address: string, rawCode: string, device: DeviceRecord | null): Promise<Attached> {
       const userKey = `${sharer.tenantId}:${sharer.userId}`;
       // Counted before the code is looked at, atomically: simultaneous guesses cannot all pass a check made before any was counted.
-      const attempts = await Promise.all([o.codeLimits.perUser.take(userKey), o.codeLimits.perAddress.take(address)]);
+      const attempts = await Promise.all([o.codeLimits.perUser.take(userKey), o.codeLimits.perAddress.take(addressBucket(address))]);
       const refund = () => Promise.all(attempts.map((a) => a.refund()));
       const wait = Math.max(...attempts.map((a) => a.wait));
       if (wait > 0) {

@@ -339,6 +339,11 @@ function createIdpRecordStore(db: Kysely<Database>, writes: GroupCommit<Database
       writes.run(async (tx) => {
         await tx.deleteFrom("idp_records").where("grant_id", "=", grantId).execute();
       }),
+    pruneExpired: (now) =>
+      writes.run(async (tx) => {
+        const result = await tx.deleteFrom("idp_records").where("expires_at", "<=", now).executeTakeFirst();
+        return Number(result.numDeletedRows);
+      }),
   };
 }
 

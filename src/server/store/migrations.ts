@@ -145,6 +145,12 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
         await db.schema.createIndex("chat_messages_client_msg").on("chat_messages").columns(["session_id", "sender_id", "client_msg_id"]).unique().execute();
       },
     },
+    "0008_idp_records_expiry": {
+      async up(db: Kysely<unknown>) {
+        // Expired rows are pruned on a timer: found by index, not by reading the table.
+        await db.schema.createIndex("idp_records_expires").on("idp_records").column("expires_at").execute();
+      },
+    },
   };
 }
 

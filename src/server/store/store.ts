@@ -114,6 +114,8 @@ export interface IdpRecordStore {
   findBy(model: string, field: "uid" | "userCode", value: string): Promise<IdpRecord | undefined>;
   destroy(model: string, id: string): Promise<void>;
   revokeByGrantId(grantId: string): Promise<void>;
+  /** Removes rows that expired at or before `now` (sign-ins never finished, old grants); returns how many. */
+  pruneExpired(now: number): Promise<number>;
 }
 
 /** A tenant's configuration document (settings, a role, an assignment, a policy...). */

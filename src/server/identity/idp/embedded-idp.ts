@@ -5,7 +5,8 @@ import { storeAdapterFactory } from "./store-adapter.js";
 import { createTokenVerifier, type TokenVerifier } from "../token-verifier.js";
 import { loadOrCreateIdpKeys, publicJwks } from "./idp-keys.js";
 import { createPhotoLinks } from "./photo-links.js";
-import { createSignInThrottle, type Lock } from "./sign-in-throttle.js";
+import type { Lock, SignInThrottle } from "./sign-in-throttle.js";
+import type { AttemptLimiter } from "../../sessions/attempt-limiter.js";
 import type { IncomingMessage } from "node:http";
 import { createIdpHandler, IDP_PREFIX } from "./mount.js";
 import { API_AUDIENCE, createProvider } from "./provider.js";
@@ -29,6 +30,10 @@ export async function startEmbeddedIdp(o: {
   clock: Clock;
   /** The client's address of a sign-in request (trusted proxies applied). */
   addressOf(req: IncomingMessage): string;
+  /** Failed sign-ins per account and address (in process, or shared through Redis). */
+  throttle: SignInThrottle;
+  /** Sign-ins started per address: each leaves an interaction row until it expires. */
+  signInStarts: AttemptLimiter;
   /** A sign-in lock started: the broker audits it. */
   onLock(lock: Lock, user: DirectoryUser | undefined, address: string): void;
 }): Promise<EmbeddedIdp> {
@@ -50,7 +55,7 @@ export async function startEmbeddedIdp(o: {
     issuer,
     directory,
     consoleClientSecret: keys.consoleClientSecret,
-    handle: createIdpHandler(provider, directory, photos, { throttle: createSignInThrottle(o.clock), addressOf: o.addressOf, onLock: o.onLock }),
+    handle: createIdpHandler(provider, directory, photos, { throttle: o.throttle, signInStarts: o.signInStarts, addressOf: o.addressOf, onLock: o.onLock }),
     // The same verification as for any external IdP, with the key set held in process.
     verifier: createTokenVerifier({ issuer, audience: API_AUDIENCE, keys: { jwks: publicJwks(keys) as never } }),
   };

@@ -7,8 +7,10 @@ import { avatarSvg } from "./avatar.js";
 import { loginPage } from "./login-page.js";
 import type { PhotoLinks } from "./photo-links.js";
 import { CONSOLE_CLIENT_ID } from "./provider.js";
-import type { Lock, SignInThrottle, ThrottleKind } from "./sign-in-throttle.js";
+import type { Attempt, Lock, SignInThrottle } from "./sign-in-throttle.js";
 import { HashingBusy } from "../password-hashing.js";
+import { addressBucket } from "../../http/client-address.js";
+import type { AttemptLimiter } from "../../sessions/attempt-limiter.js";
 
 /**
  * Serves everything under /idp: our sign-in interaction and photos, and the
@@ -21,6 +23,8 @@ const MAX_FORM_BYTES = 16 * 1024;
 /** Who is signing in from where, how failures are throttled, and who hears of a lock (the audit log). */
 export interface SignInGuard {
   throttle: SignInThrottle;
+  /** Sign-ins started per address (each leaves an interaction row until it expires). */
+  signInStarts: AttemptLimiter;
   addressOf(req: IncomingMessage): string;
   onLock(lock: Lock, user: DirectoryUser | undefined, address: string): void;
 }
@@ -38,6 +42,10 @@ export function createIdpHandler(provider: Provider, directory: Directory, photo
       const photo = /^\/photos\/([^/]+)\.svg$/.exec(path);
       if (photo && req.method === "GET") return servePhoto(res, decodeURIComponent(photo[1]!), url.searchParams.get("sig"));
       if (path === "/token" && req.method === "POST") await stripOfflineAccessOnRefresh(req);
+      if (path === "/auth") {
+        const started = await guard.signInStarts.take(`idp:${addressBucket(guard.addressOf(req))}`);
+        if (started.wait > 0) return tooManyStarts(res, started.wait);
+      }
       // Mounted the way Express mounts: the provider derives its mount path from originalUrl.
       (req as IncomingMessage & { originalUrl?: string }).originalUrl = req.url;
       req.url = req.url!.slice(IDP_PREFIX.length) || "/";
@@ -67,38 +75,41 @@ export function createIdpHandler(provider: Provider, directory: Directory, photo
     const account = username.trim().toLowerCase();
     const address = guard.addressOf(req);
     const locked = (waitMs: number) => showLogin(req, res, `Too many failed sign-ins. Try again in ${Math.ceil(waitMs / 1000)} seconds.`, username, 429, waitMs);
-    const fail = (kind: ThrottleKind, key: string, user: DirectoryUser | undefined) => {
-      const lock = guard.throttle.failed(kind, key);
-      if (lock) guard.onLock(lock, user, address);
+    const settle = async (attempt: Attempt, failed: boolean, user: DirectoryUser | undefined) => {
+      for (const lock of await attempt.settle(failed)) guard.onLock(lock, lock.kind === "address" ? undefined : user, address);
     };
-    const wait = guard.throttle.waitFor([["account", account], ["address", address]]);
-    if (wait > 0) return locked(wait);
+    // Counted before the password is hashed (see SignInThrottle): parallel guesses cannot all slip under the limit.
+    const passwordAttempt = await guard.throttle.attempt([["account", account], ["address", addressBucket(address)]]);
+    if (passwordAttempt.wait > 0) return locked(passwordAttempt.wait);
     let user: DirectoryUser | undefined;
     try {
       user = await directory.authenticate(username, String(form.password ?? ""));
     } catch (error) {
+      await passwordAttempt.settle(false); // never checked: not a failure
       if (!(error instanceof HashingBusy)) throw error;
       res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "2" });
       res.end("Too many sign-ins at once; try again in a moment.");
       return;
     }
     if (!user) {
-      fail("account", account, directory.findUserByName(account));
-      fail("address", address, undefined);
+      await settle(passwordAttempt, true, directory.findUserByName(account));
       return showLogin(req, res, "That email and password do not match.", username);
     }
     const otp = String(form.otp ?? "").trim();
     if (otp) {
-      const otpWait = guard.throttle.waitFor([["otp", account]]);
-      if (otpWait > 0) return locked(otpWait);
+      const otpAttempt = await guard.throttle.attempt([["otp", account], ["address", addressBucket(address)]]);
+      if (otpAttempt.wait > 0) {
+        await passwordAttempt.settle(false);
+        return locked(otpAttempt.wait);
+      }
       if (!totpValid(user, otp)) {
-        fail("otp", account, user);
-        fail("address", address, undefined);
+        await settle(otpAttempt, true, user);
+        await passwordAttempt.settle(false);
         return showLogin(req, res, "That one-time code is not valid.", username);
       }
-      guard.throttle.succeeded("otp", account);
+      await otpAttempt.settle(false);
     }
-    guard.throttle.succeeded("account", account);
+    await passwordAttempt.settle(false);
     const amr = otp ? ["pwd", "otp", "mfa"] : ["pwd"];
     await provider.interactionFinished(req, res, { login: { accountId: user.id, amr } }, { mergeWithLastSubmission: false });
   }
@@ -112,6 +123,17 @@ export function createIdpHandler(provider: Provider, directory: Directory, photo
     res.writeHead(200, { "content-type": "image/svg+xml", "cache-control": "private, max-age=3600", "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'" });
     res.end(avatarSvg(user.id, user.displayName));
   }
+}
+
+/** Sign-ins started from one network are capped (each waits as a row until it expires): what the person is told. */
+export function tooManyStartsText(waitMs: number): string {
+  const minutes = Math.ceil(waitMs / 60_000);
+  return `Too many sign-ins were started from your network. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+}
+
+function tooManyStarts(res: ServerResponse, waitMs: number) {
+  res.writeHead(429, { "content-type": "text/plain; charset=utf-8", "retry-after": String(Math.ceil(waitMs / 1000)), "cache-control": "no-store" });
+  res.end(tooManyStartsText(waitMs));
 }
 
 function totpValid(user: DirectoryUser, code: string): boolean {
