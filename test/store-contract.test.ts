@@ -1,3 +1,4 @@
+import { testChainHash } from "./support/audit-keys.js";
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Kysely, sql } from "kysely";
@@ -219,20 +220,20 @@ describe.each(storeEngines)("store contract on $name", ({ open, unavailable }) =
       await store.appendAudit({ tenantId: "northwind.test", sessionId: null, actorId: "a", action: `step.${i}`, detail: { i }, at: T0 + i });
       await store.appendAudit({ tenantId: "fabrikam.test", sessionId: null, actorId: "b", action: `other.${i}`, detail: {}, at: T0 + i });
     }
-    expect(verifyChain("northwind.test", await store.listAuditChain("northwind.test"))).toMatchObject({ ok: true, rows: 5 });
+    expect(verifyChain("northwind.test", await store.listAuditChain("northwind.test"), testChainHash)).toMatchObject({ ok: true, rows: 5 });
     expect(await store.listAuditTenants()).toEqual(["fabrikam.test", "northwind.test"]);
 
     await sql`update audit_events set detail = '{"i":99}' where tenant_id = 'northwind.test' and seq = 2`.execute(db);
-    expect(verifyChain("northwind.test", await store.listAuditChain("northwind.test")).problems).toEqual([{ seq: 2, problem: "edited" }]);
+    expect(verifyChain("northwind.test", await store.listAuditChain("northwind.test"), testChainHash).problems).toEqual([{ seq: 2, problem: "edited" }]);
 
     await sql`delete from audit_events where tenant_id = 'fabrikam.test' and seq = 3`.execute(db);
-    expect(verifyChain("fabrikam.test", await store.listAuditChain("fabrikam.test")).problems).toEqual([{ seq: 4, problem: "missing_before" }]);
+    expect(verifyChain("fabrikam.test", await store.listAuditChain("fabrikam.test"), testChainHash).problems).toEqual([{ seq: 4, problem: "missing_before" }]);
 
     // Swap the positions of rows 4 and 5 (ids), keeping each row's own fields.
     const chain = await store.listAuditChain("northwind.test");
     await sql`update audit_events set id = -1 where tenant_id = 'northwind.test' and seq = 4`.execute(db);
     await sql`update audit_events set id = (select max(id) from audit_events) + 1 where id = -1`.execute(db);
-    const swapped = verifyChain("northwind.test", await store.listAuditChain("northwind.test"));
+    const swapped = verifyChain("northwind.test", await store.listAuditChain("northwind.test"), testChainHash);
     expect(chain).toHaveLength(5);
     expect(swapped.ok).toBe(false);
     expect(swapped.problems).toContainEqual({ seq: 4, problem: "out_of_order" });
@@ -257,11 +258,11 @@ describe.each(storeEngines)("store contract on $name", ({ open, unavailable }) =
     expect(anchor).toMatchObject({ seq: 3 });
     const rows = await store.listAuditChain("northwind.test");
     expect(rows.map((r) => r.action)).toEqual(["later", "retention.pruned"]);
-    expect(verifyChain("northwind.test", rows, anchor)).toMatchObject({ ok: true });
-    expect(verifyChain("northwind.test", rows).ok).toBe(false); // without the anchor the start looks truncated
+    expect(verifyChain("northwind.test", rows, testChainHash, anchor)).toMatchObject({ ok: true });
+    expect(verifyChain("northwind.test", rows, testChainHash).ok).toBe(false); // without the anchor the start looks truncated
 
     await sql`update audit_events set action = 'innocent' where tenant_id = 'northwind.test' and action = 'later'`.execute(db);
-    expect(verifyChain("northwind.test", await store.listAuditChain("northwind.test"), anchor).problems).toEqual([{ seq: 4, problem: "edited" }]);
+    expect(verifyChain("northwind.test", await store.listAuditChain("northwind.test"), testChainHash, anchor).problems).toEqual([{ seq: 4, problem: "edited" }]);
     expect(await store.pruneBefore("fabrikam.test", T0 + 30 * DAY, T0 + 41 * DAY)).toEqual({ sessions: 0, auditRows: 0 });
   });
 

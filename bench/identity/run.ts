@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -52,7 +53,7 @@ try {
 
 // The policy layer in process: what each protected action pays on top of its own work.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-policy-bench-"));
-const store = await createKyselyStore(openSqlite(path.join(dir, "policy.sqlite")), "sqlite");
+const store = await createKyselyStore(openSqlite(path.join(dir, "policy.sqlite")), "sqlite", { auditChainKey: randomBytes(32) });
 const tenants = createTenantConfig({ store, clock: systemClock, defaultSettings: () => TenantSettings.parse({ allowUnenrolledDevices: true }) });
 const policy = createSessionPolicy({ tenants, store, clock: systemClock });
 const helper: Identity = { userId: "h", name: "H", tenantId: "t", groups: ["help-desk"], amr: ["pwd"], profile: { userId: "h", name: "H", jobTitle: "", company: "", photoUrl: null, verifiedDomain: null, tenantName: "t" } };

@@ -6,12 +6,16 @@ import { randomBytes, randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
 import { createChatService } from "./chat/chat-service.js";
 import { type Clock, systemClock } from "./clock.js";
-import { type BrokerConfig, trustedProxiesOf } from "./config.js";
+import { auditFilesOf, type BrokerConfig, trustedProxiesOf } from "./config.js";
+import { loadOrCreateAuditKeys } from "./audit/audit-keys.js";
+import { type AuditCheckpoints, startAuditCheckpoints } from "./audit/audit-checkpoints.js";
+import { type AuditVerifier, createAuditVerifier } from "./audit/audit-verifier.js";
 import { isTrustedHop, requestAddress } from "./http/client-address.js";
 import { TenantSettings } from "../protocol/index.js";
 import { registerAuthRoutes } from "./auth/auth-routes.js";
 import { createDeviceService } from "./devices/device-service.js";
 import { type RetentionJob, startRetentionJob } from "./audit/retention.js";
+import { createRefusalAudit } from "./audit/refusal-summaries.js";
 import type { DirectoryTenant } from "./identity/directory.js";
 import { createSessionPolicy } from "./policy/session-policy.js";
 import { createTenantConfig } from "./policy/tenant-config.js";
@@ -62,6 +66,10 @@ export interface Broker {
   idp: EmbeddedIdp | null;
   /** Removes data past each tenant's retention period (hourly; `runOnce` for tests and operators). */
   retention: RetentionJob;
+  /** Signed checkpoints of every tenant's audit head (every 15 s; `writeNow` for tests). */
+  checkpoints: AuditCheckpoints;
+  /** A tenant's audit log against its keyed chain and last signed checkpoint. */
+  verifyAudit: AuditVerifier;
   /** Removes expired sign-in records (every 5 minutes; `runOnce` for tests). */
   pruning: RecordPruning;
   /** Where people reach this broker (links, redirect URIs). */
@@ -71,6 +79,9 @@ export interface Broker {
   listen(): Promise<string>;
   close(): Promise<void>;
 }
+
+/** How often each tenant's audit head is checkpointed: rows written since the last checkpoint are not yet covered against truncation. */
+const AUDIT_CHECKPOINT_EVERY_MS = 15_000;
 
 /** Builds a configured broker without listening, so tests can start it on port 0. */
 export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrides = {}): Promise<Broker> {
@@ -82,12 +93,15 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   const port = config.port === 0 ? await freePort(config.host) : config.port;
   const origin = config.publicOrigin ?? `${scheme}://localhost:${port}`;
   const limits = createAbuseLimits(config, clock);
+  const auditFiles = auditFilesOf(config);
+  const auditKeys = loadOrCreateAuditKeys(auditFiles.keyFile);
 
   const store =
     overrides.store ??
     (config.databaseUrl
-      ? await createKyselyStore(openPostgres(config.databaseUrl, config.databasePoolSize), "postgres")
-      : await createKyselyStore(openSqlite(config.sqliteFile ?? path.join(config.dataDir, "tandem.sqlite")), "sqlite"));
+      ? await createKyselyStore(openPostgres(config.databaseUrl, config.databasePoolSize), "postgres", { auditChainKey: auditKeys.chainKey })
+      : await createKyselyStore(openSqlite(config.sqliteFile ?? path.join(config.dataDir, "tandem.sqlite")), "sqlite", { auditChainKey: auditKeys.chainKey }));
+  const checkpoints = startAuditCheckpoints({ heads: () => store.listAuditHeads(), keys: auditKeys, file: auditFiles.checkpointFile, clock, everyMs: AUDIT_CHECKPOINT_EVERY_MS, log: (error) => app.log.error({ err: error }, "writing an audit checkpoint failed") });
   const idp = config.jwksUrl
     ? null
     : await startEmbeddedIdp({
@@ -131,7 +145,8 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   const redisBus = !overrides.bus && config.redisUrl ? await createRedisBus(config.redisUrl, config.redisPrefix, brokerId, (error) => app.log.warn({ err: error }, "bad message on the session bus")) : null;
   const bus = overrides.bus ?? redisBus ?? createLocalBus();
   const tenants = createTenantConfig({ store, clock, defaultSettings: (tenantId) => defaultTenantSettings(config, idp?.directory.findTenant(tenantId)) });
-  const policy = createSessionPolicy({ tenants, store, clock });
+  const refusals = createRefusalAudit({ write: (e) => store.appendAudit(e), clock, onError: (error) => app.log.error({ err: error }, "writing a refusal summary failed") });
+  const policy = createSessionPolicy({ tenants, store, clock, refusals });
   const devices = createDeviceService({ store, clock, tenants });
   const sessions = createSessionService({
     store,
@@ -151,6 +166,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
     devices,
     turn: { stunUrls: config.stunUrls, turnUrls: config.turnUrls, turnSecret: config.turnSecret, ttlSeconds: config.turnTtlSeconds },
     publicOrigin: origin,
+    refusals,
   });
   const chat = createChatService({ store, clock, bus, policy });
   if (consoleAuth) registerAuthRoutes(app, consoleAuth, limits.signInStarts);
@@ -184,7 +200,8 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   );
   const guard = createApiGuard({ verifier, consoleAuth, policy });
   registerAdminRoutes(app, { guard, tenants, devices, store });
-  registerReportRoutes(app, { guard, store });
+  const verifyAudit = createAuditVerifier({ store, keys: auditKeys, checkpointFile: auditFiles.checkpointFile });
+  registerReportRoutes(app, { guard, store, verifyAudit });
   registerPppcRoutes(app, { guard });
   await registerWebRoutes(app, { webDir: config.webDir, docsDir: path.resolve("docs"), downloadUrl: config.downloadUrl });
   registerUpdateFeedRoutes(app, config.updatesDir);
@@ -205,6 +222,8 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
     },
     retention,
     pruning,
+    checkpoints,
+    verifyAudit,
     async close() {
       retention.stop();
       pruning.stop();
@@ -212,6 +231,8 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
       await presence?.stop();
       ws.close();
       sessions.shutdown();
+      await refusals.flush().catch(() => undefined);
+      await checkpoints.stop();
       hub.close();
       await app.close();
       await redisBus?.close();

@@ -29,6 +29,10 @@ export const BrokerConfig = z.object({
   /** The origin people reach the broker at (links in codes); defaults to https://localhost:<port>. */
   publicOrigin: z.string().url().optional(),
   dataDir: z.string().default(path.resolve("data")),
+  /** The audit log's key (chain HMAC, checkpoint signatures): keep it out of database backups. Default <data>/audit.key. */
+  auditKeyFile: z.string().min(1).optional(),
+  /** Where signed audit checkpoints are appended (ship it to a log sink). Default <data>/audit-checkpoints.jsonl. */
+  auditCheckpointFile: z.string().min(1).optional(),
   /** PostgreSQL instead of the embedded SQLite file, e.g. postgres://tandem@db/tandem. */
   databaseUrl: z.string().url().optional(),
   databasePoolSize: z.coerce.number().int().min(1).max(200).default(10),
@@ -110,6 +114,11 @@ export const BrokerConfig = z.object({
 export type BrokerConfig = z.infer<typeof BrokerConfig>;
 
 /** The hops whose X-Forwarded-For entries count: the named proxies, one hop when proxy trust is on without a list, else none. */
+export const auditFilesOf = (config: BrokerConfig) => ({
+  keyFile: config.auditKeyFile ?? path.join(config.dataDir, "audit.key"),
+  checkpointFile: config.auditCheckpointFile ?? path.join(config.dataDir, "audit-checkpoints.jsonl"),
+});
+
 export const trustedProxiesOf = (config: BrokerConfig): TrustedProxies | null => config.trustedProxies ?? (config.trustProxy ? { hops: 1 } : null);
 export type BrokerConfigInput = z.input<typeof BrokerConfig>;
 
@@ -119,6 +128,8 @@ export const ENV_NAMES: Record<keyof BrokerConfig, string> = {
   port: "TANDEM_PORT",
   publicOrigin: "TANDEM_PUBLIC_ORIGIN",
   dataDir: "TANDEM_DATA_DIR",
+  auditKeyFile: "TANDEM_AUDIT_KEY_FILE",
+  auditCheckpointFile: "TANDEM_AUDIT_CHECKPOINT_FILE",
   databaseUrl: "DATABASE_URL",
   databasePoolSize: "TANDEM_DB_POOL_SIZE",
   redisUrl: "REDIS_URL",

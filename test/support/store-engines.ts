@@ -1,3 +1,4 @@
+import { testStoreOptions } from "./audit-keys.js";
 import type { Kysely } from "kysely";
 import { inject } from "vitest";
 import { openPostgres, openSqlite } from "../../src/server/store/engine.js";
@@ -26,7 +27,7 @@ export const storeEngines: StoreEngine[] = [
     unavailable: null,
     open: async () => {
       const db = openSqlite(":memory:");
-      return { store: await createKyselyStore(db, "sqlite"), db };
+      return { store: await createKyselyStore(db, "sqlite", testStoreOptions), db };
     },
   },
   {
@@ -35,7 +36,7 @@ export const storeEngines: StoreEngine[] = [
     open: async () => {
       // A database of its own per test, so every test starts empty.
       const db = openPostgres(await createTestDatabase(postgresUrl!, "contract"), 10);
-      return { store: await createKyselyStore(db, "postgres"), db };
+      return { store: await createKyselyStore(db, "postgres", testStoreOptions), db };
     },
   },
 ];

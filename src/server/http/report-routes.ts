@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { EndReason } from "../../protocol/index.js";
-import { verifyChain } from "../audit/audit-chain.js";
+import type { AuditVerifier } from "../audit/audit-verifier.js";
 import type { SessionRecord, Store } from "../store/store.js";
 import type { ApiGuard } from "./api-caller.js";
 import { parse } from "./admin-routes.js";
@@ -17,6 +17,24 @@ const ReportQuery = z.object({
   format: z.enum(["json", "csv"]).default("json"),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
 });
+
+const AuditQuery = z
+  .object({
+    sessionId: z.string().uuid().optional(),
+    actor: z.string().min(1).max(256).optional(),
+    /** Comma-separated action names. */
+    action: z
+      .string()
+      .max(1024)
+      .transform((text) => text.split(",").filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[a-z_.]{1,64}$/)).max(20))
+      .optional(),
+    from: z.coerce.number().int().min(0).optional(),
+    to: z.coerce.number().int().min(0).optional(),
+    before: z.coerce.number().int().min(1).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
 
 export function sessionReportRow(s: SessionRecord) {
   return {
@@ -56,7 +74,7 @@ const REPORT_COLUMNS = [
   "durationSeconds",
 ] as const satisfies readonly (keyof ReturnType<typeof sessionReportRow>)[];
 
-export function registerReportRoutes(app: FastifyInstance, o: { guard: ApiGuard; store: Store }) {
+export function registerReportRoutes(app: FastifyInstance, o: { guard: ApiGuard; store: Store; verifyAudit: AuditVerifier }) {
   app.get("/api/reports/sessions", async (request, reply) => {
     const caller = await o.guard(request, reply, "reports.read");
     const q = caller && parse(reply, ReportQuery, request.query);
@@ -81,17 +99,31 @@ export function registerReportRoutes(app: FastifyInstance, o: { guard: ApiGuard;
     return sessions.map(sessionReportRow);
   });
 
+  /** Newest first, a page at a time: `next` is the cursor for the page after (older), null at the start of the log. */
   app.get("/api/audit", async (request, reply) => {
     const caller = await o.guard(request, reply, "reports.read");
-    const q = caller && parse(reply, z.object({ sessionId: z.string().uuid().optional(), limit: z.coerce.number().int().min(1).max(10_000).default(1000) }), request.query);
+    const q = caller && parse(reply, AuditQuery, request.query);
     if (!caller || !q) return reply;
-    return o.store.listAudit({ tenantId: caller.identity.tenantId, sessionId: q.sessionId, limit: q.limit });
+    const events = await o.store.listAudit({
+      tenantId: caller.identity.tenantId,
+      sessionId: q.sessionId,
+      actorId: q.actor,
+      actions: q.action,
+      from: q.from,
+      to: q.to,
+      limit: q.limit + 1,
+      newestFirst: true,
+      beforeId: q.before,
+    });
+    const more = events.length > q.limit;
+    const page = events.slice(0, q.limit);
+    return { events: page, next: more ? String(page.at(-1)!.id) : null };
   });
 
   app.get("/api/audit/verify", async (request, reply) => {
     const caller = await o.guard(request, reply, "reports.read");
     if (!caller) return reply;
     const tenantId = caller.identity.tenantId;
-    return verifyChain(tenantId, await o.store.listAuditChain(tenantId), await o.store.getAuditAnchor(tenantId));
+    return o.verifyAudit(tenantId);
   });
 }

@@ -1,5 +1,6 @@
 import type { Level, Permission } from "../../protocol/index.js";
 import type { Clock } from "../clock.js";
+import type { RefusalAudit } from "../audit/refusal-summaries.js";
 import type { Identity } from "../identity/identity.js";
 import { ProtocolError } from "../protocol-error.js";
 import type { SharerTarget, Store } from "../store/store.js";
@@ -14,9 +15,10 @@ import type { TenantConfig } from "./tenant-config.js";
  */
 export type SessionPolicy = ReturnType<typeof createSessionPolicy>;
 
-export function createSessionPolicy(o: { tenants: TenantConfig; store: Store; clock: Clock }) {
+export function createSessionPolicy(o: { tenants: TenantConfig; store: Store; clock: Clock; refusals?: RefusalAudit }) {
+  const auditRefusal = o.refusals?.append ?? o.store.appendAudit;
   async function refuse(identity: Identity, code: "forbidden" | "policy_blocked", message: string, detail: Record<string, unknown>): Promise<never> {
-    await o.store.appendAudit({ tenantId: identity.tenantId, sessionId: (detail.sessionId as string) ?? null, actorId: identity.userId, action: "access.refused", detail: { code, message, ...detail }, at: o.clock.now() });
+    await auditRefusal({ tenantId: identity.tenantId, sessionId: (detail.sessionId as string) ?? null, actorId: identity.userId, action: "access.refused", detail: { code, message, ...detail }, at: o.clock.now() });
     throw new ProtocolError(code, message);
   }
 

@@ -1,3 +1,4 @@
+import type { RefusalAudit } from "../audit/refusal-summaries.js";
 import { addressBucket } from "../http/client-address.js";
 import { randomUUID } from "node:crypto";
 import {
@@ -41,6 +42,8 @@ export interface SessionServiceOptions {
   devices: DeviceService;
   turn: TurnSettings;
   publicOrigin: string;
+  /** Where rejected codes are audited: repeats from one source summarised (the store itself when absent). */
+  refusals?: RefusalAudit;
 }
 
 export interface Created {
@@ -193,7 +196,7 @@ export function createSessionService(o: SessionServiceOptions) {
   async function redeem(sharer: Identity, address: string, rawCode: string, device: DeviceRecord | null, markFailed: () => void): Promise<Attached> {
     const rejected = async (reason: "code_invalid" | "code_expired" | "code_used", record?: SessionRecord) => {
       markFailed();
-      await o.store.appendAudit(auditEvent(sharer.tenantId, record?.id ?? null, sharer.userId, "session.code_rejected", { reason, address }));
+      await (o.refusals?.append ?? o.store.appendAudit)(auditEvent(sharer.tenantId, record?.id ?? null, sharer.userId, "session.code_rejected", { reason, address }));
       const words = { code_invalid: "no session has this code", code_expired: "this code has expired", code_used: "this code was already used" };
       return new ProtocolError(reason, words[reason]);
     };

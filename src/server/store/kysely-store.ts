@@ -4,7 +4,8 @@ import type { Engine } from "./engine.js";
 import { GroupCommit } from "./group-commit.js";
 import { migrateToLatest } from "./migrations.js";
 import type { ChatMessagesTable, Database, DevicesTable, SessionsTable } from "./schema.js";
-import { type ChainAnchor, chainHash, GENESIS_HASH, type ChainedRow } from "../audit/audit-chain.js";
+import { type ChainAnchor, type ChainHash, GENESIS_HASH, type ChainedRow, keyedChainHash } from "../audit/audit-chain.js";
+import { rekeyLegacyAuditChains } from "./rekey-legacy-audit.js";
 import type {
   AuditEvent,
   DeviceRecord,
@@ -23,14 +24,27 @@ import type {
 } from "./store.js";
 
 /** The store contract over Kysely; the SQL is the same on every engine. */
-export async function createKyselyStore(db: Kysely<Database>, engine: Engine): Promise<Store> {
+/** `auditChainKey`: the audit chain's HMAC key, kept outside the database (see audit-keys.ts). */
+export async function createKyselyStore(db: Kysely<Database>, engine: Engine, o: { auditChainKey: Buffer }): Promise<Store> {
   await migrateToLatest(db as Kysely<unknown>, engine);
+  const chainHash = keyedChainHash(o.auditChainKey);
+  await rekeyLegacyAuditChains(db, chainHash);
   const writes = new GroupCommit(db);
+  const insertAudit = auditInserter(chainHash);
 
   return {
     idp: createIdpRecordStore(db, writes),
-    documents: createDocumentStore(db, writes),
-    devices: createDeviceStore(db, writes),
+    documents: createDocumentStore(db, writes, insertAudit),
+    devices: createDeviceStore(db, writes, insertAudit),
+
+    async listAuditHeads() {
+      const heads = await db
+        .selectFrom("audit_events as a")
+        .select(["a.tenant_id", "a.seq", "a.hash"])
+        .where("a.seq", "=", (eb) => eb.selectFrom("audit_events as b").select((b) => b.fn.max("b.seq").as("m")).whereRef("b.tenant_id", "=", "a.tenant_id"))
+        .execute();
+      return heads.map((h) => ({ tenantId: h.tenant_id, seq: Number(h.seq), hash: h.hash }));
+    },
 
     async listAuditChain(tenantId): Promise<ChainedRow[]> {
       const rows = await db.selectFrom("audit_events").selectAll().where("tenant_id", "=", tenantId).orderBy("id").execute();
@@ -277,10 +291,15 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine): P
 
     appendAudit: (e) => writes.run((tx) => insertAudit(tx, e)),
 
-    async listAudit({ tenantId, sessionId, limit = 1000 }) {
+    async listAudit({ tenantId, sessionId, actorId, actions, from, to, limit = 1000, newestFirst = false, beforeId }) {
       let query = db.selectFrom("audit_events").selectAll().where("tenant_id", "=", tenantId);
       if (sessionId !== undefined) query = query.where("session_id", "=", sessionId);
-      const rows = await query.orderBy("id").limit(limit).execute();
+      if (actorId !== undefined) query = query.where("actor_id", "=", actorId);
+      if (actions?.length) query = query.where("action", "in", actions);
+      if (from !== undefined) query = query.where("at", ">=", from);
+      if (to !== undefined) query = query.where("at", "<", to);
+      if (newestFirst && beforeId !== undefined) query = query.where("id", "<", beforeId);
+      const rows = await query.orderBy("id", newestFirst ? "desc" : "asc").limit(limit).execute();
       return rows.map(
         (r): AuditEvent => ({
           id: Number(r.id),
@@ -347,8 +366,10 @@ function createIdpRecordStore(db: Kysely<Database>, writes: GroupCommit<Database
   };
 }
 
+type InsertAudit = (db: Kysely<Database>, e: NewAuditEvent) => Promise<AuditEvent>;
+
 /** Appends to the tenant's hash chain; runs inside a write, so the head it reads is the head it extends. */
-async function insertAudit(db: Kysely<Database>, e: NewAuditEvent): Promise<AuditEvent> {
+const auditInserter = (chainHash: ChainHash): InsertAudit => async (db, e) => {
   const head = await db.selectFrom("audit_events").select(["seq", "hash"]).where("tenant_id", "=", e.tenantId).orderBy("seq", "desc").limit(1).executeTakeFirst();
   const seq = head ? Number(head.seq) + 1 : 1;
   const prevHash = head?.hash ?? GENESIS_HASH;
@@ -360,9 +381,9 @@ async function insertAudit(db: Kysely<Database>, e: NewAuditEvent): Promise<Audi
     .returning("id")
     .executeTakeFirstOrThrow();
   return { ...e, id: Number(row.id) };
-}
+};
 
-function createDeviceStore(db: Kysely<Database>, writes: GroupCommit<Database>): DeviceStore {
+function createDeviceStore(db: Kysely<Database>, writes: GroupCommit<Database>, insertAudit: InsertAudit): DeviceStore {
   const toDevice = (r: Selectable<DevicesTable>): DeviceRecord => ({
     tenantId: r.tenant_id,
     id: r.id,
@@ -417,7 +438,7 @@ function createDeviceStore(db: Kysely<Database>, writes: GroupCommit<Database>):
   };
 }
 
-function createDocumentStore(db: Kysely<Database>, writes: GroupCommit<Database>): TenantDocumentStore {
+function createDocumentStore(db: Kysely<Database>, writes: GroupCommit<Database>, insertAudit: InsertAudit): TenantDocumentStore {
   const toDocument = (r: { id: string; body: string; updated_at: number }): TenantDocument => ({ id: r.id, body: JSON.parse(r.body) as unknown, updatedAt: Number(r.updated_at) });
   return {
     async list(tenantId, kind) {

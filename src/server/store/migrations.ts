@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
-import { chainHash, GENESIS_HASH } from "../audit/audit-chain.js";
+import { GENESIS_HASH, legacyChainHash } from "../audit/audit-chain.js";
 import type { Engine } from "./engine.js";
 
 /**
@@ -103,7 +103,7 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
         for (const r of rows.rows) {
           const head = heads.get(r.tenant_id) ?? { seq: 0, hash: GENESIS_HASH };
           const seq = head.seq + 1;
-          const hash = chainHash(head.hash, { tenantId: r.tenant_id, seq, sessionId: r.session_id, actorId: r.actor_id, action: r.action, detailJson: r.detail, at: Number(r.at) });
+          const hash = legacyChainHash(head.hash, { tenantId: r.tenant_id, seq, sessionId: r.session_id, actorId: r.actor_id, action: r.action, detailJson: r.detail, at: Number(r.at) });
           await sql`update audit_events set seq = ${seq}, prev_hash = ${head.hash}, hash = ${hash} where id = ${r.id}`.execute(db);
           heads.set(r.tenant_id, { seq, hash });
         }

@@ -99,6 +99,20 @@ export interface AuditEvent {
 
 export type NewAuditEvent = Omit<AuditEvent, "id">;
 
+export interface AuditFilter {
+  tenantId: string;
+  sessionId?: string;
+  actorId?: string;
+  /** Exact action names, e.g. ["access.refused", "access.refused.repeated"]. */
+  actions?: string[];
+  from?: number;
+  to?: number;
+  limit?: number;
+  newestFirst?: boolean;
+  /** With newestFirst: only events older than this id (the previous page's last). */
+  beforeId?: number;
+}
+
 /** An audit event whose tenant and session are those of the session it is written with. */
 export type SessionAudit = Omit<NewAuditEvent, "tenantId" | "sessionId">;
 
@@ -167,6 +181,8 @@ export interface Store {
   /** A tenant's audit rows with their chain fields, in stored order, for verification. */
   listAuditChain(tenantId: string): Promise<ChainedRow[]>;
   listAuditTenants(): Promise<string[]>;
+  /** Each tenant's newest audit row (for signed checkpoints). */
+  listAuditHeads(): Promise<{ tenantId: string; seq: number; hash: string }[]>;
   /** Where the tenant's chain starts, once retention has removed older rows. */
   getAuditAnchor(tenantId: string): Promise<ChainAnchor | null>;
   /**
@@ -201,7 +217,8 @@ export interface Store {
   listChat(sessionId: string, afterSeq: number, limit: number, maxChars?: number): Promise<StoredChatMessage[]>;
 
   appendAudit(event: NewAuditEvent): Promise<AuditEvent>;
-  listAudit(filter: { tenantId: string; sessionId?: string; limit?: number }): Promise<AuditEvent[]>;
+  /** Oldest first by default; `newestFirst` with `beforeId` pages back from the newest (the console's Audit page). */
+  listAudit(filter: AuditFilter): Promise<AuditEvent[]>;
 
   close(): Promise<void>;
 }

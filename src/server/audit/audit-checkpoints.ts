@@ -1,0 +1,102 @@
+import fs from "node:fs";
+import readline from "node:readline";
+import type { Clock, Timer } from "../clock.js";
+import type { ChainCheckpoint } from "./audit-chain.js";
+import type { AuditKeys } from "./audit-keys.js";
+
+/**
+ * Signed checkpoints of each tenant's audit chain head, one JSON line per
+ * tenant whose log moved, appended to a file outside the database (ship it to
+ * a log sink). Deleting the newest rows, or rewriting the chain with the key,
+ * then no longer verifies: the rows a checkpoint saw are gone or differ. What
+ * was written after the last checkpoint (at most `everyMs`) is not covered.
+ */
+export interface CheckpointLine extends ChainCheckpoint {
+  tenantId: string;
+  sig: string;
+}
+
+const signed = (c: Omit<CheckpointLine, "sig">) => JSON.stringify([c.tenantId, c.seq, c.hash, c.at]);
+
+export interface AuditCheckpoints {
+  /** Writes a checkpoint for every tenant whose head moved since the last one. */
+  writeNow(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export function startAuditCheckpoints(o: {
+  heads(): Promise<{ tenantId: string; seq: number; hash: string }[]>;
+  keys: AuditKeys;
+  file: string;
+  clock: Clock;
+  everyMs: number;
+  log(error: unknown): void;
+}): AuditCheckpoints {
+  const written = new Map<string, number>();
+  let timer: Timer | null = null;
+  let stopped = false;
+  let running: Promise<number> = Promise.resolve(0);
+
+  async function write(): Promise<number> {
+    const lines = [];
+    for (const head of await o.heads()) {
+      if (written.get(head.tenantId) === head.seq) continue;
+      const checkpoint = { ...head, at: o.clock.now() };
+      lines.push(JSON.stringify({ ...checkpoint, sig: o.keys.signCheckpoint(signed(checkpoint)) }));
+      written.set(head.tenantId, head.seq);
+    }
+    if (lines.length) await fs.promises.appendFile(o.file, `${lines.join("\n")}\n`, { mode: 0o600 });
+    return lines.length;
+  }
+  const writeNow = () => (running = running.then(write, write));
+
+  const schedule = () => {
+    if (stopped) return;
+    timer = o.clock.setTimer(o.everyMs, () => {
+      writeNow().catch(o.log).finally(schedule);
+    });
+  };
+  schedule();
+  return {
+    writeNow,
+    async stop() {
+      stopped = true;
+      timer?.cancel();
+      await writeNow().catch(o.log);
+    },
+  };
+}
+
+/** The newest validly signed checkpoint per tenant, and how many lines are not validly signed (read as a stream: the file only grows). */
+export async function readCheckpoints(file: string, keys: AuditKeys): Promise<{ latest: Map<string, ChainCheckpoint>; forged: number }> {
+  const latest = new Map<string, ChainCheckpoint>();
+  let forged = 0;
+  if (!fs.existsSync(file)) return { latest, forged };
+  for await (const text of readline.createInterface({ input: fs.createReadStream(file, "utf8"), crlfDelay: Infinity })) {
+    if (!text.trim()) continue;
+    const line = parsed(text);
+    if (!line || !validlySigned(line, keys)) {
+      forged++;
+      continue;
+    }
+    if ((latest.get(line.tenantId)?.seq ?? 0) < line.seq) latest.set(line.tenantId, { seq: line.seq, hash: line.hash, at: line.at });
+  }
+  return { latest, forged };
+}
+
+function parsed(text: string): CheckpointLine | null {
+  try {
+    const line = JSON.parse(text) as CheckpointLine;
+    return typeof line.tenantId === "string" && Number.isSafeInteger(line.seq) && typeof line.hash === "string" && typeof line.sig === "string" ? line : null;
+  } catch {
+    return null;
+  }
+}
+
+function validlySigned(line: CheckpointLine, keys: AuditKeys): boolean {
+  try {
+    return keys.checkpointSignatureValid(signed(line), line.sig);
+  } catch {
+    return false;
+  }
+}
