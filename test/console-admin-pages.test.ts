@@ -1,4 +1,7 @@
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { validatePppcProfile } from "../src/pppc/index.js";
@@ -23,15 +26,19 @@ describeNeeding(missing)("the console's admin pages", () => {
   let h: IdpHarness;
   let browser: Browser;
   let admin: Page;
+  // A database file (not memory), so a test can tamper with the audit log as someone with database access would.
+  const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-admin-pages-"));
+  const dbFile = path.join(dbDir, "tandem.sqlite");
 
   beforeAll(async () => {
     if (missing) throw new Error(missing);
-    [h, browser] = await Promise.all([startIdpHarness(), launchHelperBrowser()]);
+    [h, browser] = await Promise.all([startIdpHarness({ sqliteFile: dbFile }), launchHelperBrowser()]);
     admin = await openConsole(browser, h.origin, northwind.admin);
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await h?.close();
+    fs.rmSync(dbDir, { recursive: true, force: true });
   });
 
   const go = (page: Page, name: string) => page.getByRole("navigation").getByRole("link", { name, exact: true }).click();
@@ -96,7 +103,7 @@ describeNeeding(missing)("the console's admin pages", () => {
     expect(lines[1]).toContain(`${sessionId},nw-helper,Hugo Moreau,nw-sharer-1,Sam Okafor`);
     expect(lines[0]).toBe("sessionId,helperId,helperName,sharerId,sharerName,deviceId,deviceEnrolled,deviceCompliant,level,status,endReason,createdAt,joinedAt,endedAt,durationSeconds");
     await go(admin, "Audit");
-    await expect.poll(() => admin.getByTestId("audit-status").textContent()).toMatch(/^The audit chain is intact \(\d+ records verified\)\.$/);
+    await expect.poll(() => admin.getByTestId("audit-status").locator("p").first().textContent()).toMatch(/^The audit chain is intact \(\d+ records verified\)\.$/);
     await expect.poll(() => admin.locator("table").textContent()).toContain("role.saved"); // the rows load after the status
     await saveScreenshot(admin, "admin-audit-en");
   });
@@ -117,6 +124,30 @@ describeNeeding(missing)("the console's admin pages", () => {
     expect(validatePppcProfile(profile, manifest).problems).toEqual([]);
     expect(profile).toContain("certificate leaf[subject.OU] = ABCDE12345");
     await saveScreenshot(admin, "admin-deploy-macs-en");
+  });
+
+  it("pages back through the audit log, filters it, and names rows deleted after a signed checkpoint", { timeout: 60_000 }, async () => {
+    for (let i = 0; i < 60; i++) await h.broker.store.appendAudit({ tenantId: "northwind.test", sessionId: null, actorId: "paging-actor", action: "access.refused", detail: { code: "forbidden", i }, at: Date.now() });
+    await go(admin, "Audit");
+    await admin.getByTestId("audit-filter-actor").fill("paging-actor");
+    await admin.getByTestId("audit-filters").getByRole("button").click();
+    await expect.poll(() => admin.getByTestId("audit-row").count()).toBe(50);
+    expect(await admin.getByTestId("audit-row").first().textContent()).toContain('"i":59'); // newest first
+    await admin.getByTestId("audit-older").click();
+    await expect.poll(() => admin.getByTestId("audit-row").count()).toBe(60);
+    expect(await admin.getByTestId("audit-row").last().textContent()).toContain('"i":0');
+    expect(await admin.getByTestId("audit-older").count()).toBe(0);
+    await saveScreenshot(admin, "admin-audit-paged-en");
+
+    // Someone with the database deletes the newest rows after a checkpoint saw them.
+    await h.broker.checkpoints.writeNow();
+    const db = new Database(dbFile);
+    db.prepare("delete from audit_events where tenant_id = 'northwind.test' and seq > (select max(seq) - 5 from audit_events where tenant_id = 'northwind.test')").run();
+    db.close();
+    await admin.reload();
+    await expect.poll(() => admin.getByTestId("audit-problem").textContent()).toMatch(/^The newest records were deleted: a signed checkpoint saw record \d+, which is gone\.$/);
+    expect(await admin.getByTestId("audit-status").getAttribute("class")).toContain("bad");
+    await saveScreenshot(admin, "admin-audit-broken-en");
   });
 
   it("keeps every admin page readable right to left", { timeout: 60_000 }, async () => {
