@@ -10,6 +10,8 @@ import { type ClientMessage, PROTOCOL_VERSION, ServerMessage, type ServerMessage
 export interface ClientOptions {
   ca?: string;
   headers?: Record<string, string>;
+  /** Connect from this local address (e.g. 127.0.0.2: another client as far as per-address limits go). */
+  localAddress?: string;
 }
 
 // One TLS context per trusted CA: building one per connection costs more than the handshake.
@@ -56,7 +58,8 @@ export class BrokerClient {
 
   static async connect(url: string, options: ClientOptions = {}): Promise<BrokerClient> {
     const secureContext = options.ca ? secureContextFor(options.ca) : undefined;
-    const socket = new WebSocket(url, { secureContext, headers: options.headers, maxPayload: 16 * 1024 * 1024 } as WebSocket.ClientOptions);
+    const from = options.localAddress ? { localAddress: options.localAddress, family: 4 } : {};
+    const socket = new WebSocket(url, { secureContext, headers: options.headers, maxPayload: 16 * 1024 * 1024, ...from } as unknown as WebSocket.ClientOptions);
     await new Promise<void>((resolve, reject) => {
       socket.once("open", () => resolve());
       socket.once("error", reject);

@@ -13,8 +13,8 @@ export interface DesktopTokens {
   expiresIn: number;
 }
 
-export async function signInAsDesktop(o: { issuer: string; ca?: string; username: string; password: string; otp?: string }): Promise<DesktopTokens> {
-  const browser = new HttpSession(o.ca);
+export async function signInAsDesktop(o: { issuer: string; ca?: string; username: string; password: string; otp?: string; localAddress?: string }): Promise<DesktopTokens> {
+  const browser = new HttpSession(o.ca, o.localAddress);
   const verifier = randomBytes(32).toString("base64url");
   const challenge = createHash("sha256").update(verifier).digest("base64url");
   const redirectUri = "http://127.0.0.1:53682/callback";

@@ -22,7 +22,11 @@ export class HttpSession {
     return new Map([...this.jar.values()].map((c) => [c.name, c.value]));
   }
 
-  constructor(private readonly ca?: string) {}
+  /** `localAddress`: send from this address (e.g. 127.0.0.2, another client as far as per-address limits go). */
+  constructor(
+    private readonly ca?: string,
+    private readonly localAddress?: string,
+  ) {}
 
   request(method: string, url: string, options: { form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<HttpResponse> {
     const target = new URL(url);
@@ -36,7 +40,8 @@ export class HttpSession {
     }
     const lib = target.protocol === "https:" ? https : http;
     return new Promise((resolve, reject) => {
-      const req = lib.request(target, { method, headers, ca: this.ca }, (res) => {
+      const from = this.localAddress ? { localAddress: this.localAddress, family: 4 } : {};
+      const req = lib.request(target, { method, headers, ca: this.ca, ...from }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {

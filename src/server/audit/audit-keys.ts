@@ -34,7 +34,12 @@ export function auditKeysFrom(secret: Buffer): AuditKeys {
 export function loadOrCreateAuditKeys(file: string): AuditKeys {
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    fs.writeFileSync(file, randomBytes(32).toString("base64"), { mode: 0o600, flag: "wx" });
+    try {
+      fs.writeFileSync(file, randomBytes(32).toString("base64"), { mode: 0o600, flag: "wx" });
+    } catch (error) {
+      // Another broker sharing the folder made it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
   }
   const secret = Buffer.from(fs.readFileSync(file, "utf8").trim(), "base64");
   if (secret.length !== 32) throw new Error(`${file} does not hold a 32-byte audit key (base64)`);
