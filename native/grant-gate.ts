@@ -1,19 +1,17 @@
-import type { FromAgent, Level } from "../src/protocol/index.js";
+import { type FromAgent, type Level, mayInjectNow } from "../src/protocol/index.js";
 
 /**
  * The agent's own check, whatever main already decided: input is injected only
  * for the session holding a live `control` grant that the sharer has not
- * paused. Pure, so every case is a table row in a test.
+ * paused (the shared rule, src/protocol/may-inject.ts).
  */
 export type Grant = { sessionId: string; level: Level | null; paused: boolean } | null;
 export type DropReason = Extract<FromAgent, { type: "dropped" }>["reason"];
 
 export function admit(grant: Grant, sessionId: string): DropReason | null {
-  if (!grant) return "no_grant";
-  if (grant.sessionId !== sessionId) return "other_session";
-  if (grant.level !== "control") return grant.level === "view" ? "view_only" : "no_grant";
-  if (grant.paused) return "paused";
-  return null;
+  // Main issues a grant only after the sharer's click in its own prompt: the grant is the consent here.
+  const refusal = mayInjectNow(grant, sessionId, "not_required");
+  return refusal === "no_consent" ? "no_grant" : refusal;
 }
 
 /** Whether a new grant takes away what the old one allowed (then held keys and buttons are released). */

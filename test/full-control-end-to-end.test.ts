@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { createInputRelay } from "../src/main/input-relay.js";
+import type { Party } from "../src/protocol/index.js";
 import { type AgentProcess, startAgent } from "../tools/agent-process.js";
 import type { DeviceKey } from "../tools/device-key.js";
 import { attachDesktopBridge } from "../tools/desktop-stand-in.js";
@@ -16,6 +17,7 @@ import { northwind } from "./support/demo-people.js";
 import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
 import { newSessionCode, openConsole, waitForFrames } from "./support/web-session-steps.js";
 import { describeNeeding } from "./support/needs.js";
+import { saveScreenshot } from "./support/screenshots.js";
 
 /**
  * Full control without Electron: the helper's console (Chromium) → WebRTC
@@ -54,10 +56,12 @@ describeNeeding(missing)("full control from the console to the sharer's X server
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The sharer page in desktop mode: window.tandemDesktop backed by main's real input relay and the real agent. */
+  /** Who main's consent prompt named, in order. */
+  const prompted: Party[] = [];
+  /** The sharer page in desktop mode: window.tandemDesktop backed by main's real input relay, its real consent check (the prompt answered Allow) and the real agent. */
   async function desktopSharerPage(): Promise<Page> {
     const page = await newPage(sharerBrowser.browser, { headed: true });
-    await attachDesktopBridge(page, createInputRelay(agent), device);
+    await attachDesktopBridge(page, createInputRelay(agent), device, { consent: { broker: { origin: h.origin, ca: h.ca }, shown: prompted } });
     return page;
   }
 
@@ -93,6 +97,8 @@ describeNeeding(missing)("full control from the console to the sharer's X server
     expect(await sharer.getByTestId("needs-desktop").count()).toBe(0);
     await sharer.getByTestId("allow").click();
     await helper.getByTestId("controlling").waitFor();
+    // Main's own prompt named the helper the broker signed for, before anything could be injected.
+    expect(prompted).toEqual([expect.objectContaining({ name: "Hugo Moreau", userId: northwind.operator.id, verifiedDomain: "northwind.test" })]);
     const frames = await waitForFrames(helper, 5);
     expect(frames.width).toBe(1920);
 
@@ -122,6 +128,26 @@ describeNeeding(missing)("full control from the console to the sharer's X server
     await new Promise((r) => setTimeout(r, 500));
     expect(xPointer()).toEqual(before);
     expect(fs.readFileSync(typed, "utf8")).toBe(`${text}\n`);
+    await Promise.all([helper.context().close(), sharer.context().close()]);
+  });
+
+  it("when the sharer says no in main's own prompt, the session ends declined and nothing reaches their screen", { timeout: 60_000 }, async () => {
+    const helper = await openConsole(helperBrowser, h.origin, northwind.operator);
+    const code = await newSessionCode(helper);
+    const sharer = await newPage(sharerBrowser.browser, { headed: true });
+    const shown: Party[] = [];
+    await attachDesktopBridge(sharer, createInputRelay(agent), device, { consent: { broker: { origin: h.origin, ca: h.ca }, shown, answer: () => false } });
+    await signIn(sharer, h.origin, `/s?code=${code}`, northwind.sharer);
+    await sharer.getByTestId("join").click();
+    await helper.getByTestId("request-control").click();
+    await sharer.getByTestId("sharer-trust").waitFor();
+    const before = xPointer();
+    await sharer.getByTestId("allow").click(); // the page's Allow: main's prompt still decides
+    await expect.poll(() => sharer.getByTestId("sharer-ended").getAttribute("data-reason")).toBe("sharer_declined");
+    expect(shown.map((p) => p.name)).toEqual(["Hugo Moreau"]);
+    await expect.poll(() => helper.getByTestId("end-reason").textContent()).toContain("declined");
+    expect(xPointer()).toEqual(before);
+    await saveScreenshot(sharer, "sharer-declined-in-main-prompt-en");
     await Promise.all([helper.context().close(), sharer.context().close()]);
   });
 });

@@ -28,6 +28,7 @@ function setUp() {
     openPermissionSettings: async (pane) => void opened.push(pane),
     displays: async () => [{ id: "1", label: "Built-in", width: 3024, height: 1964, primary: true, current: true }],
     selectDisplay: async (id) => id === "1",
+    confirmControl: async () => false,
   };
   registerBridge({ handle: (c, l) => handlers.set(c, l), on: (c, l) => handlers.set(c, l) }, backend, (url) => isAppUrl(url, BROKER), (r) => refusals.push(r));
   const call = (channel: string, frameUrl: string | null, ...args: unknown[]) => handlers.get(channel)!({ senderFrame: frameUrl === null ? null : { url: frameUrl, parent: null } }, ...args);
@@ -51,7 +52,8 @@ describe("the preload bridge as main answers it", () => {
     t.call(BRIDGE_CHANNELS.sessionChanged, page, active, "Hugo Moreau");
     t.call(BRIDGE_CHANNELS.input, page, sessionId, { t: "key", code: "KeyA", down: true, repeat: false, mods: { shift: false, ctrl: false, alt: false, meta: false } });
     expect(t.helping).toEqual([["active", "Hugo Moreau"]]);
-    expect(t.toAgent.map((m) => m.type)).toEqual(["grant", "input"]);
+    // The page saying "control" is not the sharer's click in main's prompt: the agent hears view only, and no input goes.
+    expect(t.toAgent).toEqual([{ type: "grant", sessionId, level: "view", paused: false }]);
     expect(t.refusals).toEqual([]);
   });
 

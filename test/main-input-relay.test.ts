@@ -24,6 +24,8 @@ describe("main's input relay", () => {
     r.sessionChanged(view({ status: "requested", requestedLevel: "control", level: "view" }));
     expect(r.input(id, move)).toBe(false);
     r.sessionChanged(view({}));
+    expect(r.input(id, move)).toBe(false); // the page says control; the sharer has not clicked Allow in main's prompt
+    r.consented({ sessionId: id, level: "control" });
     expect(r.input(randomUUID(), move)).toBe(false);
     expect(r.input(id, move)).toBe(true);
     expect(r.input(id, { t: "select_display", id: "2" })).toBe(false); // not input: the page asks main for the display itself
@@ -33,6 +35,7 @@ describe("main's input relay", () => {
 
   it("parses what the renderer sends: malformed input, bad views and foreign fields go nowhere", () => {
     const { sent, r } = relay();
+    r.consented({ sessionId: id, level: "control" });
     r.sessionChanged(view({}));
     expect(r.input(id, { t: "move", x: 2, y: 0 })).toBe(false);
     expect(r.input(id, { t: "key", code: "KeyA; rm -rf", down: true, repeat: false, mods: { shift: false, ctrl: false, alt: false, meta: false } })).toBe(false);
@@ -44,12 +47,14 @@ describe("main's input relay", () => {
   it("revokes at the agent when control ends, pauses, the session ends, or the hotkey is pressed", () => {
     for (const [next, label] of [[view({ level: "view" }), "downgrade"], [view({ paused: true }), "pause"], [view({ status: "ended", endReason: "sharer_ended" }), "end"], [null, "gone"]] as const) {
       const { sent, r } = relay();
+      r.consented({ sessionId: id, level: "control" });
       r.sessionChanged(view({}));
       r.sessionChanged(next);
       expect(sent.at(-1), label).toEqual({ type: "revoke" });
       expect(r.input(id, move), label).toBe(false);
     }
     const { sent, r } = relay();
+    r.consented({ sessionId: id, level: "control" });
     r.sessionChanged(view({}));
     r.revoke();
     expect(sent.at(-1)).toEqual({ type: "revoke" });

@@ -51,7 +51,8 @@ export async function startControlSession(o: { origin: string; ca: string; agent
     const input = relay.input;
     relay.input = (sessionId, event) => (onRelayInput(event), input(sessionId, event));
   }
-  await attachDesktopBridge(sharer, relay, device);
+  // Main's consent prompt, answered Allow as the sharer would (the grant it checks is the broker's real one).
+  await attachDesktopBridge(sharer, relay, device, { consent: { broker: { origin, ca } } });
   await signIn(sharer, origin, `/s?code=${code}`, BENCH_PEOPLE.sharer);
   await sharer.getByTestId("join").click();
   await step("control requested", helper.getByTestId("request-control").click());

@@ -1,6 +1,6 @@
 import { type KeyboardEvent, type PointerEvent, useEffect, useRef, useState, type WheelEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { mouseButtonOf } from "../protocol/index.js";
+import { mayInjectNow, mouseButtonOf } from "../protocol/index.js";
 import type { LinkQuality } from "../ui/peer-link.js";
 import { useStore } from "../ui/store.js";
 import type { HelperSession } from "./helper-session.js";
@@ -21,7 +21,8 @@ export function RemoteScreen({ helper, canControl }: { helper: HelperSession; ca
   const [fit, setFit] = useState<Fit>("fit");
   const [showQuality, setShowQuality] = useState(false);
   const [focused, setFocused] = useState(false);
-  const controlling = s.view?.level === "control" && !s.view.paused && s.view.status === "active";
+  // The console injects nothing itself: it captures input while the shared rule says input may flow.
+  const controlling = s.view !== null && mayInjectNow(s.view, s.view.sessionId, "not_required") === null;
 
   useEffect(() => {
     if (video.current && s.stream && video.current.srcObject !== s.stream) video.current.srcObject = s.stream;

@@ -8,6 +8,7 @@ import { BRIDGE_CHANNELS as CHANNELS, type BridgeDeviceProof, DisplayChoice, Per
  * Anything else is refused with a typed error and changes nothing.
  */
 export const HelperName = z.string().min(1).max(200).nullable();
+export const ControlGrantText = z.string().min(1).max(8192);
 export const ProveArgs = z.tuple([z.string().min(16).max(128), z.string().min(1).max(256)]);
 
 export class BridgeRefused extends Error {
@@ -28,6 +29,8 @@ export interface BridgeBackend {
   openPermissionSettings(pane: PermissionPane): Promise<void>;
   displays(): Promise<DisplayChoice[]>;
   selectDisplay(id: string): Promise<boolean>;
+  /** The broker's grant from the page: main verifies it and asks the sharer itself (control-consent.ts). */
+  confirmControl(grant: unknown): Promise<boolean>;
 }
 
 /** The part of Electron's ipcMain we use; the event carries the sending frame's URL. */
@@ -65,6 +68,7 @@ export function registerBridge(ipc: IpcMainLike, backend: BridgeBackend, isAppFr
   ipc.handle(CHANNELS.openPermissionSettings, guard((pane: unknown) => backend.openPermissionSettings(parsed(PermissionPane, pane))));
   ipc.handle(CHANNELS.displays, guard(() => backend.displays()));
   ipc.handle(CHANNELS.selectDisplay, guard((id: unknown) => backend.selectDisplay(parsed(DisplayChoice.shape.id, id))));
+  ipc.handle(CHANNELS.confirmControl, guard((grant: unknown) => backend.confirmControl(parsed(ControlGrantText, grant))));
   // Fire-and-forget channels: a refusal is logged, never thrown back into the page.
   const quietly =
     (fn: (...args: unknown[]) => void) =>

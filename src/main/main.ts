@@ -3,7 +3,10 @@ import os from "node:os";
 import path from "node:path";
 import { app, BrowserWindow, desktopCapturer, dialog, globalShortcut, ipcMain, Menu, nativeImage, safeStorage, screen, session, shell, Tray, utilityProcess } from "electron";
 import electronUpdater from "electron-updater";
-import { BRIDGE_CHANNELS, FromAgent, PAGE_CSP, type SessionView, type ToAgent } from "../protocol/index.js";
+import { BRIDGE_CHANNELS, CONTROL_GRANT_KEYS_PATH, FromAgent, PAGE_CSP, type SessionView, type ToAgent } from "../protocol/index.js";
+import { caTrustingNetworkClient } from "./ca-network-client.js";
+import { ALLOW_BUTTON, consentDialog } from "./consent-prompt.js";
+import { createControlConsent } from "./control-consent.js";
 import { type IpcMainLike, registerBridge } from "./bridge-channels.js";
 import { parseDeepLink, parseLaunchArgs, PROTOCOL_SCHEME, type LaunchRequest } from "./deep-link.js";
 import { createDesktopSignIn, signInFrom } from "./desktop-sign-in.js";
@@ -40,6 +43,8 @@ else
 
 async function start() {
   let pending: LaunchRequest = parseLaunchArgs(process.argv);
+  // Links can arrive before the window exists (macOS sends open-url before ready on a cold start): until then they only set `pending`.
+  let window: BrowserWindow | null = null;
   app.setAsDefaultProtocolClient(PROTOCOL_SCHEME);
   app.on("open-url", (event, url) => {
     event.preventDefault();
@@ -86,6 +91,18 @@ async function start() {
   const agent = utilityProcess.fork(path.join(__dirname, "agent.cjs"), [], { serviceName: "Tandem input agent" });
   const agentLink = { send: (message: ToAgent) => agent.postMessage(message) };
   const relay = createInputRelay(agentLink);
+  // Control needs the sharer's Allow in main's own dialog, for a grant the broker signed.
+  const keysUrl = `${brokerOrigin}${CONTROL_GRANT_KEYS_PATH}`;
+  const consent = createControlConsent({
+    issuer: brokerOrigin,
+    fetchKeys: async () => (brokerCa ? (await caTrustingNetworkClient(brokerCa).sendGetRequestAsync(keysUrl)).body : (await fetch(keysUrl)).json()),
+    ask: async ({ helper }) => {
+      const options = consentDialog(helper, app.getLocale(), platform === "darwin" ? "⌘⌥⇧Esc" : "Ctrl+Alt+Shift+Esc");
+      return (await (window ? dialog.showMessageBox(window, options) : dialog.showMessageBox(options))).response === ALLOW_BUTTON;
+    },
+    relay,
+    log: (refusal, detail) => console.warn(`control not offered to the sharer: ${refusal} ${detail}`),
+  });
   let permissionWaiter: ((report: unknown) => void) | null = null;
   agent.on("message", (raw: unknown) => {
     const message = FromAgent.safeParse(raw);
@@ -121,7 +138,8 @@ async function start() {
   });
   pageSession.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: { ...details.responseHeaders, "Content-Security-Policy": [PAGE_CSP] } }));
 
-  const window = createSharerWindow(BrowserWindow as WindowConstructor<BrowserWindow>, path.join(__dirname, "preload.cjs"));
+  window = createSharerWindow(BrowserWindow as WindowConstructor<BrowserWindow>, path.join(__dirname, "preload.cjs"));
+  const shown = window;
   window.webContents.on("will-navigate", (event, url) => {
     if (!isAppUrl(url, brokerOrigin)) event.preventDefault();
   });
@@ -130,7 +148,7 @@ async function start() {
     void openOutside(url);
     return { action: "deny" };
   });
-  window.once("ready-to-show", () => window.show());
+  shown.once("ready-to-show", () => shown.show());
 
   registerBridge(
     ipcMain as unknown as IpcMainLike,
@@ -144,6 +162,7 @@ async function start() {
         if (platform === "darwin") await openOutside(SETTINGS_PANE_URLS[pane]);
       },
       displays: async () => displayChoices(screen.getAllDisplays(), await desktopCapturer.getSources({ types: ["screen"] }), screen.getPrimaryDisplay().id, chosenDisplayId),
+      confirmControl: async (grant) => (await consent.confirm(grant)).allowed,
       selectDisplay: async (id) => {
         const display = screen.getAllDisplays().find((d) => String(d.id) === id);
         if (!display) return false;
@@ -158,13 +177,14 @@ async function start() {
   // The revoke hotkey works whatever has focus.
   globalShortcut.register(REVOKE_HOTKEY, () => {
     relay.revoke();
-    window.webContents.send(BRIDGE_CHANNELS.revokeHotkey);
+    shown.webContents.send(BRIDGE_CHANNELS.revokeHotkey);
   });
 
   // Tray with status and Stop sharing; the on-top strip while someone helps.
   const tray = new Tray(nativeImage.createFromPath(path.join(__dirname, "tray.png")));
   let indicator: BrowserWindow | null = null;
-  const stop = () => window.webContents.send(BRIDGE_CHANNELS.stopRequested);
+  // Stop closes main's gate at once; the page then ends the session at the broker.
+  const stop = () => (relay.revoke(), shown.webContents.send(BRIDGE_CHANNELS.stopRequested));
   let shownHtml = "";
   function sharing(view: SessionView | null, helperName: string | null) {
     const running = view !== null && view.status !== "ended" && view.status !== "created";
@@ -202,6 +222,7 @@ async function start() {
 
   function openCode(request: LaunchRequest) {
     pending = request;
+    if (!window) return; // the window, once made, loads with `pending`
     if (window.isMinimized()) window.restore();
     window.focus();
     void window.loadURL(sharerPageUrl());
@@ -212,7 +233,7 @@ async function start() {
     if (pending && "error" in pending) url.searchParams.set("launchError", pending.error);
     return url.toString();
   };
-  await window.loadURL(sharerPageUrl());
+  await shown.loadURL(sharerPageUrl());
   app.on("will-quit", () => {
     globalShortcut.unregisterAll();
     relay.revoke();

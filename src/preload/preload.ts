@@ -19,6 +19,7 @@ const bridge: TandemDesktopBridge = {
   openPermissionSettings: (pane) => ipcRenderer.invoke(CHANNELS.openPermissionSettings, pane),
   displays: () => ipcRenderer.invoke(CHANNELS.displays),
   selectDisplay: (id) => ipcRenderer.invoke(CHANNELS.selectDisplay, id),
+  confirmControl: (grant) => ipcRenderer.invoke(CHANNELS.confirmControl, grant),
 };
 
 contextBridge.exposeInMainWorld("tandemDesktop", bridge);

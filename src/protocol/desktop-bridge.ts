@@ -25,6 +25,7 @@ export const BRIDGE_CHANNELS = {
   openPermissionSettings: "tandem:open-permission-settings",
   displays: "tandem:displays",
   selectDisplay: "tandem:select-display",
+  confirmControl: "tandem:confirm-control",
 } as const;
 
 /** What the OS lets the app do, for the permission onboarding. */
@@ -62,4 +63,9 @@ export interface TandemDesktopBridge {
   displays(): Promise<DisplayChoice[]>;
   /** Shows another screen: main answers the page's next getDisplayMedia with it. False for an unknown id. */
   selectDisplay(id: string): Promise<boolean>;
+  /**
+   * The broker's signed offer of control (`session.control_grant`): main checks it and asks the sharer in its
+   * own prompt. True only after their Allow there; only then may the page consent at the broker.
+   */
+  confirmControl(grant: string): Promise<boolean>;
 }

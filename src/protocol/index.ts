@@ -5,6 +5,8 @@ export * from "./limits.js";
 export * from "./messages.js";
 export * from "./policy.js";
 export * from "./session-machine.js";
+export * from "./may-inject.js";
+export * from "./control-grant.js";
 export * from "./version.js";
 export * from "./agent.js";
 export * from "./desktop-bridge.js";

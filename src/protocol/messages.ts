@@ -176,6 +176,8 @@ export const ServerMessage = z.discriminatedUnion("type", [
   }),
   z.object({ type: z.literal("session.peer_joined"), session: SessionView, peer: Party, device: DeviceView.nullable() }),
   z.object({ type: z.literal("session.state"), reqId, session: SessionView }),
+  /** To the sharer when the helper asks for control: the broker's signed offer, which the desktop app checks before its own prompt. */
+  z.object({ type: z.literal("session.control_grant"), sessionId, grant: z.string().min(1).max(8192) }),
   z.object({
     type: z.literal("session.peer_presence"),
     sessionId,

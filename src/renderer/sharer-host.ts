@@ -1,4 +1,4 @@
-import type { DisplayChoice, InputEvent, PermissionPane, PermissionReport, PointerMove, SessionView, TandemDesktopBridge } from "../protocol/index.js";
+import { type DisplayChoice, type InputEvent, mayInjectNow, type PermissionPane, type PermissionReport, type PointerMove, type SessionView, type TandemDesktopBridge } from "../protocol/index.js";
 
 /**
  * What the page needs from where it runs. In a browser: the session cookie,
@@ -29,6 +29,8 @@ export interface SharerHost {
   /** The desktop app: its screens, and which one its next capture shows. */
   displays?: () => Promise<DisplayChoice[]>;
   selectDisplay?: (id: string) => Promise<boolean>;
+  /** The desktop app: the sharer's Allow in main's own prompt for the broker's signed offer of control. */
+  confirmControl?: (grant: string) => Promise<boolean>;
 }
 
 export const webHost: SharerHost = {
@@ -53,8 +55,9 @@ export function desktopHost(bridge: TandemDesktopBridge): SharerHost {
     token: async () => (await bridge.accessToken()) ?? undefined,
     // main answers getDisplayMedia with the chosen screen (desktopCapturer), so the call is the same as on the web
     captureScreen: webHost.captureScreen,
+    // Main's relay decides again with the sharer's local consent; here the shared rule saves a round trip.
     input: (event, view) => {
-      if (view?.status === "active" && view.level === "control" && !view.paused) bridge.input(view.sessionId, event);
+      if (view && mayInjectNow(view, view.sessionId, "not_required") === null) bridge.input(view.sessionId, event);
     },
     canGrantControl: true,
     proveDevice: (nonce, userId) => bridge.proveDevice(nonce, userId),
@@ -65,5 +68,6 @@ export function desktopHost(bridge: TandemDesktopBridge): SharerHost {
     openPermissionSettings: (pane) => bridge.openPermissionSettings(pane),
     displays: () => bridge.displays(),
     selectDisplay: (id) => bridge.selectDisplay(id),
+    confirmControl: (grant) => bridge.confirmControl(grant),
   };
 }

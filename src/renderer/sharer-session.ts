@@ -36,6 +36,8 @@ export class SharerSession {
   private ice: IceConfig | null = null;
   private screen: MediaStream | null = null;
   private peerLink: PeerLink | null = null;
+  /** The broker's signed offer of control for the open request, which the desktop app checks before its own prompt. */
+  private controlGrant: { sessionId: string; grant: string } | null = null;
   chatVisible = true;
 
   constructor(
@@ -87,7 +89,18 @@ export class SharerSession {
     if (!view || !this.connection) return;
     this.store.set({ error: null });
     try {
+      const capturedNow = !this.screen;
       if (!this.screen) this.screen = this.watched(await this.host.captureScreen());
+      // In the desktop app control starts only with the sharer's Allow in main's own prompt (the page cannot open it).
+      if (view.requestedLevel === "control" && this.host.confirmControl) {
+        const grant = this.controlGrant?.sessionId === view.sessionId ? this.controlGrant.grant : null;
+        this.controlGrant = null;
+        if (!grant) throw Object.assign(new Error("no signed offer of control"), { shown: { key: "error.no_control_grant" } });
+        if (!(await this.host.confirmControl(grant))) {
+          if (capturedNow) this.stopScreen();
+          return await this.decline();
+        }
+      }
       // Negotiation starts alongside the consent (the broker relays signaling while a request is open): the first frame comes a round trip sooner.
       const consent = this.connection.command({ type: "session.consent", sessionId: view.sessionId, allow: true });
       this.startLink(view.sessionId);
@@ -96,7 +109,8 @@ export class SharerSession {
       this.peerLink?.close();
       this.peerLink = null;
       this.stopScreen();
-      this.store.set({ error: error instanceof DOMException ? { key: "error.capture", values: { detail: error.message } } : shownError(error) });
+      const shown = (error as { shown?: ShownError }).shown;
+      this.store.set({ error: shown ?? (error instanceof DOMException ? { key: "error.capture", values: { detail: error.message } } : shownError(error)) });
     }
   }
 
@@ -166,6 +180,9 @@ export class SharerSession {
     switch (message.type) {
       case "session.state":
         if (message.session.sessionId === sessionId && !message.reqId) this.apply(message.session);
+        return;
+      case "session.control_grant":
+        if (message.sessionId === sessionId) this.controlGrant = { sessionId: message.sessionId, grant: message.grant };
         return;
       case "session.peer_presence":
         if (message.sessionId === sessionId) this.store.set({ helperAway: message.status === "disconnected" });

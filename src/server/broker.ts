@@ -11,7 +11,7 @@ import { loadOrCreateAuditKeys } from "./audit/audit-keys.js";
 import { type AuditCheckpoints, startAuditCheckpoints } from "./audit/audit-checkpoints.js";
 import { type AuditVerifier, createAuditVerifier } from "./audit/audit-verifier.js";
 import { isTrustedHop, requestAddress } from "./http/client-address.js";
-import { TenantSettings } from "../protocol/index.js";
+import { CONTROL_GRANT_KEYS_PATH, TenantSettings } from "../protocol/index.js";
 import { registerAuthRoutes } from "./auth/auth-routes.js";
 import { createDeviceService } from "./devices/device-service.js";
 import { type RetentionJob, startRetentionJob } from "./audit/retention.js";
@@ -39,6 +39,7 @@ import { createAbuseLimits, verifiedCallerOf } from "./abuse-limits.js";
 import { type RecordPruning, startExpiredRecordPruning } from "./store/expired-record-pruning.js";
 import { createAttemptLimiter, createRedisAttemptLimiter } from "./sessions/attempt-limiter.js";
 import { createCodeSecrets } from "./sessions/code-secrets.js";
+import { loadOrCreateControlGrants } from "./sessions/control-grants.js";
 import { createLocalBus, type SessionBus } from "./sessions/session-bus.js";
 import { createRedisBus } from "./sessions/redis-bus.js";
 import { startBrokerPresence } from "./sessions/broker-presence.js";
@@ -147,6 +148,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   const tenants = createTenantConfig({ store, clock, defaultSettings: (tenantId) => defaultTenantSettings(config, idp?.directory.findTenant(tenantId)) });
   const refusals = createRefusalAudit({ write: (e) => store.appendAudit(e), clock, onError: (error) => app.log.error({ err: error }, "writing a refusal summary failed") });
   const policy = createSessionPolicy({ tenants, store, clock, refusals });
+  const grants = await loadOrCreateControlGrants(config.dataDir, origin, clock);
   const devices = createDeviceService({ store, clock, tenants });
   const sessions = createSessionService({
     store,
@@ -167,6 +169,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
     turn: { stunUrls: config.stunUrls, turnUrls: config.turnUrls, turnSecret: config.turnSecret, ttlSeconds: config.turnTtlSeconds },
     publicOrigin: origin,
     refusals,
+    grants,
   });
   const chat = createChatService({ store, clock, bus, policy });
   if (consoleAuth) registerAuthRoutes(app, consoleAuth, limits.signInStarts);
@@ -205,6 +208,8 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   registerPppcRoutes(app, { guard });
   await registerWebRoutes(app, { webDir: config.webDir, docsDir: path.resolve("docs"), downloadUrl: config.downloadUrl });
   registerUpdateFeedRoutes(app, config.updatesDir);
+  // The key the desktop app checks the broker's offers of control against (public; cacheable for a while).
+  app.get(CONTROL_GRANT_KEYS_PATH, async (_request, reply) => reply.header("cache-control", "public, max-age=300").send(grants.jwks));
   registerStatusRoutes(app, { tls, stats: () => ({ connections: ws.connectionCount, liveSessions: hub.sessionCount }) });
   await sessions.recover({ alone: !presence });
   const retention = startRetentionJob({ store, tenants, clock, everyMs: 3_600_000, log: (error) => app.log.error({ err: error }, "retention run failed") });

@@ -1,4 +1,5 @@
 import type { RefusalAudit } from "../audit/refusal-summaries.js";
+import type { ControlGrants } from "./control-grants.js";
 import { addressBucket } from "../http/client-address.js";
 import { randomUUID } from "node:crypto";
 import {
@@ -44,6 +45,8 @@ export interface SessionServiceOptions {
   publicOrigin: string;
   /** Where rejected codes are audited: repeats from one source summarised (the store itself when absent). */
   refusals?: RefusalAudit;
+  /** Signs the offer of control the desktop app checks before its own consent prompt. */
+  grants?: ControlGrants;
 }
 
 export interface Created {
@@ -122,6 +125,10 @@ export function createSessionService(o: SessionServiceOptions) {
         }
         if (next.status === "ended") clearTimers(sessionId);
         o.bus.publish({ sessionId, to: "both", message: { type: "session.state", session: viewOf(updated) } });
+        if (o.grants && updated.status === "requested" && updated.requestedLevel === "control" && updated.sharerId) {
+          const grant = await o.grants.sign({ sessionId, sharerId: updated.sharerId, tenantId: updated.tenantId, level: "control", helper: updated.helperProfile });
+          o.bus.publish({ sessionId, to: "sharer", message: { type: "session.control_grant", sessionId, grant } });
+        }
         return updated;
       }
     });
