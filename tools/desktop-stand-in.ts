@@ -3,6 +3,8 @@ import { CONTROL_GRANT_KEYS_PATH, type DisplayChoice, type Party, type Permissio
 import https from "node:https";
 import type { InputRelay } from "../src/main/input-relay.js";
 import { createControlConsent } from "../src/main/control-consent.js";
+import { type BridgeBackend, type IpcMainLike, registerBridge } from "../src/main/bridge-channels.js";
+import { build } from "esbuild";
 import { registerDevice as registerWithBroker } from "../src/main/device-enrollment.js";
 import { type DeviceKey, newDeviceKey } from "./device-key.js";
 
@@ -29,7 +31,11 @@ export interface StandInConsent {
   shown?: Party[];
 }
 
-/** Before the page loads: window.tandemDesktop, as the preload would expose it, wired to `relay` and main's real consent check. */
+/**
+ * Before the page loads: the real preload (src/preload/preload.ts, bundled for the page with a stand-in
+ * for `electron` that carries its ipcRenderer calls over Playwright), answered by main's real IPC handlers
+ * (src/main/bridge-channels.ts) backed by `relay` and main's real consent check.
+ */
 export async function attachDesktopBridge(
   page: Page,
   relay: InputRelay,
@@ -38,18 +44,7 @@ export async function attachDesktopBridge(
 ): Promise<void> {
   // Main's display list: by default the one screen this X display has.
   const displays = os.displays ?? [{ id: "1", label: "Screen 1", width: 1920, height: 1080, primary: true, current: true }];
-  await page.exposeFunction("__bridgeDisplays", () => displays);
-  await page.exposeFunction("__bridgeSelectDisplay", (id: string) => {
-    if (!displays.some((d) => d.id === id)) return false;
-    for (const d of displays) d.current = d.id === id;
-    os.selected?.push(id);
-    return true;
-  });
   const linuxX11: PermissionReport = { platform: "linux", accessibility: "not-needed", screenRecording: "not-needed", unsupportedReason: null };
-  await page.exposeFunction("__bridgePermissions", () => (os.permissions ?? (() => linuxX11))());
-  await page.exposeFunction("__bridgeOpenSettings", (pane: string) => void os.opened?.push(pane));
-  await page.exposeFunction("__bridgeSessionChanged", (view: unknown) => relay.sessionChanged(view));
-  await page.exposeFunction("__bridgeInput", (sessionId: unknown, event: unknown) => relay.input(sessionId, event));
   const consent = os.consent
     ? createControlConsent({
         issuer: os.consent.broker.origin,
@@ -58,24 +53,62 @@ export async function attachDesktopBridge(
         relay,
       })
     : null;
-  await page.exposeFunction("__bridgeConfirmControl", async (grant: unknown) => (consent ? (await consent.confirm(grant)).allowed : false));
-  await page.exposeFunction("__bridgeProve", (nonce: string, userId: string) => ({ deviceId: device.id, signature: device.prove(nonce, userId), facts: STAND_IN_FACTS }));
-  await page.addInitScript({
-    content: `window.tandemDesktop = {
-      version: 1,
-      accessToken: async () => null,
-      proveDevice: (nonce, userId) => window.__bridgeProve(nonce, userId),
-      sessionChanged: (view, helperName) => void window.__bridgeSessionChanged(view, helperName),
-      input: (sessionId, event) => void window.__bridgeInput(sessionId, event),
-      onRevokeHotkey: () => undefined,
-      onStopRequested: () => undefined,
-      permissions: () => window.__bridgePermissions(),
-      openPermissionSettings: (pane) => window.__bridgeOpenSettings(pane),
-      displays: () => window.__bridgeDisplays(),
-      selectDisplay: (id) => window.__bridgeSelectDisplay(id),
-      confirmControl: (grant) => window.__bridgeConfirmControl(grant),
-    };`,
-  });
+  const backend: BridgeBackend = {
+    accessToken: async () => null,
+    proveDevice: async (nonce, userId) => ({ deviceId: device.id, signature: device.prove(nonce, userId), facts: STAND_IN_FACTS }),
+    relay,
+    helping: () => undefined,
+    permissions: async () => (os.permissions ?? (() => linuxX11))(),
+    openPermissionSettings: async (pane) => void os.opened?.push(pane),
+    displays: async () => displays,
+    selectDisplay: async (id) => {
+      if (!displays.some((d) => d.id === id)) return false;
+      for (const d of displays) d.current = d.id === id;
+      os.selected?.push(id);
+      return true;
+    },
+    confirmControl: async (grant) => (consent ? (await consent.confirm(grant)).allowed : false),
+  };
+  const handlers = new Map<string, Parameters<IpcMainLike["handle"]>[1]>();
+  const listeners = new Map<string, Parameters<IpcMainLike["on"]>[1]>();
+  // Every call comes from the page's top frame here; the frame check itself is tested with real URLs (main-bridge-calls).
+  registerBridge({ handle: (c, l) => handlers.set(c, l), on: (c, l) => listeners.set(c, l) }, backend, () => true);
+  const frame = () => ({ senderFrame: { url: page.url(), parent: null } });
+  await page.exposeFunction("__tandemIpcInvoke", (channel: string, args: unknown[]) => handlers.get(channel)?.(frame(), ...args));
+  await page.exposeFunction("__tandemIpcSend", (channel: string, args: unknown[]) => void listeners.get(channel)?.(frame(), ...args));
+  await page.addInitScript({ content: await preloadForPage() });
+}
+
+/** A stand-in for the `electron` module inside the page: the preload's IPC goes through the functions exposed above. */
+const ELECTRON_IN_A_PAGE = `
+export const contextBridge = { exposeInMainWorld: (name, api) => { window[name] = Object.freeze(api); } };
+export const ipcRenderer = {
+  invoke: (channel, ...args) => window.__tandemIpcInvoke(channel, args),
+  send: (channel, ...args) => { void window.__tandemIpcSend(channel, args); },
+  on: (channel, listener) => { const all = (window.__tandemIpcListeners ??= {}); (all[channel] ??= []).push(listener); },
+};`;
+
+let bundled: Promise<string> | null = null;
+/** src/preload/preload.ts bundled for a page (once per process). */
+function preloadForPage(): Promise<string> {
+  bundled ??= build({
+    entryPoints: ["src/preload/preload.ts"],
+    bundle: true,
+    format: "iife",
+    platform: "browser",
+    write: false,
+    logLevel: "silent",
+    plugins: [
+      {
+        name: "electron-in-a-page",
+        setup(b) {
+          b.onResolve({ filter: /^electron$/ }, () => ({ path: "electron", namespace: "electron-in-a-page" }));
+          b.onLoad({ filter: /.*/, namespace: "electron-in-a-page" }, () => ({ contents: ELECTRON_IN_A_PAGE, loader: "js" }));
+        },
+      },
+    ],
+  }).then((result) => result.outputFiles[0]!.text);
+  return bundled;
 }
 
 function fetchJson(url: string, ca?: string): Promise<unknown> {

@@ -88,7 +88,25 @@ async function start() {
   })().catch((error: unknown) => console.warn("device registration failed; the app works as the web page does until it succeeds:", error));
 
   // The input agent in its own process; main's relay gates what reaches it.
-  const agent = utilityProcess.fork(path.join(__dirname, "agent.cjs"), [], { serviceName: "Tandem input agent" });
+  let permissionWaiter: ((report: unknown) => void) | null = null;
+  // An agent that dies is started again with the gate closed: control needs the sharer's Allow again.
+  let agent = startAgent();
+  function startAgent() {
+    const child = utilityProcess.fork(path.join(__dirname, "agent.cjs"), [], { serviceName: "Tandem input agent" });
+    child.on("message", (raw: unknown) => {
+      const message = FromAgent.safeParse(raw);
+      if (message.success && message.data.type === "permissions") permissionWaiter?.(message.data.report);
+    });
+    child.once("exit", () => {
+      if (quitting) return;
+      console.warn("the input agent stopped; starting it again");
+      agent = startAgent();
+      relay.revoke();
+      sendDisplay();
+    });
+    return child;
+  }
+  let quitting = false;
   const agentLink = { send: (message: ToAgent) => agent.postMessage(message) };
   const relay = createInputRelay(agentLink);
   // Control needs the sharer's Allow in main's own dialog, for a grant the broker signed.
@@ -102,11 +120,6 @@ async function start() {
     },
     relay,
     log: (refusal, detail) => console.warn(`control not offered to the sharer: ${refusal} ${detail}`),
-  });
-  let permissionWaiter: ((report: unknown) => void) | null = null;
-  agent.on("message", (raw: unknown) => {
-    const message = FromAgent.safeParse(raw);
-    if (message.success && message.data.type === "permissions") permissionWaiter?.(message.data.report);
   });
   let chosenDisplayId: number | null = null;
   const sendDisplay = () => {
@@ -235,6 +248,7 @@ async function start() {
   };
   await shown.loadURL(sharerPageUrl());
   app.on("will-quit", () => {
+    quitting = true;
     globalShortcut.unregisterAll();
     relay.revoke();
     agent.kill();
