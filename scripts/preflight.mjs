@@ -23,6 +23,7 @@ export const REQUIREMENTS = [
   { pkg: "coturn", command: "turnserver", why: "TURN credentials checked against a real server" },
   { pkg: "openssl", command: "openssl", why: "signed PPPC profiles" },
   { pkg: "python3", command: "python3", why: "plistlib reads generated profiles" },
+  { pkg: "7zip", command: "7zz", why: "electron-builder zips the macOS update (instead of downloading its own 7-Zip)" },
 ];
 
 function onPath(command, pathEnv) {
