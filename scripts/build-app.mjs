@@ -5,6 +5,8 @@
 // platform and the `bindings` loader), copied from the root node_modules.
 // Needs no network and no Electron binary.
 import { build } from "esbuild";
+import { build as viteBuild } from "vite";
+import react from "@vitejs/plugin-react";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,6 +44,16 @@ await build({
   logLevel: "warning",
 });
 fs.copyFileSync(path.join(root, "build", "tray.png"), path.join(out, "tray.png"));
+// The sharer UI ships inside the app (main serves it at app://tandem/): the same page the broker serves at /s,
+// built with relative paths, no source maps, nothing fetched from anywhere at run time.
+await viteBuild({
+  configFile: false,
+  root: path.join(root, "src"),
+  base: "./",
+  logLevel: "warn",
+  plugins: [react()],
+  build: { outDir: path.join(out, "ui"), emptyOutDir: true, target: "es2022", sourcemap: false, rollupOptions: { input: { sharer: path.join(root, "src", "renderer", "index.html") } } },
+});
 // Only the platform packages npm installed here (optional dependencies of nut-js).
 for (const name of NATIVE) {
   const from = path.join(root, "node_modules", name);
@@ -52,4 +64,4 @@ for (const name of NATIVE) {
 const version = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).version;
 const manifest = JSON.parse(fs.readFileSync(path.join(app, "package.json"), "utf8"));
 if (manifest.version !== version) fs.writeFileSync(path.join(app, "package.json"), JSON.stringify({ ...manifest, version }, null, 2) + "\n");
-console.log(`desktop app built into ${app} (main, preload, agent; libnut for ${platform})`);
+console.log(`desktop app built into ${app} (main, preload, agent, the sharer UI; libnut for ${platform})`);

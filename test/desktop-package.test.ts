@@ -41,7 +41,15 @@ describe("the packaged desktop app", () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("ships the bundled main, preload and agent, and nothing of the repository besides", () => {
-    for (const f of ["/package.json", "/dist/main.cjs", "/dist/preload.cjs", "/dist/agent.cjs", "/dist/tray.png"]) expect(files).toContain(f);
+    for (const f of ["/package.json", "/dist/main.cjs", "/dist/preload.cjs", "/dist/agent.cjs", "/dist/tray.png", "/dist/ui/renderer/index.html"]) expect(files).toContain(f);
+    // The sharer UI ships inside, signed with the app: its page loads only its own relative assets, nothing from a network.
+    const page = extractFile(asar, "dist/ui/renderer/index.html").toString("utf8");
+    const assets = [...page.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(assets.length).toBeGreaterThanOrEqual(2);
+    for (const asset of assets) {
+      expect(asset, asset).toMatch(/^\.\.\/assets\/[\w-]+\.(js|css)$/);
+      expect(files).toContain(`/dist/ui/${asset.slice(3)}`);
+    }
     const offenders = files.filter((f) => /\.(ts|tsx|map|md)$|\/test\/|\/src\/|\.test\.|\.ninja|\/(fastify|pg|better-sqlite3|oidc-provider|react|ioredis|playwright-core|vitest)\//.test(f));
     expect(offenders).toEqual([]);
     const manifest = JSON.parse(extractFile(asar, "package.json").toString("utf8"));

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { type BridgeBackend, BridgeRefused, type IpcMainLike, registerBridge } from "../src/main/bridge-channels.js";
 import { createInputRelay } from "../src/main/input-relay.js";
 import { BRIDGE_CHANNELS, type ToAgent } from "../src/protocol/index.js";
-import { isAppUrl } from "../src/main/window-policy.js";
+import { appPageUrl, isAppUrl } from "../src/main/shipped-ui.js";
 
 /**
  * Main's side of the preload bridge: what a page (or a compromised one, or an
@@ -30,14 +30,14 @@ function setUp() {
     selectDisplay: async (id) => id === "1",
     confirmControl: async () => false,
   };
-  registerBridge({ handle: (c, l) => handlers.set(c, l), on: (c, l) => handlers.set(c, l) }, backend, (url) => isAppUrl(url, BROKER), (r) => refusals.push(r));
+  registerBridge({ handle: (c, l) => handlers.set(c, l), on: (c, l) => handlers.set(c, l) }, backend, (url) => isAppUrl(url), (r) => refusals.push(r));
   const call = (channel: string, frameUrl: string | null, ...args: unknown[]) => handlers.get(channel)!({ senderFrame: frameUrl === null ? null : { url: frameUrl, parent: null } }, ...args);
-  const fromIframe = (channel: string, ...args: unknown[]) => handlers.get(channel)!({ senderFrame: { url: `${BROKER}/s`, parent: {} } }, ...args);
+  const fromIframe = (channel: string, ...args: unknown[]) => handlers.get(channel)!({ senderFrame: { url: appPageUrl(BROKER, null), parent: {} } }, ...args);
   return { call, fromIframe, toAgent, helping, opened, refusals };
 }
 
 describe("the preload bridge as main answers it", () => {
-  const page = `${BROKER}/s?code=abcd2345`;
+  const page = appPageUrl(BROKER, { code: "abcd2345" });
   const sessionId = randomUUID();
   const active = { sessionId, status: "active", level: "control", requestedLevel: null, paused: false, endReason: null };
 
@@ -59,7 +59,8 @@ describe("the preload bridge as main answers it", () => {
 
   it("refuses other origins, iframes and vanished frames, and bad arguments, changing nothing", async () => {
     const t = setUp();
-    for (const url of ["https://evil.test/", "file:///tmp/x.html", "data:text/html,hi"]) {
+    // The broker's own page is not the app either: only the UI the app ships may call the bridge.
+    for (const url of ["https://evil.test/", "file:///tmp/x.html", "data:text/html,hi", `${BROKER}/s`]) {
       await expect(Promise.resolve().then(() => t.call(BRIDGE_CHANNELS.accessToken, url))).rejects.toMatchObject({ code: "forbidden" });
     }
     await expect(Promise.resolve().then(() => t.fromIframe(BRIDGE_CHANNELS.proveDevice, "n".repeat(22), "u"))).rejects.toMatchObject({ code: "forbidden" });
@@ -73,6 +74,6 @@ describe("the preload bridge as main answers it", () => {
     t.call(BRIDGE_CHANNELS.sessionChanged, page, active, "x".repeat(5000));
     expect(t.helping).toEqual([]);
     expect(t.opened).toEqual([]);
-    expect(t.refusals.map((r) => r.code)).toEqual(["forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "bad_message", "bad_message", "bad_message", "forbidden", "bad_message", "bad_message"]);
+    expect(t.refusals.map((r) => r.code)).toEqual(["forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "bad_message", "bad_message", "bad_message", "forbidden", "bad_message", "bad_message"]);
   });
 });

@@ -7,7 +7,8 @@ import { parseDeepLink, parseLaunchArgs } from "../src/main/deep-link.js";
 import { agentBounds, chosenDisplay, displayChoices, type ElectronDisplay } from "../src/main/display-mapping.js";
 import { BUNDLE_ID, jsonFallbackPath, type ManagedConfigSources, parseRegQuery, POLICY_KEY, readManagedConfig } from "../src/main/managed-config.js";
 import { createUpdateGate, updateFeed } from "../src/main/update-policy.js";
-import { createIndicatorWindow, createSharerWindow, indicatorHtml, isAppUrl, openExternally, permissionAllowed } from "../src/main/window-policy.js";
+import { createIndicatorWindow, createSharerWindow, indicatorHtml, openExternally, permissionAllowed } from "../src/main/window-policy.js";
+import { appFile, appPageCsp, appPageUrl, isAppUrl } from "../src/main/shipped-ui.js";
 import { pointOnDisplay } from "../src/protocol/index.js";
 import { ProtocolMode } from "@azure/msal-node";
 import { desktopMsalConfig, signInFrom } from "../src/main/desktop-sign-in.js";
@@ -40,17 +41,31 @@ describe("the sharer window and what it may do", () => {
     expect(html).not.toContain("<script");
   });
 
-  it("navigates only within the broker's origin, opens only web links outside, grants only display capture", () => {
-    expect(isAppUrl(`${BROKER}/s?code=abcd2345`, BROKER)).toBe(true);
-    for (const url of ["https://evil.test/s", "http://tandem.northwind.test/s", "https://tandem.northwind.test.evil.test/", "https://user:pw@tandem.northwind.test/", "file:///etc/passwd", "javascript:alert(1)", "not a url"]) expect(isAppUrl(url, BROKER), url).toBe(false);
-    expect(isAppUrl("http://127.0.0.1:8443/s", "http://127.0.0.1:8443")).toBe(true); // a developer's broker
+  it("navigates only within the app's own UI (never the broker's pages), opens only web links outside, grants only display capture", () => {
+    const page = appPageUrl(BROKER, { code: "abcd2345" });
+    expect(page).toBe("app://tandem/renderer/index.html?broker=https%3A%2F%2Ftandem.northwind.test&code=abcd2345");
+    expect(isAppUrl(page)).toBe(true);
+    for (const url of [`${BROKER}/s?code=abcd2345`, "app://evil/renderer/index.html", "app://user:pw@tandem/", "https://evil.test/s", "file:///etc/passwd", "javascript:alert(1)", "not a url"]) expect(isAppUrl(url), url).toBe(false);
     expect(openExternally("https://support.northwind.test/kb")).toBe(true);
     expect(openExternally("x-apple.systempreferences:com.apple.preference.security?Privacy_Accessibility")).toBe(true);
     expect(openExternally("x-apple.systempreferences:com.apple.preference.security?Privacy_AllFiles")).toBe(false);
     for (const url of ["file:///Applications/Calculator.app", "smb://host/share", "tandem://join?code=x", "ms-settings:privacy"]) expect(openExternally(url), url).toBe(false);
-    expect(permissionAllowed("display-capture", `${BROKER}/s`, BROKER)).toBe(true);
-    for (const p of ["media", "notifications", "geolocation", "clipboard-read", "hid", "serial", "openExternal", "fullscreen"]) expect(permissionAllowed(p, `${BROKER}/s`, BROKER), p).toBe(false);
-    expect(permissionAllowed("display-capture", "https://evil.test/", BROKER)).toBe(false);
+    expect(permissionAllowed("display-capture", "app://tandem/renderer/index.html")).toBe(true);
+    for (const p of ["media", "notifications", "geolocation", "clipboard-read", "hid", "serial", "openExternal", "fullscreen"]) expect(permissionAllowed(p, "app://tandem/renderer/index.html"), p).toBe(false);
+    for (const url of ["https://evil.test/", `${BROKER}/s`]) expect(permissionAllowed("display-capture", url), url).toBe(false);
+  });
+
+  it("serves the shipped UI's files and nothing else, under a policy that lets it reach only the broker", () => {
+    const root = "/opt/Tandem/resources/app.asar/dist/ui";
+    expect(appFile(root, "app://tandem/renderer/index.html?broker=x")).toEqual({ file: `${root}/renderer/index.html`, contentType: "text/html; charset=utf-8" });
+    expect(appFile(root, "app://tandem/assets/sharer-1a2b.js")).toEqual({ file: `${root}/assets/sharer-1a2b.js`, contentType: "text/javascript; charset=utf-8" });
+    for (const url of ["app://tandem/../main.cjs", "app://tandem/%2e%2e/main.cjs", "app://tandem/assets/%2e%2e%2f%2e%2e%2fmain.cjs", "app://tandem/assets/x.cjs", "app://tandem/a%00.js", "app://tandem/..%5Cmain.js", "app://other/renderer/index.html", "https://tandem.northwind.test/assets/x.js"]) {
+      expect(appFile(root, url), url).toBeNull();
+    }
+    const csp = appPageCsp("https://tandem.northwind.test:8443");
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).toContain("connect-src 'self' https://tandem.northwind.test:8443 wss://tandem.northwind.test:8443;");
+    expect(csp).not.toMatch(/unsafe-(inline|eval)/);
   });
 });
 

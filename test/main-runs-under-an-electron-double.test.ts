@@ -24,6 +24,10 @@ describe("the desktop app's main process under an Electron double", () => {
     h = await startHarness();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-main-"));
     fs.writeFileSync(path.join(dir, "ca.crt"), h.ca);
+    // A stand-in for the UI the app ships (scripts/build-app.mjs builds the real one into the app).
+    fs.mkdirSync(path.join(dir, "ui", "renderer"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "ui", "renderer", "index.html"), "<!doctype html><title>Tandem</title>");
+    fs.writeFileSync(path.join(dir, "secret.txt"), "outside the UI folder");
     // The name the broker's certificate and its grants' issuer carry.
     origin = h.httpsOrigin.replace("127.0.0.1", "localhost");
   });
@@ -52,6 +56,7 @@ describe("the desktop app's main process under an Electron double", () => {
     vi.doMock("electron-updater", () => d.updaterModule);
     process.env.TANDEM_BROKER_URL = origin;
     process.env.TANDEM_BROKER_CA_FILE = path.join(dir, "ca.crt");
+    process.env.TANDEM_APP_UI_DIR = path.join(dir, "ui");
     process.argv = [process.argv[0]!, "tandem", ...(o.argv ?? [])];
     await import("../src/main/main.js");
     o.beforeReady?.(d);
@@ -77,6 +82,7 @@ describe("the desktop app's main process under an Electron double", () => {
     helper.send({ type: "session.request", sessionId: created.session.sessionId, level: "control" });
     return { sessionId: created.session.sessionId, grant: (await sharer.next("session.control_grant")).grant };
   }
+  const appPage = (pending: { code: string }) => `app://tandem/renderer/index.html?broker=${encodeURIComponent(origin)}&code=${pending.code}`;
   const view = (sessionId: string, patch: Partial<SessionView> = {}): SessionView => ({ sessionId, status: "active", level: "control", requestedLevel: null, paused: false, endReason: null, ...patch });
   const move = { t: "move", x: 0.5, y: 0.5 } as const;
   const inputsToAgent = (d: ElectronDouble) => d.record.toAgent.filter((m) => (m as { type: string }).type === "input");
@@ -84,15 +90,31 @@ describe("the desktop app's main process under an Electron double", () => {
   it("opens a tandem:// link that arrives before ready (a macOS cold start) once the window exists", async () => {
     const d = await launch({ beforeReady: (d) => d.openUrl("tandem://join?code=ABCD-2345") });
     expect(d.windows()).toHaveLength(1);
-    expect(d.windows()[0]!.loaded).toEqual([`${origin}/s?code=abcd2345`]);
+    expect(d.windows()[0]!.loaded).toEqual([appPage({ code: "abcd2345" })]);
+  });
+
+  it("loads the UI the app ships from its own scheme, never from the broker, under a policy that reaches only the broker", async () => {
+    const d = await launch();
+    expect(d.schemes.privileged).toEqual([expect.objectContaining({ scheme: "app", privileges: expect.objectContaining({ standard: true, secure: true }) })]);
+    const serve = d.schemes.handlers.get("app")!;
+    const page = await serve({ url: d.windows()[0]!.loaded[0]! });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(page.headers.get("content-security-policy")).toContain(`connect-src 'self' ${origin} ${origin.replace("https", "wss")}`);
+    expect(await page.text()).toContain("<title>Tandem</title>");
+    for (const url of ["app://tandem/../secret.txt", "app://tandem/%2e%2e/secret.txt", "app://tandem/renderer/missing.js", "app://elsewhere/renderer/index.html"]) expect((await serve({ url })).status, url).toBe(404);
+    // Navigation stays in the app: the broker's own sharer page is outside it.
+    const prevented: string[] = [];
+    d.windows()[0]!.webContents.emit("will-navigate", { preventDefault: () => prevented.push("x") }, `${origin}/s`);
+    expect(prevented).toHaveLength(1);
   });
 
   it("takes a code from the command line, then a second instance's code, bringing the window forward", async () => {
     const d = await launch({ argv: ["--code", "wxyz6789"] });
     const window = d.windows()[0]!;
-    expect(window.loaded).toEqual([`${origin}/s?code=wxyz6789`]);
+    expect(window.loaded).toEqual([appPage({ code: "wxyz6789" })]);
     d.secondInstance(["tandem", "tandem://join?code=abcd2345"]);
-    expect(window.loaded.at(-1)).toBe(`${origin}/s?code=abcd2345`);
+    expect(window.loaded.at(-1)).toBe(appPage({ code: "abcd2345" }));
     expect(window.focused).toBe(1);
     d.secondInstance(["tandem", "tandem://settings"]);
     expect(window.loaded.at(-1)).toContain("launchError=");

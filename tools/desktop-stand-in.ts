@@ -40,7 +40,7 @@ export async function attachDesktopBridge(
   page: Page,
   relay: InputRelay,
   device: DeviceKey,
-  os: { permissions?: () => PermissionReport; opened?: string[]; displays?: DisplayChoice[]; selected?: string[]; consent?: StandInConsent } = {},
+  os: { permissions?: () => PermissionReport; opened?: string[]; displays?: DisplayChoice[]; selected?: string[]; consent?: StandInConsent; token?: string } = {},
 ): Promise<void> {
   // Main's display list: by default the one screen this X display has.
   const displays = os.displays ?? [{ id: "1", label: "Screen 1", width: 1920, height: 1080, primary: true, current: true }];
@@ -54,7 +54,8 @@ export async function attachDesktopBridge(
       })
     : null;
   const backend: BridgeBackend = {
-    accessToken: async () => null,
+    // The app's own sign-in (null: the page signs in with the broker's cookie, as when the broker serves it).
+    accessToken: async () => os.token ?? null,
     proveDevice: async (nonce, userId) => ({ deviceId: device.id, signature: device.prove(nonce, userId), facts: STAND_IN_FACTS }),
     relay,
     helping: () => undefined,

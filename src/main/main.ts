@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { app, BrowserWindow, desktopCapturer, dialog, globalShortcut, ipcMain, Menu, nativeImage, safeStorage, screen, session, shell, Tray, utilityProcess } from "electron";
+import { app, BrowserWindow, desktopCapturer, dialog, globalShortcut, ipcMain, Menu, nativeImage, protocol, safeStorage, screen, session, shell, Tray, utilityProcess } from "electron";
 import electronUpdater from "electron-updater";
 import { BRIDGE_CHANNELS, CONTROL_GRANT_KEYS_PATH, FromAgent, PAGE_CSP, type SessionView, type ToAgent } from "../protocol/index.js";
 import { caTrustingNetworkClient } from "./ca-network-client.js";
@@ -18,7 +18,8 @@ import { readManagedConfig, systemSources } from "./managed-config.js";
 import { issuedByPrivateCa } from "./private-ca.js";
 import { secureFile } from "./secure-file.js";
 import { createUpdateGate, updateFeed } from "./update-policy.js";
-import { createIndicatorWindow, createSharerWindow, indicatorHtml, isAppUrl, openExternally, permissionAllowed, SETTINGS_PANE_URLS, type WindowConstructor } from "./window-policy.js";
+import { createIndicatorWindow, createSharerWindow, indicatorHtml, openExternally, permissionAllowed, SETTINGS_PANE_URLS, type WindowConstructor } from "./window-policy.js";
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appFile, appPageCsp, appPageUrl, isAppUrl } from "./shipped-ui.js";
 
 /**
  * The desktop app's main process: Electron plumbing only. Every decision it
@@ -33,6 +34,9 @@ const platform = process.platform as "darwin" | "win32" | "linux";
 async function openOutside(url: string): Promise<void> {
   if (openExternally(url)) await shell.openExternal(url);
 }
+
+// The shipped UI's scheme must be known before the app is ready.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 if (!app.requestSingleInstanceLock()) app.quit();
 else
@@ -132,10 +136,20 @@ async function start() {
 
   // Fences for everything the page's session can ask for.
   const pageSession = session.defaultSession;
-  pageSession.setPermissionRequestHandler((contents, permission, callback) => callback(permissionAllowed(permission, contents.getURL(), brokerOrigin)));
-  pageSession.setPermissionCheckHandler((_contents, permission, origin) => permissionAllowed(permission, origin, brokerOrigin));
+  // The sharer UI the app ships, served from its own files (never from the network), with its policy.
+  // TANDEM_APP_UI_DIR: a developer's fresh build of the UI (tests use it too); otherwise the copy inside the signed app.
+  const uiRoot = process.env.TANDEM_APP_UI_DIR ?? path.join(__dirname, "ui");
+  const csp = appPageCsp(brokerOrigin);
+  pageSession.protocol.handle(APP_SCHEME, async (request) => {
+    const found = appFile(uiRoot, request.url);
+    if (!found) return new Response("not found", { status: 404 });
+    const body = await fs.promises.readFile(found.file).catch(() => null);
+    return body ? new Response(body, { headers: { "content-type": found.contentType, "content-security-policy": csp, "x-content-type-options": "nosniff" } }) : new Response("not found", { status: 404 });
+  });
+  pageSession.setPermissionRequestHandler((contents, permission, callback) => callback(permissionAllowed(permission, contents.getURL())));
+  pageSession.setPermissionCheckHandler((_contents, permission, origin) => permissionAllowed(permission, origin));
   pageSession.setDisplayMediaRequestHandler(async (request, callback) => {
-    if (!isAppUrl(request.securityOrigin, brokerOrigin)) return callback({});
+    if (!isAppUrl(request.securityOrigin)) return callback({});
     const sources = await desktopCapturer.getSources({ types: ["screen"] });
     const display = chosenDisplay(screen.getAllDisplays(), chosenDisplayId, screen.getPrimaryDisplay().id);
     const source = sources.find((s) => s.display_id === String(display?.id)) ?? sources[0];
@@ -149,12 +163,13 @@ async function start() {
     const host = new URL(brokerOrigin).hostname;
     callback(brokerCa && request.hostname === host && issuedByPrivateCa(request.certificate.data, brokerCa, host) ? 0 : -3);
   });
+  // Anything else the session loads (the broker's photos) gets the broker page's policy, should it ever be a document.
   pageSession.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: { ...details.responseHeaders, "Content-Security-Policy": [PAGE_CSP] } }));
 
   window = createSharerWindow(BrowserWindow as WindowConstructor<BrowserWindow>, path.join(__dirname, "preload.cjs"));
   const shown = window;
   window.webContents.on("will-navigate", (event, url) => {
-    if (!isAppUrl(url, brokerOrigin)) event.preventDefault();
+    if (!isAppUrl(url)) event.preventDefault();
   });
   window.webContents.on("will-attach-webview", (event) => event.preventDefault());
   window.webContents.setWindowOpenHandler(({ url }) => {
@@ -183,7 +198,7 @@ async function start() {
         return true;
       },
     },
-    (url) => isAppUrl(url, brokerOrigin),
+    (url) => isAppUrl(url),
     (refusal) => console.warn(`bridge refused: ${refusal.message}`),
   );
 
@@ -240,12 +255,7 @@ async function start() {
     window.focus();
     void window.loadURL(sharerPageUrl());
   }
-  const sharerPageUrl = () => {
-    const url = new URL("/s", brokerOrigin);
-    if (pending && "code" in pending) url.searchParams.set("code", pending.code);
-    if (pending && "error" in pending) url.searchParams.set("launchError", pending.error);
-    return url.toString();
-  };
+  const sharerPageUrl = () => appPageUrl(brokerOrigin, pending);
   await shown.loadURL(sharerPageUrl());
   app.on("will-quit", () => {
     quitting = true;

@@ -1,9 +1,11 @@
+import { isAppUrl } from "./shipped-ui.js";
+
 /**
  * How the app's windows are built and fenced, as plain data and predicates so
- * a test checks them without Electron. The sharer window shows the broker's
- * sharer page (the same UI as on the web) with the preload's bridge as the
- * only extra surface: no Node in the page, sandboxed, isolated, and it may
- * neither leave the broker's origin nor open windows.
+ * a test checks them without Electron. The sharer window shows the sharer UI
+ * the app ships (app://tandem, the same UI as the broker's web page) with the
+ * preload's bridge as the only extra surface: no Node in the page, sandboxed,
+ * isolated, and it may neither leave the app's origin nor open windows.
  */
 
 /**
@@ -88,19 +90,6 @@ export function indicatorHtml(helperName: string, controlling: boolean): string 
   return `<!doctype html><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><body style="margin:0;font:600 14px system-ui;color:#fff;background:#b3261e;display:flex;align-items:center;justify-content:center;height:100vh"><bdi>${escapeHtml(helperName)}</bdi>&nbsp;${what} · Tandem</body>`;
 }
 
-/** Only the broker's own pages, over HTTPS (or loopback HTTP for a developer's broker). */
-export function isAppUrl(url: string, brokerOrigin: string): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (parsed.origin !== new URL(brokerOrigin).origin) return false;
-  if (parsed.username || parsed.password) return false;
-  return parsed.protocol === "https:" || (parsed.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname));
-}
-
 /**
  * What main may hand to the OS to open (the one `shell.openExternal` call):
  * web links (sign-in pages, links in the page) and the two System Settings
@@ -123,9 +112,9 @@ export function openExternally(url: string): boolean {
 /**
  * The only permission the sharer page gets is display capture (answered by
  * main's display-media handler with the screen the sharer chose), and only on
- * the broker's origin. Camera, microphone, notifications, geolocation, HID,
+ * the app's own page (app://tandem). Camera, microphone, notifications, geolocation, HID,
  * serial, clipboard reads, ...: denied.
  */
-export function permissionAllowed(permission: string, requestingUrl: string, brokerOrigin: string): boolean {
-  return permission === "display-capture" && isAppUrl(requestingUrl, brokerOrigin);
+export function permissionAllowed(permission: string, requestingUrl: string): boolean {
+  return permission === "display-capture" && isAppUrl(requestingUrl);
 }

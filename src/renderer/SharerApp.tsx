@@ -20,7 +20,8 @@ export function SharerApp({ host }: { host: SharerHost }) {
   const [failed, setFailed] = useState<string | null>(null);
   useEffect(() => {
     // The desktop app may have signed in itself (a token from its bridge); otherwise the page's own sign-in.
-    Promise.all([loadMe(), host.token()]).then(([who, token]) => (setAppSignedIn(token !== undefined), setMe(who)), (e: Error) => setFailed(e.message));
+    // The app's own UI (not served by the broker) has no console cookie to ask with.
+    Promise.all([host.brokerOrigin ? null : loadMe(), host.token()]).then(([who, token]) => (setAppSignedIn(token !== undefined), setMe(who)), (e: Error) => setFailed(e.message));
   }, [host]);
   if (failed) return <main className="center-card"><p className="error">{failed}</p></main>;
   if (me === undefined) return <main className="center-card" aria-busy="true">{t("common.loading")}</main>;

@@ -9,6 +9,8 @@ import { type DisplayChoice, type InputEvent, mayInjectNow, type PermissionPane,
  */
 export interface SharerHost {
   kind: "web" | "desktop";
+  /** Where the broker is when this page is not served by it (the desktop app's own UI): its WebSocket is there, and no cookie API. */
+  brokerOrigin?: string;
   /** A bearer token for the broker, or undefined to use the page's session cookie. */
   token: () => Promise<string | undefined>;
   captureScreen(): Promise<MediaStream>;
@@ -48,10 +50,11 @@ export const webHost: SharerHost = {
   onStopRequested: () => undefined,
 };
 
-/** In the desktop app: full control through main and the agent, which both check the grant again. */
-export function desktopHost(bridge: TandemDesktopBridge): SharerHost {
+/** In the desktop app: full control through main and the agent, which both check the grant again. `brokerOrigin` when the app ships this page (app://). */
+export function desktopHost(bridge: TandemDesktopBridge, brokerOrigin?: string): SharerHost {
   return {
     kind: "desktop",
+    ...(brokerOrigin ? { brokerOrigin } : {}),
     token: async () => (await bridge.accessToken()) ?? undefined,
     // main answers getDisplayMedia with the chosen screen (desktopCapturer), so the call is the same as on the web
     captureScreen: webHost.captureScreen,

@@ -67,7 +67,8 @@ export class SharerSession {
     this.store.set({ phase: "joining", error: null });
     try {
       if (!this.connection || this.connection.status === "closed") {
-        const connection = new BrokerConnection({ token: this.host.token, proveDevice: this.host.proveDevice, userId: this.myUserId, onReconnected: (c) => this.resume(c) });
+        const url = this.host.brokerOrigin ? `${this.host.brokerOrigin.replace(/^http/, "ws")}/ws` : undefined;
+        const connection = new BrokerConnection({ url, token: this.host.token, proveDevice: this.host.proveDevice, userId: this.myUserId, onReconnected: (c) => this.resume(c) });
         connection.onStatus((status) => this.store.set({ connection: status }));
         connection.on((message) => this.receive(message));
         this.connection = connection;

@@ -66,7 +66,9 @@ export class BrokerConnection {
     });
     socket.onclose = () => this.closed(socket);
     const token = await this.options.token?.();
-    const device = this.options.proveDevice && this.options.userId ? await this.options.proveDevice(await challenge, this.options.userId) : null;
+    // The proof names the user it is for: the page's signed-in user, or the subject of the app's own token (the broker checks both against the verified token).
+    const userId = this.options.userId ?? (token ? subjectOf(token) : null);
+    const device = this.options.proveDevice && userId ? await this.options.proveDevice(await challenge, userId) : null;
     const welcome = await this.request({ type: "hello", protocol: PROTOCOL_VERSION, ...(token ? { token } : {}), ...(device ? { device } : {}) }, "welcome");
     this.welcome = welcome;
     clearInterval(this.heartbeat);
@@ -200,5 +202,15 @@ export class BrokerConnection {
   private setStatus(status: ConnectionStatus) {
     this.status = status;
     for (const listener of this.statusListeners) listener(status);
+  }
+}
+
+/** The `sub` of a JWT, read without checking it (the broker verifies the token itself). */
+export function subjectOf(token: string): string | null {
+  try {
+    const payload = JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as { sub?: unknown };
+    return typeof payload.sub === "string" ? payload.sub : null;
+  } catch {
+    return null;
   }
 }

@@ -103,7 +103,9 @@ export function createElectronDouble(o: { userData: string; platform?: string; p
     getPrimaryDisplay: () => screenDouble.getAllDisplays()[0]!,
     dipToScreenRect: (_w: unknown, rect: unknown) => rect,
   });
+  const schemes: { privileged: unknown[]; handlers: Map<string, (request: { url: string }) => Promise<Response>> } = { privileged: [], handlers: new Map() };
   const pageSession = {
+    protocol: { handle: (scheme: string, fn: (request: { url: string }) => Promise<Response>) => void schemes.handlers.set(scheme, fn) },
     setPermissionRequestHandler: () => undefined,
     setPermissionCheckHandler: () => undefined,
     setDisplayMediaRequestHandler: () => undefined,
@@ -114,6 +116,7 @@ export function createElectronDouble(o: { userData: string; platform?: string; p
   const module = {
     app,
     BrowserWindow: WindowDouble,
+    protocol: { registerSchemesAsPrivileged: (list: unknown[]) => void schemes.privileged.push(...list) },
     desktopCapturer: { getSources: async () => [{ id: "screen:1", display_id: "1", name: "Screen 1" }] },
     dialog: {
       showErrorBox: (title: string, text: string) => void record.errorBoxes.push([title, text]),
@@ -154,6 +157,8 @@ export function createElectronDouble(o: { userData: string; platform?: string; p
     agent,
     autoUpdater,
     windows: () => WindowDouble.all,
+    /** Custom schemes main declared privileged, and how it answers them. */
+    schemes,
     /** app.whenReady() resolves. */
     ready: () => markReady(),
     /** The OS opens a link (macOS: open-url, on a cold start before ready). */
