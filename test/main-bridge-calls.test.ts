@@ -29,6 +29,7 @@ function setUp() {
     displays: async () => [{ id: "1", label: "Built-in", width: 3024, height: 1964, primary: true, current: true }],
     selectDisplay: async (id) => id === "1",
     confirmControl: async () => false,
+    reopen: async (code) => void opened.push(`reopen:${code}`),
   };
   registerBridge({ handle: (c, l) => handlers.set(c, l), on: (c, l) => handlers.set(c, l) }, backend, (url) => isAppUrl(url), (r) => refusals.push(r));
   const call = (channel: string, frameUrl: string | null, ...args: unknown[]) => handlers.get(channel)!({ senderFrame: frameUrl === null ? null : { url: frameUrl, parent: null } }, ...args);
@@ -68,12 +69,14 @@ describe("the preload bridge as main answers it", () => {
     await expect(Promise.resolve().then(() => t.call(BRIDGE_CHANNELS.proveDevice, page, "short", "u"))).rejects.toMatchObject({ code: "bad_message" });
     await expect(Promise.resolve().then(() => t.call(BRIDGE_CHANNELS.openPermissionSettings, page, "../../Calculator.app"))).rejects.toMatchObject({ code: "bad_message" });
     await expect(Promise.resolve().then(() => t.call(BRIDGE_CHANNELS.selectDisplay, page, { id: "1" }))).rejects.toMatchObject({ code: "bad_message" });
+    // Reopening takes a session code and nothing else onto the new process's command line.
+    await expect(Promise.resolve().then(() => t.call(BRIDGE_CHANNELS.reopen, page, "abcd2345 --inspect=0.0.0.0"))).rejects.toMatchObject({ code: "bad_message" });
     // Fire-and-forget channels drop quietly: a forged grant from an iframe opens nothing.
     t.fromIframe(BRIDGE_CHANNELS.sessionChanged, active, "Mallory");
     t.call(BRIDGE_CHANNELS.sessionChanged, page, { ...active, status: "hacked" }, "Mallory");
     t.call(BRIDGE_CHANNELS.sessionChanged, page, active, "x".repeat(5000));
     expect(t.helping).toEqual([]);
     expect(t.opened).toEqual([]);
-    expect(t.refusals.map((r) => r.code)).toEqual(["forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "bad_message", "bad_message", "bad_message", "forbidden", "bad_message", "bad_message"]);
+    expect(t.refusals.map((r) => r.code)).toEqual(["forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "bad_message", "bad_message", "bad_message", "bad_message", "forbidden", "bad_message", "bad_message"]);
   });
 });

@@ -9,6 +9,7 @@ import { browserStackMissing, launchHelperBrowser, newPage, signIn } from "./sup
 import { northwind } from "./support/demo-people.js";
 import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
 import { describeNeeding } from "./support/needs.js";
+import { saveScreenshot } from "./support/screenshots.js";
 
 /**
  * The desktop sharer page before it allows: what macOS still has to permit is
@@ -34,17 +35,17 @@ describeNeeding(missing)("permission onboarding in the desktop sharer page", () 
   });
 
   /** A helper asks for `level`; the sharer's desktop page opens the session with the OS reporting `report()`. */
-  async function askedFor(level: "view" | "control", report: () => PermissionReport, opened: string[]) {
+  async function askedFor(level: "view" | "control", report: () => PermissionReport, opened: string[], reopened: string[] = []) {
     const helper = await h.desktopClient(northwind.operator.username, northwind.operator.password);
     const { code, session } = await helper.request({ type: "session.create" }, "session.created");
     const page = await newPage(browser);
-    await attachDesktopBridge(page, createInputRelay({ send: () => undefined }), device, { permissions: report, opened });
+    await attachDesktopBridge(page, createInputRelay({ send: () => undefined }), device, { permissions: report, opened, reopened });
     await signIn(page, h.origin, `/s?code=${code}`, northwind.sharer);
     await page.getByTestId("join").click();
     await helper.next("session.peer_joined", 10_000);
     helper.send({ type: "session.request", sessionId: session.sessionId, level });
     await page.getByTestId("sharer-trust").waitFor();
-    return page;
+    return Object.assign(page, { code, sessionId: session.sessionId });
   }
 
   it("asks for Accessibility before control, opens its pane, and lets the sharer allow once it is granted", async () => {
@@ -79,5 +80,30 @@ describeNeeding(missing)("permission onboarding in the desktop sharer page", () 
     expect(await wayland.getByTestId("allow").count()).toBe(0);
     expect(await wayland.getByTestId("decline").isEnabled()).toBe(true);
     await wayland.context().close();
+  });
+
+  it("after the sharer goes to switch on Screen Recording, offers to quit and reopen into the same session, which the reopened app rejoins", async () => {
+    const opened: string[] = [];
+    const reopened: string[] = [];
+    const page = await askedFor("view", () => ({ platform: "macos", accessibility: "not-needed", screenRecording: "denied", unsupportedReason: null }), opened, reopened);
+    expect(await page.getByTestId("quit-reopen").count()).toBe(0);
+    await page.getByTestId("open-settings-screen-recording").click();
+    await page.getByTestId("reopen-offer").waitFor();
+    await saveScreenshot(page, "sharer-reopen-offer-en");
+    await page.getByTestId("language").selectOption("ar");
+    await expect.poll(() => page.getByTestId("quit-reopen").textContent()).toBe("إنهاء Tandem وإعادة فتحه");
+    await saveScreenshot(page, "sharer-reopen-offer-ar");
+    await page.getByTestId("quit-reopen").click();
+    await expect.poll(() => reopened).toEqual([page.code]);
+    await page.context().close(); // the app quits
+
+    // The reopened app: launched with --code, it rejoins the session it was in (Screen Recording now granted).
+    const again = await newPage(browser);
+    await attachDesktopBridge(again, createInputRelay({ send: () => undefined }), device, { permissions: () => ({ platform: "macos", accessibility: "not-needed", screenRecording: "granted", unsupportedReason: null }) });
+    await signIn(again, h.origin, `/s?code=${page.code}`, northwind.sharer);
+    await again.getByTestId("join").click();
+    await again.getByTestId("sharer-trust").waitFor();
+    expect(await again.getByTestId("allow").isEnabled()).toBe(true);
+    await again.context().close();
   });
 });

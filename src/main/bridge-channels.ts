@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BRIDGE_CHANNELS as CHANNELS, type BridgeDeviceProof, DisplayChoice, PermissionPane, type PermissionReport, SessionView } from "../protocol/index.js";
+import { BRIDGE_CHANNELS as CHANNELS, CODE_ALPHABET, type BridgeDeviceProof, DisplayChoice, PermissionPane, type PermissionReport, SessionView } from "../protocol/index.js";
 
 /**
  * The IPC channels behind the preload's `window.tandemDesktop`, and how main
@@ -9,6 +9,8 @@ import { BRIDGE_CHANNELS as CHANNELS, type BridgeDeviceProof, DisplayChoice, Per
  */
 export const HelperName = z.string().min(1).max(200).nullable();
 export const ControlGrantText = z.string().min(1).max(8192);
+/** A normalised session code (what the page joined with), nothing else on the relaunch command line. */
+export const SessionCodeText = z.string().regex(new RegExp(`^[${CODE_ALPHABET}]{8}$`));
 export const ProveArgs = z.tuple([z.string().min(16).max(128), z.string().min(1).max(256)]);
 
 export class BridgeRefused extends Error {
@@ -31,6 +33,8 @@ export interface BridgeBackend {
   selectDisplay(id: string): Promise<boolean>;
   /** The broker's grant from the page: main verifies it and asks the sharer itself (control-consent.ts). */
   confirmControl(grant: unknown): Promise<boolean>;
+  /** Quit and reopen into this session code. */
+  reopen(code: string): Promise<void>;
 }
 
 /** The part of Electron's ipcMain we use; the event carries the sending frame's URL. */
@@ -69,6 +73,7 @@ export function registerBridge(ipc: IpcMainLike, backend: BridgeBackend, isAppFr
   ipc.handle(CHANNELS.displays, guard(() => backend.displays()));
   ipc.handle(CHANNELS.selectDisplay, guard((id: unknown) => backend.selectDisplay(parsed(DisplayChoice.shape.id, id))));
   ipc.handle(CHANNELS.confirmControl, guard((grant: unknown) => backend.confirmControl(parsed(ControlGrantText, grant))));
+  ipc.handle(CHANNELS.reopen, guard((code: unknown) => backend.reopen(parsed(SessionCodeText, code))));
   // Fire-and-forget channels: a refusal is logged, never thrown back into the page.
   const quietly =
     (fn: (...args: unknown[]) => void) =>

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { app, BrowserWindow, desktopCapturer, dialog, globalShortcut, ipcMain, Menu, nativeImage, protocol, safeStorage, screen, session, shell, Tray, utilityProcess } from "electron";
+import { app, BrowserWindow, desktopCapturer, dialog, globalShortcut, ipcMain, Menu, nativeImage, protocol, safeStorage, screen, session, shell, systemPreferences, Tray, utilityProcess } from "electron";
+import { askToBeListed, reopenArgs } from "./permission-requests.js";
 import electronUpdater from "electron-updater";
 import { BRIDGE_CHANNELS, CONTROL_GRANT_KEYS_PATH, FromAgent, PAGE_CSP, type SessionView, type ToAgent } from "../protocol/index.js";
 import { caTrustingNetworkClient } from "./ca-network-client.js";
@@ -187,7 +188,19 @@ async function start() {
       helping: (view, helperName) => sharing(view, helperName),
       permissions: () => new Promise((resolve) => ((permissionWaiter = resolve as never), agentLink.send({ type: "probe_permissions" }))),
       openPermissionSettings: async (pane) => {
-        if (platform === "darwin") await openOutside(SETTINGS_PANE_URLS[pane]);
+        if (platform !== "darwin") return;
+        // Ask first, so Tandem is in the list the pane shows.
+        await askToBeListed(platform, pane, {
+          isTrustedAccessibilityClient: (prompt) => systemPreferences.isTrustedAccessibilityClient(prompt),
+          touchScreenCapture: async () => void (await desktopCapturer.getSources({ types: ["screen"], thumbnailSize: { width: 1, height: 1 } })),
+        });
+        await openOutside(SETTINGS_PANE_URLS[pane]);
+      },
+      reopen: async (code) => {
+        quitting = true;
+        relay.revoke();
+        app.relaunch({ args: reopenArgs(process.argv.slice(1), code) });
+        app.exit(0);
       },
       displays: async () => displayChoices(screen.getAllDisplays(), await desktopCapturer.getSources({ types: ["screen"] }), screen.getPrimaryDisplay().id, chosenDisplayId),
       confirmControl: async (grant) => (await consent.confirm(grant)).allowed,

@@ -20,6 +20,7 @@ const bridge: TandemDesktopBridge = {
   displays: () => ipcRenderer.invoke(CHANNELS.displays),
   selectDisplay: (id) => ipcRenderer.invoke(CHANNELS.selectDisplay, id),
   confirmControl: (grant) => ipcRenderer.invoke(CHANNELS.confirmControl, grant),
+  reopen: (code) => ipcRenderer.invoke(CHANNELS.reopen, code),
 };
 
 contextBridge.exposeInMainWorld("tandemDesktop", bridge);

@@ -26,6 +26,7 @@ export const BRIDGE_CHANNELS = {
   displays: "tandem:displays",
   selectDisplay: "tandem:select-display",
   confirmControl: "tandem:confirm-control",
+  reopen: "tandem:reopen",
 } as const;
 
 /** What the OS lets the app do, for the permission onboarding. */
@@ -68,4 +69,6 @@ export interface TandemDesktopBridge {
    * own prompt. True only after their Allow there; only then may the page consent at the broker.
    */
   confirmControl(grant: string): Promise<boolean>;
+  /** Quits and reopens the app into this session's code (macOS applies Screen Recording only to a new process). */
+  reopen(code: string): Promise<void>;
 }

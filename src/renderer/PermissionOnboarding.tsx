@@ -10,9 +10,15 @@ import type { SharerHost } from "./sharer-host.js";
  * a re-check. Reports whether the level can be granted now. The web page
  * (no permissions to ask) renders nothing and reports yes.
  */
-export function PermissionOnboarding({ host, wantsControl, onReady }: { host: SharerHost; wantsControl: boolean; onReady: (ready: boolean, unsupportedReason: string | null) => void }) {
+export function PermissionOnboarding({ host, wantsControl, onReady, onReopen }: { host: SharerHost; wantsControl: boolean; onReady: (ready: boolean, unsupportedReason: string | null) => void; onReopen?: () => void }) {
   const { t } = useTranslation();
   const [report, setReport] = useState<PermissionReport | null>(null);
+  // macOS applies Screen Recording only to a new process: once the sharer went to switch it on, offer to reopen.
+  const [openedScreenRecording, setOpenedScreenRecording] = useState(false);
+  const openSettings = (pane: PermissionPane) => {
+    if (pane === "screen-recording") setOpenedScreenRecording(true);
+    void host.openPermissionSettings?.(pane);
+  };
   const check = useCallback(() => {
     if (!host.permissions) return onReady(true, null);
     void host.permissions().then(setReport, () => onReady(true, null)); // no answer: let the OS ask on its own
@@ -44,7 +50,7 @@ export function PermissionOnboarding({ host, wantsControl, onReady }: { host: Sh
           <li key={key} data-testid={`permission-${pane}`} data-state={report[key]}>
             {t(`permissions.${key}`)} <em>{missing.some(([k]) => k === key) ? t("permissions.missing") : t("permissions.granted")}</em>
             {missing.some(([k]) => k === key) && (
-              <button type="button" onClick={() => void host.openPermissionSettings?.(pane)} data-testid={`open-settings-${pane}`}>
+              <button type="button" onClick={() => openSettings(pane)} data-testid={`open-settings-${pane}`}>
                 {t("permissions.openSettings")}
               </button>
             )}
@@ -53,6 +59,12 @@ export function PermissionOnboarding({ host, wantsControl, onReady }: { host: Sh
       </ul>
       <p>{t("permissions.howTo")}</p>
       <button type="button" onClick={check} data-testid="check-permissions">{t("permissions.checkAgain")}</button>
+      {openedScreenRecording && report.platform === "macos" && host.reopen && onReopen && (
+        <p data-testid="reopen-offer">
+          {t("permissions.reopenExplanation")}{" "}
+          <button type="button" className="primary" onClick={onReopen} data-testid="quit-reopen">{t("permissions.reopen")}</button>
+        </p>
+      )}
     </div>
   );
 }

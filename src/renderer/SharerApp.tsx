@@ -97,7 +97,7 @@ function TrustScreen({ session, host }: { session: SharerSession; host: SharerHo
           {t("sharer.needsDesktop")} <a href="/download">{t("sharer.downloadApp")}</a>
         </p>
       )}
-      {host.kind === "desktop" && <PermissionOnboarding host={host} wantsControl={wantsControl} onReady={onReady} />}
+      {host.kind === "desktop" && <PermissionOnboarding host={host} wantsControl={wantsControl} onReady={onReady} onReopen={() => void session.reopen()} />}
       <div className="row">
         {canGrant && <button type="button" className="primary big" disabled={!osReady.ready} onClick={() => void session.allow()} data-testid="allow">{t("sharer.allow")}</button>}
         <button type="button" className="big" onClick={() => void session.decline()} data-testid="decline">{t("sharer.decline")}</button>

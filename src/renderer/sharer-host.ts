@@ -33,6 +33,8 @@ export interface SharerHost {
   selectDisplay?: (id: string) => Promise<boolean>;
   /** The desktop app: the sharer's Allow in main's own prompt for the broker's signed offer of control. */
   confirmControl?: (grant: string) => Promise<boolean>;
+  /** The desktop app: quit and reopen into this session's code (macOS applies Screen Recording only to a new process). */
+  reopen?: (code: string) => Promise<void>;
 }
 
 export const webHost: SharerHost = {
@@ -72,5 +74,6 @@ export function desktopHost(bridge: TandemDesktopBridge, brokerOrigin?: string):
     displays: () => bridge.displays(),
     selectDisplay: (id) => bridge.selectDisplay(id),
     confirmControl: (grant) => bridge.confirmControl(grant),
+    reopen: (code) => bridge.reopen(code),
   };
 }

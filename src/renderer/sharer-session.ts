@@ -36,6 +36,8 @@ export class SharerSession {
   private ice: IceConfig | null = null;
   private screen: MediaStream | null = null;
   private peerLink: PeerLink | null = null;
+  /** The code this session was joined with: the reopened app rejoins with it. */
+  private code: string | null = null;
   /** The broker's signed offer of control for the open request, which the desktop app checks before its own prompt. */
   private controlGrant: { sessionId: string; grant: string } | null = null;
   chatVisible = true;
@@ -75,6 +77,7 @@ export class SharerSession {
         await connection.open();
       }
       const joined = await this.connection.request({ type: "session.join", code }, "session.joined");
+      this.code = code;
       this.resumeToken = joined.resumeToken;
       this.ice = joined.ice;
       this.store.set((s) => ({ ...withMessages(s, joined.chat, "sharer", false), helper: joined.peer, connection: "connected" }));
@@ -113,6 +116,11 @@ export class SharerSession {
       const shown = (error as { shown?: ShownError }).shown;
       this.store.set({ error: shown ?? (error instanceof DOMException ? { key: "error.capture", values: { detail: error.message } } : shownError(error)) });
     }
+  }
+
+  /** Quit and reopen the desktop app into this session (it rejoins with the same code). */
+  async reopen(): Promise<void> {
+    if (this.code && this.host.reopen) await this.host.reopen(this.code);
   }
 
   async decline(): Promise<void> {

@@ -199,6 +199,21 @@ export function createSessionService(o: SessionServiceOptions) {
     return { role, session: viewOf(record), peer: peerOf(record, role), resumeToken, ice: await ice(record, userId, role), chat, peerDevice };
   }
 
+  async function rejoin(sessionId: string, sharer: Identity, resumeToken: string): Promise<Attached> {
+    return mutex.run(sessionId, async () => {
+      const record = await load(sessionId);
+      if (record.status === "ended") throw new ProtocolError("code_used", "this code was already used");
+      const wasAway = awayOf(record, "sharer") !== null;
+      cancelGrace(sessionId, "sharer");
+      const updated = { ...record, sharerResumeHash: o.secrets.hashResumeToken(resumeToken), sharerAwaySince: null };
+      await o.store.updateSession(sessionId, { sharerResumeHash: updated.sharerResumeHash, ...awayPatch("sharer", null) }, auditEvent(record.tenantId, sessionId, sharer.userId, "session.party_resumed", { role: "sharer", by: "code" }));
+      if (wasAway) {
+        o.bus.publish({ sessionId, to: "helper", message: { type: "session.peer_presence", sessionId, peer: "sharer", status: "reconnected", graceMs: await o.policy.graceMs(record.tenantId) } });
+      }
+      return attachedView(updated, "sharer", resumeToken);
+    });
+  }
+
   /** Redeems a code whose attempt is already counted; `markFailed` keeps that count (a wrong, expired or used code). */
   async function redeem(sharer: Identity, address: string, rawCode: string, device: DeviceRecord | null, markFailed: () => void): Promise<Attached> {
     const rejected = async (reason: "code_invalid" | "code_expired" | "code_used", record?: SessionRecord) => {
@@ -221,7 +236,15 @@ export function createSessionService(o: SessionServiceOptions) {
       { sharerId: sharer.userId, sharerName: sharer.name, sharerProfile: sharer.profile, sharerTarget, sharerResumeHash: o.secrets.hashResumeToken(resumeToken), at: now },
       { actorId: sharer.userId, action: "session.joined", detail: { address, device: deviceAudit(sharerTarget.device) }, at: now },
     );
-    if (!result.ok) throw await rejected(result.reason, result.session);
+    if (!result.ok) {
+      const used = result.session;
+      // The same person on the same device coming back with their own code (the desktop app reopened to apply
+      // Screen Recording, a reloaded page): they rejoin their session, with a new resume token.
+      if (result.reason === "code_used" && used && used.sharerId === sharer.userId && used.status !== "ended" && (used.sharerTarget?.device?.deviceId ?? null) === (device?.id ?? null)) {
+        return rejoin(used.id, sharer, resumeToken);
+      }
+      throw await rejected(result.reason, used);
+    }
     const record = result.session;
     expiryTimers.get(record.id)?.cancel();
     expiryTimers.delete(record.id);

@@ -254,6 +254,8 @@ export const ar = {
   "permissions.missing": "غير مسموح بعد",
   "permissions.openSettings": "فتح إعدادات النظام",
   "permissions.checkAgain": "تحقّق مرة أخرى",
+  "permissions.reopen": "إنهاء Tandem وإعادة فتحه",
+  "permissions.reopenExplanation": "يُفعّل macOS تسجيل الشاشة لـ Tandem عند تشغيله من جديد: سيُعاد فتح Tandem وينضم مرة أخرى إلى هذه الجلسة.",
   "permissions.howTo": "في إعدادات النظام › الخصوصية والأمان، فعّل Tandem، ثم عد واختر «تحقّق مرة أخرى».",
   "remote.display": "الشاشة",
   "remote.displayAsked": "طُلب من الشخص عرض تلك الشاشة؛ والقرار له.",

@@ -272,6 +272,8 @@ export const en = {
   "permissions.missing": "Not allowed yet",
   "permissions.openSettings": "Open System Settings",
   "permissions.checkAgain": "Check again",
+  "permissions.reopen": "Quit & reopen Tandem",
+  "permissions.reopenExplanation": "macOS turns Screen Recording on for Tandem when it starts again: Tandem reopens and rejoins this session.",
   "permissions.howTo": "In System Settings › Privacy & Security, turn Tandem on, then come back and choose Check again.",
   "remote.display": "Screen",
   "remote.displayAsked": "Asked the sharer to show that screen; they decide on their side.",

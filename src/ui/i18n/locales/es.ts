@@ -254,6 +254,8 @@ export const es = {
   "permissions.missing": "Aún no permitido",
   "permissions.openSettings": "Abrir Ajustes del Sistema",
   "permissions.checkAgain": "Comprobar de nuevo",
+  "permissions.reopen": "Salir y volver a abrir Tandem",
+  "permissions.reopenExplanation": "macOS activa la grabación de pantalla para Tandem cuando vuelve a iniciarse: Tandem se vuelve a abrir y se une de nuevo a esta sesión.",
   "permissions.howTo": "En Ajustes del Sistema › Privacidad y seguridad, activa Tandem, vuelve y elige Comprobar de nuevo.",
   "remote.display": "Pantalla",
   "remote.displayAsked": "Se ha pedido a la persona que muestre esa pantalla; decide ella.",

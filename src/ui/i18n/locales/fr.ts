@@ -254,6 +254,8 @@ export const fr = {
   "permissions.missing": "Pas encore autorisé",
   "permissions.openSettings": "Ouvrir Réglages Système",
   "permissions.checkAgain": "Vérifier à nouveau",
+  "permissions.reopen": "Quitter et rouvrir Tandem",
+  "permissions.reopenExplanation": "macOS n'active l'enregistrement de l'écran qu'au prochain démarrage de Tandem : Tandem se rouvre et rejoint cette session.",
   "permissions.howTo": "Dans Réglages Système › Confidentialité et sécurité, activez Tandem, puis revenez et choisissez Vérifier à nouveau.",
   "remote.display": "Écran",
   "remote.displayAsked": "La personne a été invitée à montrer cet écran ; elle décide de son côté.",

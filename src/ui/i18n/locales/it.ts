@@ -254,6 +254,8 @@ export const it = {
   "permissions.missing": "Non ancora consentito",
   "permissions.openSettings": "Apri Impostazioni di Sistema",
   "permissions.checkAgain": "Controlla di nuovo",
+  "permissions.reopen": "Esci e riapri Tandem",
+  "permissions.reopenExplanation": "macOS attiva la registrazione dello schermo per Tandem al prossimo avvio: Tandem si riapre e rientra in questa sessione.",
   "permissions.howTo": "In Impostazioni di Sistema › Privacy e sicurezza attiva Tandem, poi torna qui e scegli Controlla di nuovo.",
   "remote.display": "Schermo",
   "remote.displayAsked": "Hai chiesto di mostrare quello schermo; decide la persona.",

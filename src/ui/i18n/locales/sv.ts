@@ -254,6 +254,8 @@ export const sv = {
   "permissions.missing": "Inte tillåtet än",
   "permissions.openSettings": "Öppna Systeminställningar",
   "permissions.checkAgain": "Kontrollera igen",
+  "permissions.reopen": "Avsluta och öppna Tandem igen",
+  "permissions.reopenExplanation": "macOS slår på skärminspelning för Tandem när appen startar igen: Tandem öppnas igen och går tillbaka in i den här sessionen.",
   "permissions.howTo": "Slå på Tandem under Systeminställningar › Integritet och säkerhet, kom sedan tillbaka och välj Kontrollera igen.",
   "remote.display": "Skärm",
   "remote.displayAsked": "Personen har ombetts visa den skärmen; hen bestämmer själv.",

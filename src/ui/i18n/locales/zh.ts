@@ -254,6 +254,8 @@ export const zh = {
   "permissions.missing": "尚未允许",
   "permissions.openSettings": "打开系统设置",
   "permissions.checkAgain": "重新检查",
+  "permissions.reopen": "退出并重新打开 Tandem",
+  "permissions.reopenExplanation": "macOS 会在 Tandem 重新启动后才启用屏幕录制：Tandem 将重新打开并重新加入此会话。",
   "permissions.howTo": "在“系统设置 › 隐私与安全性”中打开 Tandem，然后回来选择“重新检查”。",
   "remote.display": "屏幕",
   "remote.displayAsked": "已请对方显示该屏幕；由对方决定。",
