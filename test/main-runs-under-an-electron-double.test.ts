@@ -14,6 +14,7 @@ import { createElectronDouble, type ElectronDouble } from "./support/electron-do
  * main checks before its own consent dialog.
  */
 const REVOKE_HOTKEY = "CommandOrControl+Alt+Shift+Escape";
+const realPlatform = process.platform;
 
 describe("the desktop app's main process under an Electron double", () => {
   let h: Harness;
@@ -45,7 +46,7 @@ describe("the desktop app's main process under an Electron double", () => {
   });
 
   /** Starts main.ts afresh; `beforeReady` runs between the module's start and app.whenReady() (a cold start's events). */
-  async function launch(o: { argv?: string[]; packaged?: boolean; beforeReady?: (d: ElectronDouble) => void } = {}): Promise<ElectronDouble> {
+  async function launch(o: { argv?: string[]; packaged?: boolean; platform?: NodeJS.Platform; beforeReady?: (d: ElectronDouble) => void } = {}): Promise<ElectronDouble> {
     vi.resetModules();
     // Main reports what it could not do (here: the device sign-in, with no IdP behind this broker) on the console: kept, not printed.
     warnings = [];
@@ -58,7 +59,13 @@ describe("the desktop app's main process under an Electron double", () => {
     process.env.TANDEM_BROKER_CA_FILE = path.join(dir, "ca.crt");
     process.env.TANDEM_APP_UI_DIR = path.join(dir, "ui");
     process.argv = [process.argv[0]!, "tandem", ...(o.argv ?? [])];
-    await import("../src/main/main.js");
+    // main reads the platform once, as it starts (macOS and Windows order their app events differently).
+    Object.defineProperty(process, "platform", { value: o.platform ?? realPlatform, configurable: true });
+    try {
+      await import("../src/main/main.js");
+    } finally {
+      Object.defineProperty(process, "platform", { value: realPlatform, configurable: true });
+    }
     o.beforeReady?.(d);
     d.ready();
     await vi.waitFor(() => expect(d.windows()[0]?.loaded.length).toBeGreaterThan(0), { timeout: 10_000 });
@@ -177,6 +184,38 @@ describe("the desktop app's main process under an Electron double", () => {
 
     d.module.app.emit("will-quit");
     expect(d.record.toAgent.at(-1)).toEqual({ type: "revoke" });
+    expect(d.record.agentKilled).toBe(true);
+  });
+
+  it("on macOS keeps running when the window is closed (control stopped at once), and a link or the Dock brings a window back", async () => {
+    const d = await launch({ platform: "darwin" });
+    // The on-top strip is a window too; these are the sharer's.
+    const sharerWindows = (d: ElectronDouble) => d.windows().filter((w) => (w.options.webPreferences as { preload?: string } | undefined)?.preload);
+    const bridge = await preloadOf(d);
+    const { sessionId, grant } = await controlOffer();
+    bridge.sessionChanged(view(sessionId), "Hugo Moreau");
+    d.answerDialogs(1);
+    expect(await bridge.confirmControl(grant)).toBe(true);
+    sharerWindows(d)[0]!.emit("closed");
+    expect(d.record.toAgent.at(-1)).toEqual({ type: "revoke" });
+    bridge.input(sessionId, move);
+    expect(inputsToAgent(d)).toEqual([]);
+    d.module.app.emit("window-all-closed");
+    expect(d.record.agentKilled).toBe(false); // macOS: the app stays
+    d.openUrl("tandem://join?code=abcd2345");
+    expect(sharerWindows(d)).toHaveLength(2);
+    expect(sharerWindows(d)[1]!.loaded).toEqual([appPage({ code: "abcd2345" })]);
+    d.module.app.emit("activate"); // a window is open: nothing more
+    expect(sharerWindows(d)).toHaveLength(2);
+    sharerWindows(d)[1]!.emit("closed");
+    d.module.app.emit("activate");
+    expect(sharerWindows(d)).toHaveLength(3);
+  });
+
+  it("on Windows quits when the window is closed, releasing keys", async () => {
+    const d = await launch({ platform: "win32" });
+    d.windows()[0]!.emit("closed");
+    d.module.app.emit("window-all-closed");
     expect(d.record.agentKilled).toBe(true);
   });
 

@@ -50,6 +50,7 @@ async function start() {
   let pending: LaunchRequest = parseLaunchArgs(process.argv);
   // Links can arrive before the window exists (macOS sends open-url before ready on a cold start): until then they only set `pending`.
   let window: BrowserWindow | null = null;
+  let started = false;
   app.setAsDefaultProtocolClient(PROTOCOL_SCHEME);
   app.on("open-url", (event, url) => {
     event.preventDefault();
@@ -167,17 +168,27 @@ async function start() {
   // Anything else the session loads (the broker's photos) gets the broker page's policy, should it ever be a document.
   pageSession.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: { ...details.responseHeaders, "Content-Security-Policy": [PAGE_CSP] } }));
 
-  window = createSharerWindow(BrowserWindow as WindowConstructor<BrowserWindow>, path.join(__dirname, "preload.cjs"));
-  const shown = window;
-  window.webContents.on("will-navigate", (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault();
-  });
-  window.webContents.on("will-attach-webview", (event) => event.preventDefault());
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    void openOutside(url);
-    return { action: "deny" };
-  });
-  shown.once("ready-to-show", () => shown.show());
+  /** The sharer window, fenced; closing it stops control at once (its page, and with it the session's connection, is gone). */
+  function openWindow(): BrowserWindow {
+    const made = createSharerWindow(BrowserWindow as WindowConstructor<BrowserWindow>, path.join(__dirname, "preload.cjs"));
+    made.webContents.on("will-navigate", (event, url) => {
+      if (!isAppUrl(url)) event.preventDefault();
+    });
+    made.webContents.on("will-attach-webview", (event) => event.preventDefault());
+    made.webContents.setWindowOpenHandler(({ url }) => {
+      void openOutside(url);
+      return { action: "deny" };
+    });
+    made.once("ready-to-show", () => made.show());
+    made.on("closed", () => {
+      if (window === made) window = null;
+      relay.sessionChanged(null);
+      sharing(null, null);
+    });
+    void made.loadURL(sharerPageUrl());
+    return made;
+  }
+  const toPage = (channel: string) => window?.webContents.send(channel);
 
   registerBridge(
     ipcMain as unknown as IpcMainLike,
@@ -218,14 +229,14 @@ async function start() {
   // The revoke hotkey works whatever has focus.
   globalShortcut.register(REVOKE_HOTKEY, () => {
     relay.revoke();
-    shown.webContents.send(BRIDGE_CHANNELS.revokeHotkey);
+    toPage(BRIDGE_CHANNELS.revokeHotkey);
   });
 
   // Tray with status and Stop sharing; the on-top strip while someone helps.
   const tray = new Tray(nativeImage.createFromPath(path.join(__dirname, "tray.png")));
   let indicator: BrowserWindow | null = null;
   // Stop closes main's gate at once; the page then ends the session at the broker.
-  const stop = () => (relay.revoke(), shown.webContents.send(BRIDGE_CHANNELS.stopRequested));
+  const stop = () => (relay.revoke(), toPage(BRIDGE_CHANNELS.stopRequested));
   let shownHtml = "";
   function sharing(view: SessionView | null, helperName: string | null) {
     const running = view !== null && view.status !== "ended" && view.status !== "created";
@@ -263,13 +274,25 @@ async function start() {
 
   function openCode(request: LaunchRequest) {
     pending = request;
-    if (!window) return; // the window, once made, loads with `pending`
+    if (!window) {
+      // Before ready the first window loads with `pending`; after its window was closed (macOS keeps the app), a link opens one.
+      if (started) window = openWindow();
+      return;
+    }
     if (window.isMinimized()) window.restore();
     window.focus();
     void window.loadURL(sharerPageUrl());
   }
   const sharerPageUrl = () => appPageUrl(brokerOrigin, pending);
-  await shown.loadURL(sharerPageUrl());
+  window = openWindow();
+  started = true;
+  // macOS: the app stays when its window closes; the Dock icon brings a window back. Elsewhere closing it quits.
+  app.on("activate", () => {
+    if (!window) window = openWindow();
+  });
+  app.on("window-all-closed", () => {
+    if (platform !== "darwin") app.quit();
+  });
   app.on("will-quit", () => {
     quitting = true;
     globalShortcut.unregisterAll();
