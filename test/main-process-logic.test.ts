@@ -9,6 +9,7 @@ import { BUNDLE_ID, jsonFallbackPath, type ManagedConfigSources, parseRegQuery, 
 import { createUpdateGate, updateFeed } from "../src/main/update-policy.js";
 import { createIndicatorWindow, createSharerWindow, indicatorHtml, openExternally, permissionAllowed } from "../src/main/window-policy.js";
 import { appFile, appPageCsp, appPageUrl, isAppUrl } from "../src/main/shipped-ui.js";
+import { shellText } from "../src/main/shell-strings.js";
 import { pointOnDisplay } from "../src/protocol/index.js";
 import { ProtocolMode } from "@azure/msal-node";
 import { desktopMsalConfig, signInFrom } from "../src/main/desktop-sign-in.js";
@@ -36,9 +37,15 @@ describe("the sharer window and what it may do", () => {
     expect(strip.webPreferences).toMatchObject({ ...locked, javascript: false });
     expect(strip.webPreferences).not.toHaveProperty("preload");
     const html = indicatorHtml(`Hugo <img src=x onerror=alert(1)> "Moreau"`, true);
-    expect(html).toContain("&#60;img src=x onerror=alert(1)&#62; &#34;Moreau&#34;</bdi>&nbsp;is controlling your screen");
+    expect(html).toContain("<bdi>Hugo &#60;img src=x onerror=alert(1)&#62; &#34;Moreau&#34;</bdi> is controlling your screen · Tandem");
     expect(html).not.toContain("<img");
     expect(html).not.toContain("<script");
+    // In the sharer's language, right to left in Arabic (the strings are the pages' locale files).
+    expect(indicatorHtml("Hugo", false, shellText("fr-CA"))).toContain("<bdi>Hugo</bdi> voit votre écran · Tandem");
+    const arabic = indicatorHtml("Hugo", true, shellText("ar"));
+    expect(arabic).toContain('dir="rtl"');
+    expect(arabic).toContain("يتحكم <bdi>Hugo</bdi> في شاشتك · Tandem");
+    expect(shellText("tlh")("shell.stopSharing")).toBe("Stop sharing");
   });
 
   it("navigates only within the app's own UI (never the broker's pages), opens only web links outside, grants only display capture", () => {

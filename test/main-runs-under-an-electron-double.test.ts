@@ -148,6 +148,8 @@ describe("the desktop app's main process under an Electron double", () => {
     expect(d.record.dialogs.at(-1)).toMatchObject({ message: "Hugo Moreau demande à contrôler votre souris et votre clavier", cancelId: 0 });
     bridge.input(fresh.sessionId, move);
     expect(inputsToAgent(d)).toEqual([{ type: "input", sessionId: fresh.sessionId, event: move }]);
+    // The tray speaks the sharer's language too (the pages' locale files).
+    expect(d.record.trayTooltips.at(-1)).toBe("Tandem : Hugo Moreau contrôle votre écran");
 
     // The revoke hotkey: the agent releases everything, the page hears of it, and the page cannot widen control again.
     d.pressShortcut(REVOKE_HOTKEY);

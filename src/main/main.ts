@@ -7,6 +7,7 @@ import electronUpdater from "electron-updater";
 import { BRIDGE_CHANNELS, CONTROL_GRANT_KEYS_PATH, FromAgent, PAGE_CSP, type SessionView, type ToAgent } from "../protocol/index.js";
 import { caTrustingNetworkClient } from "./ca-network-client.js";
 import { ALLOW_BUTTON, consentDialog } from "./consent-prompt.js";
+import { shellText } from "./shell-strings.js";
 import { createControlConsent } from "./control-consent.js";
 import { type IpcMainLike, registerBridge } from "./bridge-channels.js";
 import { parseDeepLink, parseLaunchArgs, PROTOCOL_SCHEME, type LaunchRequest } from "./deep-link.js";
@@ -42,7 +43,7 @@ protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 if (!app.requestSingleInstanceLock()) app.quit();
 else
   start().catch((error: unknown) => {
-    dialog.showErrorBox("Tandem could not start", error instanceof Error ? error.message : String(error));
+    dialog.showErrorBox(shellText(app.getLocale())("shell.couldNotStart"), error instanceof Error ? error.message : String(error));
     app.exit(1);
   });
 
@@ -238,12 +239,20 @@ async function start() {
   // Stop closes main's gate at once; the page then ends the session at the broker.
   const stop = () => (relay.revoke(), toPage(BRIDGE_CHANNELS.stopRequested));
   let shownHtml = "";
+  const t = shellText(app.getLocale());
   function sharing(view: SessionView | null, helperName: string | null) {
     const running = view !== null && view.status !== "ended" && view.status !== "created";
     updates.sessionRunning(running);
-    const helper = view?.status === "active" ? (helperName ?? "your helper") : null;
-    tray.setToolTip(helper ? `Tandem: ${helper} is ${view?.level === "control" ? "controlling" : "viewing"} your screen` : "Tandem");
-    tray.setContextMenu(Menu.buildFromTemplate([{ label: helper ? `Being helped by ${helper}` : "Not sharing", enabled: false }, { label: "Stop sharing", enabled: Boolean(helper), click: stop }, { type: "separator" }, { label: "Quit Tandem", click: () => app.quit() }]));
+    const helper = view?.status === "active" ? (helperName ?? t("shell.yourHelper")) : null;
+    tray.setToolTip(helper ? t(view?.level === "control" ? "shell.tooltipControl" : "shell.tooltipView", { name: helper }) : "Tandem");
+    tray.setContextMenu(
+      Menu.buildFromTemplate([
+        { label: helper ? t("shell.beingHelped", { name: helper }) : t("shell.notSharing"), enabled: false },
+        { label: t("shell.stopSharing"), enabled: Boolean(helper), click: stop },
+        { type: "separator" },
+        { label: t("shell.quit"), click: () => app.quit() },
+      ]),
+    );
     if (helper && !indicator) {
       indicator = createIndicatorWindow(BrowserWindow as WindowConstructor<BrowserWindow>, screen.getPrimaryDisplay().workArea);
       indicator.setAlwaysOnTop(true, "screen-saver");
@@ -252,7 +261,7 @@ async function start() {
       indicator.showInactive();
     }
     // The strip says what the helper can do right now: it changes with the level (control ↔ view).
-    const html = helper ? indicatorHtml(helper, view?.level === "control" && !view.paused) : "";
+    const html = helper ? indicatorHtml(helper, view?.level === "control" && !view.paused, t) : "";
     if (indicator && helper && html !== shownHtml) void indicator.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
     shownHtml = html;
     if (!helper && indicator) {

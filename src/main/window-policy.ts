@@ -1,4 +1,5 @@
 import { isAppUrl } from "./shipped-ui.js";
+import { type ShellText, shellText } from "./shell-strings.js";
 
 /**
  * How the app's windows are built and fenced, as plain data and predicates so
@@ -84,10 +85,10 @@ export function createIndicatorWindow<W>(BrowserWindow: WindowConstructor<W>, di
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The strip's content: static HTML, no script; the helper's name is escaped (it comes from the directory, but still). */
-export function indicatorHtml(helperName: string, controlling: boolean): string {
-  const what = controlling ? "is controlling your screen" : "can see your screen";
-  return `<!doctype html><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><body style="margin:0;font:600 14px system-ui;color:#fff;background:#b3261e;display:flex;align-items:center;justify-content:center;height:100vh"><bdi>${escapeHtml(helperName)}</bdi>&nbsp;${what} · Tandem</body>`;
+/** The strip's content: static HTML, no script, in the sharer's language; the helper's name is escaped (it comes from the directory, but still). */
+export function indicatorHtml(helperName: string, controlling: boolean, t: ShellText = shellText("en")): string {
+  const [before = "", after = ""] = t(controlling ? "shell.stripControl" : "shell.stripView", { name: "\u0000" }).split("\u0000");
+  return `<!doctype html><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><body dir="${t.rtl ? "rtl" : "ltr"}" style="margin:0;font:600 14px system-ui;color:#fff;background:#b3261e;display:flex;align-items:center;justify-content:center;height:100vh">${escapeHtml(before)}<bdi>${escapeHtml(helperName)}</bdi>${escapeHtml(after)}</body>`;
 }
 
 /**
