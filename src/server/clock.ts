@@ -19,3 +19,26 @@ export const systemClock: Clock = {
     return { cancel: () => clearTimeout(handle) };
   },
 };
+
+/**
+ * Runs `work` every `everyMs` of business time, the next run timed from the
+ * end of the last (a slow run never overlaps the next); failures are logged
+ * and the schedule goes on. `stop` ends it.
+ */
+export function repeatEvery(clock: Clock, everyMs: number, work: () => Promise<unknown>, log: (error: unknown) => void): { stop(): void } {
+  let timer: Timer | null = null;
+  let stopped = false;
+  const schedule = () => {
+    if (stopped) return;
+    timer = clock.setTimer(everyMs, () => {
+      work().catch(log).finally(schedule);
+    });
+  };
+  schedule();
+  return {
+    stop() {
+      stopped = true;
+      timer?.cancel();
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import readline from "node:readline";
-import type { Clock, Timer } from "../clock.js";
+import { type Clock, repeatEvery } from "../clock.js";
 import type { ChainCheckpoint } from "./audit-chain.js";
 import type { AuditKeys } from "./audit-keys.js";
 
@@ -33,8 +33,6 @@ export function startAuditCheckpoints(o: {
   log(error: unknown): void;
 }): AuditCheckpoints {
   const written = new Map<string, number>();
-  let timer: Timer | null = null;
-  let stopped = false;
   let running: Promise<number> = Promise.resolve(0);
 
   async function write(): Promise<number> {
@@ -50,18 +48,11 @@ export function startAuditCheckpoints(o: {
   }
   const writeNow = () => (running = running.then(write, write));
 
-  const schedule = () => {
-    if (stopped) return;
-    timer = o.clock.setTimer(o.everyMs, () => {
-      writeNow().catch(o.log).finally(schedule);
-    });
-  };
-  schedule();
+  const schedule = repeatEvery(o.clock, o.everyMs, writeNow, o.log);
   return {
     writeNow,
     async stop() {
-      stopped = true;
-      timer?.cancel();
+      schedule.stop();
       await writeNow().catch(o.log);
     },
   };

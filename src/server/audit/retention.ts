@@ -1,4 +1,4 @@
-import type { Clock, Timer } from "../clock.js";
+import { type Clock, repeatEvery } from "../clock.js";
 import type { TenantConfig } from "../policy/tenant-config.js";
 import type { Store } from "../store/store.js";
 
@@ -14,8 +14,6 @@ export interface RetentionJob {
 }
 
 export function startRetentionJob(o: { store: Store; tenants: TenantConfig; clock: Clock; everyMs: number; log: (error: unknown) => void }): RetentionJob {
-  let timer: Timer | null = null;
-  let stopped = false;
 
   async function runOnce() {
     const results = [];
@@ -28,19 +26,6 @@ export function startRetentionJob(o: { store: Store; tenants: TenantConfig; cloc
     return results;
   }
 
-  const schedule = () => {
-    if (stopped) return;
-    timer = o.clock.setTimer(o.everyMs, () => {
-      runOnce().catch(o.log).finally(schedule);
-    });
-  };
-  schedule();
-
-  return {
-    runOnce,
-    stop() {
-      stopped = true;
-      timer?.cancel();
-    },
-  };
+  const schedule = repeatEvery(o.clock, o.everyMs, runOnce, o.log);
+  return { runOnce, stop: () => schedule.stop() };
 }

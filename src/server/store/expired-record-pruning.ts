@@ -1,4 +1,4 @@
-import type { Clock, Timer } from "../clock.js";
+import { type Clock, repeatEvery } from "../clock.js";
 import type { IdpRecordStore } from "./store.js";
 
 /**
@@ -13,21 +13,8 @@ export interface RecordPruning {
 }
 
 export function startExpiredRecordPruning(o: { records: IdpRecordStore; clock: Clock; everyMs: number; log: (error: unknown) => void }): RecordPruning {
-  let timer: Timer | null = null;
-  let stopped = false;
   const runOnce = () => o.records.pruneExpired(o.clock.now());
-  const schedule = () => {
-    if (stopped) return;
-    timer = o.clock.setTimer(o.everyMs, () => {
-      runOnce().catch(o.log).finally(schedule);
-    });
-  };
-  runOnce().catch(o.log).finally(schedule);
-  return {
-    runOnce,
-    stop() {
-      stopped = true;
-      timer?.cancel();
-    },
-  };
+  runOnce().catch(o.log);
+  const schedule = repeatEvery(o.clock, o.everyMs, runOnce, o.log);
+  return { runOnce, stop: () => schedule.stop() };
 }
