@@ -28,7 +28,12 @@ const FLOODS: [FloodKind, string][] = [
 ];
 
 console.log(`Tandem abuse benchmark — ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}; command: npm run bench:abuse -- --seconds ${FLOOD_SECONDS} --settle ${SETTLE_SECONDS}`);
-const broker = await startBrokerProcess(process.env.BENCH_BROKER_ENV ? (JSON.parse(process.env.BENCH_BROKER_ENV) as Record<string, string>) : {}, [], true);
+// BENCH_BROKER_ENV / BENCH_BROKER_NODE_ARGS (JSON): try the broker with another allocator, V8 flags, a memory log.
+const broker = await startBrokerProcess(
+  process.env.BENCH_BROKER_ENV ? (JSON.parse(process.env.BENCH_BROKER_ENV) as Record<string, string>) : {},
+  process.env.BENCH_BROKER_NODE_ARGS ? (JSON.parse(process.env.BENCH_BROKER_NODE_ARGS) as string[]) : [],
+  true,
+);
 const issuer = `${broker.origin}/idp`;
 const token = async (username: string, password: string, localAddress?: string) => (await signInAsDesktop({ issuer, ca: broker.ca, username, password, localAddress })).accessToken;
 
