@@ -151,8 +151,8 @@ export class HelperSession {
     this.connection?.close();
   }
 
-  private ensureLink(sessionId: string) {
-    if (this.peerLink || !this.connection || !this.ice) return;
+  private ensureLink(sessionId: string): PeerLink | null {
+    if (this.peerLink || !this.connection || !this.ice) return this.peerLink;
     this.peerLink = createPeerLink({
       connection: this.connection,
       sessionId,
@@ -162,7 +162,15 @@ export class HelperSession {
       onTrack: (stream, frames) => this.store.set({ stream, frames }),
       onVerificationCode: (verificationCode) => this.store.set({ verificationCode }),
       onNotice: (notice) => this.store.set({ displays: notice.displays }),
+      // The sharer came back as a new peer (a reloaded page, a reopened app): a fresh link takes its offer.
+      onNewPeer: (offer) => {
+        this.peerLink?.close();
+        this.peerLink = null;
+        this.store.set({ stream: null, frames: null, verificationCode: null });
+        void this.ensureLink(sessionId)?.acceptOffer(offer);
+      },
     });
+    return this.peerLink;
   }
 
   /** Asks the sharer to show another of their screens; they decide on their side. */

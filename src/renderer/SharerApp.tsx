@@ -33,13 +33,15 @@ function Sharing({ host, myName, myUserId, chatEnabled }: { host: SharerHost; my
   const { t } = useTranslation();
   const session = useMemo(() => new SharerSession(host, myName, myUserId), [host, myName, myUserId]);
   useEffect(() => () => session.dispose(), [session]);
+  // A reload keeps the tab in its session: back in with the resume token this tab kept.
+  useEffect(() => void session.restore(), [session]);
   const s = useStore(session.store);
   const initialCode = new URLSearchParams(location.search).get("code") ?? "";
   const showChat = s.phase !== "code" && s.phase !== "joining";
 
   return (
     <div className={`sharer phase-${s.phase}`} data-testid="sharer" data-phase={s.phase}>
-      {s.phase === "sharing" && s.view && <SharingBar session={session} />}
+      {s.phase === "sharing" && s.view && !s.screenLost && <SharingBar session={session} />}
       <header className="topbar">
         <span className="brand">Tandem</span>
         <span className="spacer" />
@@ -119,11 +121,18 @@ function SharingBar({ session }: { session: SharerSession }) {
 
 function SharingPanel({ session }: { session: SharerSession }) {
   const { t } = useTranslation();
-  const { view, verificationCode, linkState, helper, displays, displayAsked } = useStore(session.store);
+  const { view, verificationCode, linkState, helper, displays, displayAsked, screenLost } = useStore(session.store);
   return (
     <section className="card" data-testid="sharer-active">
       <h1 dir="auto">{t(view?.level === "control" ? "sharer.controlled" : "sharer.viewed", { name: helper?.name ?? "" })}</h1>
-      {linkState !== "connected" && <p className="banner info">{t(`link.${linkState ?? "connecting"}`)}</p>}
+      {screenLost ? (
+        <p className="banner warn" role="alert" data-testid="screen-lost">
+          {t("sharer.screenLost")}{" "}
+          <button type="button" className="primary" onClick={() => void session.shareAgain()} data-testid="share-again">{t("sharer.shareAgain")}</button>
+        </p>
+      ) : (
+        linkState !== "connected" && <p className="banner info">{t(`link.${linkState ?? "connecting"}`)}</p>
+      )}
       {verificationCode && (
         <p className="verify" data-testid="verification-code">
           {t("verify.label")} <strong>{verificationCode}</strong> — {t("verify.explanation")}

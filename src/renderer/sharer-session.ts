@@ -1,4 +1,4 @@
-import { type DisplayChoice, type IceConfig, normalizeCode, type Party, type ServerMessage, type SessionView } from "../protocol/index.js";
+import { type DisplayChoice, type IceConfig, normalizeCode, type Party, type ServerMessage, type ServerMessageOf, type SessionView } from "../protocol/index.js";
 import { BrokerConnection, type ConnectionStatus } from "../ui/broker-connection.js";
 import { createPeerLink, type LinkState, type PeerLink } from "../ui/peer-link.js";
 import { type ChatState, sendChatLine, type ShownError, shownError, withMessages } from "../ui/session-common.js";
@@ -25,9 +25,19 @@ export interface SharerState extends ChatState {
   /** The desktop app's screens (one or none on the web), and one the helper asked to see. */
   displays: DisplayChoice[];
   displayAsked: DisplayChoice | null;
+  /** Back in a running session after a reload: the screen must be picked again (a browser needs the sharer's click). */
+  screenLost: boolean;
 }
 
-const initial: SharerState = { phase: "code", connection: "connecting", view: null, helper: null, error: null, linkState: null, verificationCode: null, helperAway: false, displays: [], displayAsked: null, chat: [], unread: 0 };
+const initial: SharerState = { phase: "code", connection: "connecting", view: null, helper: null, error: null, linkState: null, verificationCode: null, helperAway: false, displays: [], displayAsked: null, screenLost: false, chat: [], unread: 0 };
+
+/** What lets this tab come back into its session after a reload (kept per tab, gone with it). */
+const KEPT = "tandem.sharer.session";
+interface Kept {
+  sessionId: string;
+  resumeToken: string;
+  code: string;
+}
 
 export class SharerSession {
   readonly store = new Store<SharerState>(initial);
@@ -68,23 +78,70 @@ export class SharerSession {
     }
     this.store.set({ phase: "joining", error: null });
     try {
-      if (!this.connection || this.connection.status === "closed") {
-        const url = this.host.brokerOrigin ? `${this.host.brokerOrigin.replace(/^http/, "ws")}/ws` : undefined;
-        const connection = new BrokerConnection({ url, token: this.host.token, proveDevice: this.host.proveDevice, userId: this.myUserId, onReconnected: (c) => this.resume(c) });
-        connection.onStatus((status) => this.store.set({ connection: status }));
-        connection.on((message) => this.receive(message));
-        this.connection = connection;
-        await connection.open();
-      }
-      const joined = await this.connection.request({ type: "session.join", code }, "session.joined");
-      this.code = code;
-      this.resumeToken = joined.resumeToken;
-      this.ice = joined.ice;
-      this.store.set((s) => ({ ...withMessages(s, joined.chat, "sharer", false), helper: joined.peer, connection: "connected" }));
-      this.apply(joined.session);
+      const connection = await this.connected();
+      const joined = await connection.request({ type: "session.join", code }, "session.joined");
+      this.attached(joined, code);
     } catch (error) {
       this.store.set({ phase: "code", error: shownError(error) });
     }
+  }
+
+  /**
+   * After a reload: back into the session this tab was in, with its resume token (within the reconnect grace).
+   * True when it is back; otherwise the sharer is told they left, and the code screen shows.
+   */
+  async restore(): Promise<boolean> {
+    const kept = readKept();
+    if (!kept) return false;
+    this.store.set({ phase: "joining", error: null });
+    try {
+      const connection = await this.connected();
+      const joined = await connection.request({ type: "session.resume", sessionId: kept.sessionId, resumeToken: kept.resumeToken }, "session.joined");
+      this.attached(joined, kept.code);
+      if (joined.session.status === "active") this.store.set({ screenLost: true });
+      return true;
+    } catch {
+      sessionStorage.removeItem(KEPT);
+      this.store.set({ phase: "code", error: { key: "sharer.leftSession" } });
+      return false;
+    }
+  }
+
+  /** Picks the screen again after a reload (the click is the user gesture the browser wants) and sends it. */
+  async shareAgain(): Promise<void> {
+    const { view } = this.store.get();
+    if (!view) return;
+    try {
+      this.screen = this.watched(await this.host.captureScreen());
+      this.store.set({ screenLost: false, error: null });
+      this.startLink(view.sessionId);
+    } catch (error) {
+      this.store.set({ error: error instanceof DOMException ? { key: "error.capture", values: { detail: error.message } } : shownError(error) });
+    }
+  }
+
+  private async connected(): Promise<BrokerConnection> {
+    if (this.connection && this.connection.status !== "closed") return this.connection;
+    const url = this.host.brokerOrigin ? `${this.host.brokerOrigin.replace(/^http/, "ws")}/ws` : undefined;
+    const connection = new BrokerConnection({ url, token: this.host.token, proveDevice: this.host.proveDevice, userId: this.myUserId, onReconnected: (c) => this.resume(c) });
+    connection.onStatus((status) => this.store.set({ connection: status }));
+    connection.on((message) => this.receive(message));
+    this.connection = connection;
+    await connection.open();
+    return connection;
+  }
+
+  private attached(joined: ServerMessageOf<"session.joined">, code: string) {
+    this.code = code;
+    this.resumeToken = joined.resumeToken;
+    this.ice = joined.ice;
+    this.store.set((s) => ({ ...withMessages(s, joined.chat, "sharer", false), helper: joined.peer, connection: "connected" }));
+    this.apply(joined.session);
+    this.keep(joined.session);
+  }
+
+  private keep(view: SessionView) {
+    if (this.code && this.resumeToken && view.status !== "ended") sessionStorage.setItem(KEPT, JSON.stringify({ sessionId: view.sessionId, resumeToken: this.resumeToken, code: this.code } satisfies Kept));
   }
 
   /** Allow: capture first (the click is the user gesture the browser wants), then consent and share. */
@@ -178,6 +235,7 @@ export class SharerSession {
     if (!sessionId || !this.resumeToken || this.store.get().phase === "ended") return;
     const joined = await connection.request({ type: "session.resume", sessionId, resumeToken: this.resumeToken }, "session.joined");
     this.resumeToken = joined.resumeToken;
+    this.keep(joined.session);
     this.store.set((s) => withMessages(s, joined.chat, "sharer", !this.chatVisible));
     this.apply(joined.session);
     // The media path may have survived; if not, fresh ICE through whichever broker we reached.
@@ -272,6 +330,7 @@ export class SharerSession {
   }
 
   private finish(view: SessionView) {
+    sessionStorage.removeItem(KEPT);
     this.stopScreen();
     this.peerLink?.close();
     this.peerLink = null;
@@ -281,5 +340,14 @@ export class SharerSession {
   private stopScreen() {
     for (const track of this.screen?.getTracks() ?? []) track.stop();
     this.screen = null;
+  }
+}
+
+function readKept(): Kept | null {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(KEPT) ?? "null") as Kept | null;
+    return kept && typeof kept.sessionId === "string" && typeof kept.resumeToken === "string" && typeof kept.code === "string" ? kept : null;
+  } catch {
+    return null;
   }
 }

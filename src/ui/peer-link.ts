@@ -21,6 +21,12 @@ export interface LinkEvents {
   onInput?: (event: InputEvent | PointerMove) => void;
   /** Helper: what the sharer tells about its side (its displays), already parsed. */
   onNotice?: (notice: SharerNotice) => void;
+  /**
+   * Helper: an offer from a different peer connection than the one this link talks to (the sharer reloaded
+   * its page or reopened the app): this link cannot take it (another DTLS certificate); the caller starts a
+   * fresh link and hands it the offer.
+   */
+  onNewPeer?: (offerSdp: string) => void;
 }
 
 export interface PeerLink {
@@ -35,6 +41,8 @@ export interface PeerLink {
   onInputChannelOpen(handler: () => void): void;
   /** Sharer: renegotiate with fresh ICE (network change, broker failover). */
   restartIce(): Promise<void>;
+  /** Helper: answer an offer that arrived before this link existed (see onNewPeer). */
+  acceptOffer(sdp: string): Promise<void>;
   stats(): Promise<LinkQuality>;
   close(): void;
 }
@@ -172,6 +180,14 @@ export function createPeerLink(o: { connection: BrokerConnection; sessionId: str
     await pc.addIceCandidate(candidate ?? undefined).catch(() => undefined);
   }
 
+  async function answer(sdp: string) {
+    await pc.setRemoteDescription({ type: "offer", sdp });
+    await pc.setLocalDescription(await pc.createAnswer());
+    o.connection.send({ type: "signal.answer", sessionId: o.sessionId, sdp: pc.localDescription!.sdp });
+    for (const c of earlyCandidates.splice(0)) await pc.addIceCandidate(c).catch(() => undefined);
+    await showVerificationCode();
+  }
+
   async function offer(iceRestart: boolean) {
     const description = await pc.createOffer({ iceRestart });
     await pc.setLocalDescription(description);
@@ -182,11 +198,9 @@ export function createPeerLink(o: { connection: BrokerConnection; sessionId: str
     if (closed || !("sessionId" in message) || message.sessionId !== o.sessionId) return;
     try {
       if (message.type === "signal.offer" && o.role === "helper") {
-        await pc.setRemoteDescription({ type: "offer", sdp: message.sdp });
-        await pc.setLocalDescription(await pc.createAnswer());
-        o.connection.send({ type: "signal.answer", sessionId: o.sessionId, sdp: pc.localDescription!.sdp });
-        for (const c of earlyCandidates.splice(0)) await pc.addIceCandidate(c).catch(() => undefined);
-        await showVerificationCode();
+        const current = fingerprintOf(pc.remoteDescription?.sdp);
+        if (current && o.onNewPeer && current !== fingerprintOf(message.sdp)) return o.onNewPeer(message.sdp);
+        await answer(message.sdp);
       } else if (message.type === "signal.answer" && o.role === "sharer") {
         await pc.setRemoteDescription({ type: "answer", sdp: withStartBitrate(message.sdp, START_BITRATE_KBPS) });
         for (const c of earlyCandidates.splice(0)) await pc.addIceCandidate(c).catch(() => undefined);
@@ -217,6 +231,10 @@ export function createPeerLink(o: { connection: BrokerConnection; sessionId: str
     onInputChannelOpen(handler) {
       input.addEventListener("open", handler);
       if (input.readyState === "open") handler();
+    },
+    async acceptOffer(sdp) {
+      if (closed || o.role !== "helper") return;
+      await answer(sdp).catch((error: unknown) => (console.warn("signaling failed", error), setState("failed")));
     },
     async restartIce() {
       if (closed || o.role !== "sharer") return;
@@ -256,4 +274,9 @@ export function createPeerLink(o: { connection: BrokerConnection; sessionId: str
   setState("connecting");
   if (o.role === "sharer") void offer(false);
   return link;
+}
+
+/** The DTLS certificate fingerprint an SDP names: it changes only when the other side is a new peer connection. */
+function fingerprintOf(sdp: string | undefined): string | null {
+  return sdp ? (/^a=fingerprint:(\S+ \S+)/m.exec(sdp)?.[1] ?? null) : null;
 }
