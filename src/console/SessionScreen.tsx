@@ -82,12 +82,17 @@ function TrustStep({ helper, me }: { helper: HelperSession; me: Me }) {
 
 function Waiting({ helper }: { helper: HelperSession }) {
   const { t } = useTranslation();
-  const { peer, view } = useStore(helper.store);
+  const { peer, view, captureFailed } = useStore(helper.store);
   return (
     <section className="card waiting" data-testid="waiting-consent">
       <div className="spinner" aria-hidden />
       <h1 dir="auto">{t("waiting.title", { name: peer?.name ?? "" })}</h1>
       <p>{t(view?.requestedLevel === "control" ? "waiting.control" : "waiting.view")}</p>
+      {captureFailed && (
+        <p className="banner warn" role="alert" data-testid="capture-failed" data-reason={captureFailed} dir="auto">
+          {t(`helper.captureFailed_${captureFailed}`, { name: peer?.name ?? t("common.theSharer") })}
+        </p>
+      )}
       <button type="button" className="danger" onClick={() => void helper.end()}>{t("session.end")}</button>
     </section>
   );

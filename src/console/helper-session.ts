@@ -1,4 +1,4 @@
-import type { DeviceView, DisplayChoice, IceConfig, Level, Party, ServerMessage, SessionView } from "../protocol/index.js";
+import type { CaptureFailure, DeviceView, DisplayChoice, IceConfig, Level, Party, ServerMessage, SessionView } from "../protocol/index.js";
 import { BrokerConnection, type ConnectionStatus } from "../ui/broker-connection.js";
 import type { ReceivedFrames } from "../ui/frames-as-received.js";
 import { createPeerLink, type LinkState, type PeerLink } from "../ui/peer-link.js";
@@ -26,6 +26,8 @@ export interface HelperState extends ChatState {
   sharerAway: { graceMs: number; since: number } | null;
   /** Something the helper should know that is not an error, as a translation key. */
   notice: string | null;
+  /** The sharer's screen could not be captured, and why (until they try again or the state changes). */
+  captureFailed: CaptureFailure | null;
   error: ShownError | null;
   linkState: LinkState | null;
   stream: MediaStream | null;
@@ -49,6 +51,7 @@ const initial: HelperState = {
   targetDeviceId: null,
   sharerAway: null,
   notice: null,
+  captureFailed: null,
   error: null,
   linkState: null,
   stream: null,
@@ -200,6 +203,9 @@ export class HelperSession {
       case "session.state":
         if (message.session.sessionId === sessionId && !message.reqId) this.apply(message.session);
         return;
+      case "session.capture_failed":
+        if (message.sessionId === sessionId) this.store.set({ captureFailed: message.reason });
+        return;
       case "session.peer_presence":
         if (message.sessionId !== sessionId) return;
         this.store.set({ sharerAway: message.status === "disconnected" ? { graceMs: message.graceMs, since: Date.now() } : null });
@@ -223,6 +229,7 @@ export class HelperSession {
     this.store.set((s) => ({
       view,
       phase,
+      captureFailed: view.status === "requested" && before?.status === "requested" ? s.captureFailed : null,
       notice: declinedRaise ? "helper.controlDeclined" : view.status === "ended" ? null : s.notice,
       endedAt: view.status === "ended" ? (s.endedAt ?? Date.now()) : null,
       stream: view.status === "ended" ? null : s.stream,

@@ -53,6 +53,15 @@ export type DeviceView = z.infer<typeof DeviceView>;
 
 // ---- client → broker -------------------------------------------------------
 
+/** Why a sharer's screen could not be captured, as a person would say it (from the browser's DOMException name). */
+export const CaptureFailure = z.enum(["cancelled", "not_readable", "no_source", "other"]);
+export type CaptureFailure = z.infer<typeof CaptureFailure>;
+
+export function captureFailureOf(error: unknown): CaptureFailure {
+  const name = (error as { name?: unknown })?.name;
+  return name === "NotAllowedError" || name === "AbortError" ? "cancelled" : name === "NotReadableError" ? "not_readable" : name === "NotFoundError" ? "no_source" : "other";
+}
+
 export const ClientMessage = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("hello"),
@@ -81,6 +90,8 @@ export const ClientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("session.downgrade"), reqId, sessionId }),
   z.object({ type: z.literal("session.pause"), reqId, sessionId, paused: z.boolean() }),
   z.object({ type: z.literal("session.end"), reqId, sessionId }),
+  /** The sharer's screen could not be captured (picker closed, source would not start): the helper is told why; the request stays open. */
+  z.object({ type: z.literal("session.capture_failed"), reqId, sessionId, reason: CaptureFailure }),
   z.object({ type: z.literal("signal.offer"), reqId, sessionId, sdp: z.string().min(1).max(MAX_SDP_CHARS) }),
   z.object({ type: z.literal("signal.answer"), reqId, sessionId, sdp: z.string().min(1).max(MAX_SDP_CHARS) }),
   z.object({ type: z.literal("signal.ice"), reqId, sessionId, candidate: IceCandidate.nullable() }),
@@ -178,6 +189,7 @@ export const ServerMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("session.state"), reqId, session: SessionView }),
   /** To the sharer when the helper asks for control: the broker's signed offer, which the desktop app checks before its own prompt. */
   z.object({ type: z.literal("session.control_grant"), sessionId, grant: z.string().min(1).max(8192) }),
+  z.object({ type: z.literal("session.capture_failed"), sessionId, reason: CaptureFailure }),
   z.object({
     type: z.literal("session.peer_presence"),
     sessionId,

@@ -1,4 +1,4 @@
-import { type DisplayChoice, type IceConfig, normalizeCode, type Party, type ServerMessage, type ServerMessageOf, type SessionView } from "../protocol/index.js";
+import { captureFailureOf, type DisplayChoice, type IceConfig, normalizeCode, type Party, type ServerMessage, type ServerMessageOf, type SessionView } from "../protocol/index.js";
 import { BrokerConnection, type ConnectionStatus } from "../ui/broker-connection.js";
 import { createPeerLink, type LinkState, type PeerLink } from "../ui/peer-link.js";
 import { type ChatState, sendChatLine, type ShownError, shownError, withMessages } from "../ui/session-common.js";
@@ -171,7 +171,14 @@ export class SharerSession {
       this.peerLink = null;
       this.stopScreen();
       const shown = (error as { shown?: ShownError }).shown;
-      this.store.set({ error: shown ?? (error instanceof DOMException ? { key: "error.capture", values: { detail: error.message } } : shownError(error)) });
+      if (shown) return this.store.set({ error: shown });
+      if (error instanceof DOMException) {
+        // The screen could not be captured: the helper hears why at once; the request stays open for another try.
+        const reason = captureFailureOf(error);
+        this.connection.send({ type: "session.capture_failed", sessionId: view.sessionId, reason });
+        return this.store.set({ error: { key: `sharer.capture_${reason}`, values: { detail: error.message } } });
+      }
+      this.store.set({ error: shownError(error) });
     }
   }
 

@@ -7,6 +7,7 @@ import { handleHello } from "./handlers/hello.js";
 import { requireIdentity } from "./handlers/require-session.js";
 import { handleCommand, handleCreate, handleJoin, handleResume } from "./handlers/session-handlers.js";
 import { handleSignal } from "./handlers/signal-handler.js";
+import { handleCaptureFailed } from "./handlers/capture-handler.js";
 
 /** What a broker short of memory refuses; what keeps running sessions going (signals, chat, consent, ending) still passes. */
 const STARTS_NEW_WORK = new Set<ClientMessage["type"]>(["hello", "session.create", "session.join", "chat.history", "device.register"]);
@@ -32,6 +33,8 @@ export async function dispatch(ctx: WsContext, connection: Connection, msg: Clie
     case "session.pause":
     case "session.end":
       return handleCommand(ctx, connection, msg);
+    case "session.capture_failed":
+      return handleCaptureFailed(ctx, connection, msg);
     case "signal.offer":
     case "signal.answer":
     case "signal.ice":

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { startXvfb, type XDisplay } from "../tools/x-display.js";
-import { browserStackMissing, launchHelperBrowser, launchSharerBrowser, type SharerBrowser } from "./support/browsers.js";
+import { browserStackMissing, launchHelperBrowser, launchSharerBrowser, newPage, type SharerBrowser, signIn } from "./support/browsers.js";
 import { northwind } from "./support/demo-people.js";
 import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
 import { describeNeeding } from "./support/needs.js";
@@ -11,11 +11,12 @@ import { newSessionCode, openConsole, requestViewAndAllow, sharerJoins, waitForF
 /**
  * The sharer reloads the page mid-session (or the browser restores the tab):
  * the tab comes back into its session with the resume token it kept, chat
- * history and all, and the screen is shared again with one click.
+ * history and all, and the screen is shared again with one click. A screen
+ * the browser cannot capture is explained to both sides, with a retry.
  */
 const missing = browserStackMissing();
 
-describeNeeding(missing)("a sharer who reloads the page mid-session", () => {
+describeNeeding(missing)("a sharer who reloads the page mid-session, or whose screen cannot be captured", () => {
   let h: IdpHarness;
   let x: XDisplay;
   let helperBrowser: Browser;
@@ -74,5 +75,31 @@ describeNeeding(missing)("a sharer who reloads the page mid-session", () => {
     await sharer.getByTestId("join").waitFor();
     await saveScreenshot(sharer, "sharer-left-after-reload-en");
     await Promise.all([helper.context().close(), sharer.context().close()]);
+  });
+
+  it("tells the sharer in plain words with Allow to retry, tells the helper at once why, and works on the retry", { timeout: 90_000 }, async () => {
+    const helper = await openConsole(helperBrowser, h.origin, northwind.operator);
+    const code = await newSessionCode(helper);
+    const page = await newPage(sharerBrowser.browser, { headed: true });
+    // The sharer closes the browser's screen picker (the browser rejects with NotAllowedError), once.
+    await page.addInitScript(() => {
+      const real = navigator.mediaDevices.getDisplayMedia.bind(navigator.mediaDevices);
+      let refused = false;
+      navigator.mediaDevices.getDisplayMedia = (options) => (refused ? real(options) : ((refused = true), Promise.reject(new DOMException("Permission denied", "NotAllowedError"))));
+    });
+    await signIn(page, h.origin, `/s?code=${code}`, northwind.sharer);
+    await page.getByTestId("join").click();
+    await helper.getByTestId("request-view").click();
+    await page.getByTestId("allow").click();
+    await expect.poll(() => page.getByTestId("error").getAttribute("data-code")).toBe("sharer.capture_cancelled");
+    expect(await page.getByTestId("error").textContent()).toBe("The screen picker was closed, so nothing was shared. Choose Allow to pick your screen again.");
+    await expect.poll(() => helper.getByTestId("capture-failed").textContent()).toBe("Sam Okafor could not start sharing: the screen picker was closed. They can try again; you can keep waiting or end the session.");
+    await saveScreenshot(helper, "helper-told-capture-failed-en");
+    await saveScreenshot(page, "sharer-capture-cancelled-en");
+    await page.getByTestId("allow").click(); // the retry
+    await page.getByTestId("sharing-bar").waitFor();
+    await waitForFrames(helper, 3);
+    expect(await helper.getByTestId("capture-failed").count()).toBe(0);
+    await Promise.all([helper.context().close(), page.context().close()]);
   });
 });
