@@ -34,7 +34,7 @@ describe("session state machine: legal transitions", () => {
     ["sharer declines the raise and keeps view", raising, { type: "deny", by: "sharer" }, activeView],
     ["sharer drops control to view", activeControl, { type: "downgrade", by: "sharer" }, activeView],
     ["sharer pauses", activeView, { type: "pause", by: "sharer", paused: true }, s({ status: "active", level: "view", paused: true })],
-    ["helper ends a created session", created, { type: "end", by: "helper", reason: "helper_ended" }, s({ status: "ended", endReason: "helper_ended" })],
+    ["helper ends a created session: the code is cancelled", created, { type: "end", by: "helper", reason: "helper_ended" }, s({ status: "ended", endReason: "code_cancelled" })],
     ["sharer ends while asked", requestedView, { type: "end", by: "sharer", reason: "sharer_ended" }, s({ status: "ended", endReason: "sharer_ended" })],
     ["sharer vanishes past grace", activeControl, { type: "end", by: "system", reason: "sharer_disconnected" }, s({ status: "ended", level: "control", endReason: "sharer_disconnected" })],
     ["policy revokes", activeView, { type: "end", by: "system", reason: "revoked" }, s({ status: "ended", level: "view", endReason: "revoked" })],

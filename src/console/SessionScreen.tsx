@@ -102,7 +102,7 @@ function Ended({ helper }: { helper: HelperSession }) {
   const { t } = useTranslation();
   const { view, peer } = useStore(helper.store);
   const reason = view?.endReason ?? "helper_ended";
-  const bad = reason !== "helper_ended" && reason !== "sharer_ended";
+  const bad = reason !== "helper_ended" && reason !== "sharer_ended" && reason !== "code_cancelled";
   return (
     <section className={`card ended ${bad ? "bad" : ""}`} role="status" data-testid="session-ended" data-reason={reason}>
       <h1>{t("ended.title")}</h1>

@@ -12,6 +12,7 @@ export const ErrorCode = z.enum([
   "code_invalid", // no session has this code
   "code_expired",
   "code_used",
+  "code_cancelled", // the helper ended the session before anyone joined
   "not_in_session", // the connection has no session to act on
   "busy", // the connection already takes part in a session
   "not_found", // (HTTP API) nothing of that id in your organisation
@@ -28,6 +29,8 @@ export const EndReason = z.enum([
   "sharer_ended",
   "sharer_declined",
   "code_expired",
+  /** The helper ended the session before anyone joined: the code was cancelled, nobody was helped. */
+  "code_cancelled",
   "helper_disconnected",
   "sharer_disconnected",
   "revoked",

@@ -108,7 +108,8 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
     case "pause":
       return state.status === "active" ? { ...state, paused: event.paused } : invalid("only an active session can pause");
     case "end":
-      return ended(state, event.reason);
+      // A helper ending a session nobody joined cancels its code: no help was given (Reports leave it out).
+      return ended(state, event.reason === "helper_ended" && state.status === "created" ? "code_cancelled" : event.reason);
     default: {
       const unhandled: never = event;
       return invalid(`unknown event ${JSON.stringify(unhandled)}`);

@@ -16,6 +16,8 @@ const ReportQuery = z.object({
   endReason: EndReason.optional(),
   format: z.enum(["json", "csv"]).default("json"),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+  /** `include`: list sessions whose code was cancelled before anyone joined (left out by default: nobody was helped). */
+  cancelled: z.enum(["include", "exclude"]).default("exclude"),
 });
 
 const AuditQuery = z
@@ -79,7 +81,7 @@ export function registerReportRoutes(app: FastifyInstance, o: { guard: ApiGuard;
     const caller = await o.guard(request, reply, "reports.read");
     const q = caller && parse(reply, ReportQuery, request.query);
     if (!caller || !q) return reply;
-    const sessions = await o.store.listSessions({ tenantId: caller.identity.tenantId, from: q.from, to: q.to, helperId: q.helper, sharerId: q.sharer, endReason: q.endReason, limit: q.limit });
+    const sessions = await o.store.listSessions({ tenantId: caller.identity.tenantId, from: q.from, to: q.to, helperId: q.helper, sharerId: q.sharer, endReason: q.endReason, includeCancelled: q.cancelled === "include", limit: q.limit });
     const rows = sessions.map(sessionReportRow);
     if (q.format === "json") return rows;
     const header = REPORT_COLUMNS;

@@ -216,10 +216,10 @@ export function createSessionService(o: SessionServiceOptions) {
 
   /** Redeems a code whose attempt is already counted; `markFailed` keeps that count (a wrong, expired or used code). */
   async function redeem(sharer: Identity, address: string, rawCode: string, device: DeviceRecord | null, markFailed: () => void): Promise<Attached> {
-    const rejected = async (reason: "code_invalid" | "code_expired" | "code_used", record?: SessionRecord) => {
+    const rejected = async (reason: "code_invalid" | "code_expired" | "code_used" | "code_cancelled", record?: SessionRecord) => {
       markFailed();
       await (o.refusals?.append ?? o.store.appendAudit)(auditEvent(sharer.tenantId, record?.id ?? null, sharer.userId, "session.code_rejected", { reason, address }));
-      const words = { code_invalid: "no session has this code", code_expired: "this code has expired", code_used: "this code was already used" };
+      const words = { code_invalid: "no session has this code", code_expired: "this code has expired", code_used: "this code was already used", code_cancelled: "this code was cancelled by your helper" };
       return new ProtocolError(reason, words[reason]);
     };
 

@@ -175,6 +175,7 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine, o:
       if (!row) return { ok: false, reason: "code_invalid" };
       const session = toSession(row);
       // A code nobody redeemed is spent by time (or by its session ending first), not by use.
+      if (session.endReason === "code_cancelled") return { ok: false, reason: "code_cancelled", session };
       const expired = session.joinedAt === null;
       return { ok: false, reason: expired ? "code_expired" : "code_used", session };
     },
@@ -211,6 +212,7 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine, o:
       if (f.helperId !== undefined) query = query.where("helper_id", "=", f.helperId);
       if (f.sharerId !== undefined) query = query.where("sharer_id", "=", f.sharerId);
       if (f.endReason !== undefined) query = query.where("end_reason", "=", f.endReason);
+      else if (!f.includeCancelled) query = query.where((eb) => eb.or([eb("end_reason", "is", null), eb("end_reason", "!=", "code_cancelled")]));
       const rows = await query.orderBy("created_at", "desc").orderBy("id").limit(f.limit).execute();
       return rows.map(toSession);
     },

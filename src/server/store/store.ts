@@ -48,6 +48,8 @@ export interface SessionFilter {
   helperId?: string;
   sharerId?: string;
   endReason?: EndReason;
+  /** Sessions whose code the helper cancelled before anyone joined are left out unless asked for. */
+  includeCancelled?: boolean;
   limit: number;
 }
 
@@ -73,7 +75,7 @@ export interface Redemption {
 
 export type RedeemResult =
   | { ok: true; session: SessionRecord }
-  | { ok: false; reason: "code_invalid" | "code_expired" | "code_used"; session?: SessionRecord };
+  | { ok: false; reason: "code_invalid" | "code_expired" | "code_used" | "code_cancelled"; session?: SessionRecord };
 
 export interface StoredChatMessage {
   sessionId: string;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { api } from "./support/api.js";
 import { type Harness, startHarness } from "./support/broker-harness.js";
 
 /**
@@ -37,5 +38,29 @@ describe("a sharer coming back with its own code", () => {
     await again.next((m) => m.type === "session.state" && m.session.status === "ended");
     const late = await h.signIn("sharer-back");
     await expect(late.request({ type: "session.join", code: created.code }, "session.joined")).rejects.toMatchObject({ code: "code_used" });
+  });
+});
+
+/** A code the helper cancelled before anyone joined: the sharer is told so, and Reports do not count it as a session. */
+describe("a code the helper cancelled", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.close());
+
+  it("tells the sharer it was cancelled, and stays out of Reports unless asked for", async () => {
+    const helper = await h.signIn("helper-cancel");
+    const created = await helper.request({ type: "session.create" }, "session.created");
+    helper.send({ type: "session.end", sessionId: created.session.sessionId });
+    expect(await helper.next((m) => m.type === "session.state" && m.session.status === "ended")).toMatchObject({ session: { endReason: "code_cancelled" } });
+    const sharer = await h.signIn("sharer-cancel");
+    await expect(sharer.request({ type: "session.join", code: created.code }, "session.joined")).rejects.toMatchObject({ code: "code_cancelled", message: "code_cancelled: this code was cancelled by your helper" });
+
+    const admin = await h.issuer.mint({ sub: "reports-admin" }, { extraClaims: { groups: ["it-admins"] } });
+    const listed = async (query = "") => ((await api(h.httpsOrigin, h.ca, admin, "GET", `/api/reports/sessions${query}`)).body as { sessionId: string; endReason: string }[]).filter((r) => r.sessionId === created.session.sessionId);
+    expect(await listed()).toEqual([]);
+    expect(await listed("?cancelled=include")).toEqual([expect.objectContaining({ endReason: "code_cancelled" })]);
+    expect((await api(h.httpsOrigin, h.ca, admin, "GET", "/api/reports/sessions?cancelled=maybe")).status).toBe(400);
   });
 });
