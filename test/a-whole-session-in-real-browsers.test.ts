@@ -130,6 +130,22 @@ describeNeeding(missing)("a whole session in real browsers", () => {
     console.log(`helper told of the end ${Date.now() - stoppedAt} ms after Stop sharing`);
     expect(await helper.getByTestId("end-reason").textContent()).toBe("Sam Okafor ended the session.");
     expect(await sharer.getByTestId("sharer-ended").getAttribute("data-reason")).toBe("sharer_ended");
+    // After the end: the conversation stays to read and copy on both sides, nothing more can be sent, and the sharer can start again.
+    for (const page of [helper, sharer]) {
+      expect(await page.getByTestId("chat-line").count()).toBe(2);
+      expect(await page.getByTestId("chat-input").count()).toBe(0);
+      await page.getByTestId("chat-ended").waitFor();
+    }
+    await sharer.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    await sharer.getByTestId("copy-transcript").click();
+    await expect.poll(() => sharer.getByTestId("copy-transcript").textContent()).toBe("Copied");
+    expect(await sharer.evaluate(() => navigator.clipboard.readText())).toMatch(new RegExp(`Hugo Moreau: ${chinese}\\n.*You: ${arabic}$`));
+    await saveScreenshot(sharer, "sharer-ended-en");
+    await sharer.getByTestId("language").selectOption("fr");
+    await expect.poll(() => sharer.getByTestId("get-help-again").textContent()).toBe("Obtenir de l'aide à nouveau");
+    await saveScreenshot(sharer, "sharer-ended-fr");
+    await sharer.getByTestId("get-help-again").click();
+    await sharer.getByTestId("join").waitFor();
 
     // The helper's history shows it.
     await helper.getByTestId("back-home").click();

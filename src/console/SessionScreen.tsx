@@ -29,7 +29,7 @@ export function SessionScreen({ helper, me }: { helper: HelperSession; me: Me })
           <ErrorText error={s.error} />
         </div>
         {showChat && (
-          <ChatPanel lines={s.chat} me="helper" disabled={!me.chatEnabled} unread={s.unread} onSend={(text) => helper.sendChat(text)} onSeen={() => helper.markChatSeen()} />
+          <ChatPanel lines={s.chat} me="helper" disabled={!me.chatEnabled} ended={s.phase === "ended"} unread={s.unread} onSend={(text) => helper.sendChat(text)} onSeen={() => helper.markChatSeen()} />
         )}
       </div>
     </main>

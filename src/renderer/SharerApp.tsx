@@ -71,12 +71,15 @@ function Sharing({ host, myName, myUserId, chatEnabled }: { host: SharerHost; my
           {s.phase === "ended" && (
             <section className="card ended" role="status" data-testid="sharer-ended" data-reason={s.view?.endReason ?? ""}>
               <h1>{t("ended.title")}</h1>
-              <p dir="auto">{t(`sharerEnd.${s.view?.endReason ?? "sharer_ended"}`, { name: s.helper?.name ?? "" })}</p>
+              <p dir="auto" data-testid="sharer-end-reason">{t(`sharerEnd.${s.view?.endReason ?? "sharer_ended"}`, { name: s.helper?.name ?? "" })}</p>
+              <div className="row">
+                <button type="button" className="primary" onClick={() => session.startOver()} data-testid="get-help-again">{t("sharer.getHelpAgain")}</button>
+              </div>
             </section>
           )}
           <ErrorText error={s.error} />
         </main>
-        {showChat && <ChatPanel lines={s.chat} me="sharer" disabled={!chatEnabled} unread={s.unread} onSend={(text) => session.sendChat(text)} onSeen={() => session.markChatSeen()} />}
+        {showChat && <ChatPanel lines={s.chat} me="sharer" disabled={!chatEnabled} ended={s.phase === "ended"} unread={s.unread} onSend={(text) => session.sendChat(text)} onSeen={() => session.markChatSeen()} />}
       </div>
     </div>
   );

@@ -182,6 +182,14 @@ export class SharerSession {
     }
   }
 
+  /** After the end: back to the code screen for another session (the connection stays). */
+  startOver(): void {
+    this.code = null;
+    this.resumeToken = null;
+    this.controlGrant = null;
+    this.store.set({ ...initial, connection: this.store.get().connection });
+  }
+
   /** Quit and reopen the desktop app into this session (it rejoins with the same code). */
   async reopen(): Promise<void> {
     if (this.code && this.host.reopen) await this.host.reopen(this.code);

@@ -11,9 +11,15 @@ export interface ChatLine extends Omit<ChatMessage, "seq"> {
  * The session's chat: any language; each message's direction is its own
  * (`dir="auto"`), so Arabic reads right to left inside an English page.
  */
-export function ChatPanel({ lines, me, disabled, onSend, unread, onSeen }: { lines: ChatLine[]; me: PartyRole; disabled: boolean; onSend: (text: string) => void; unread: number; onSeen: () => void }) {
+export function ChatPanel({ lines, me, disabled, ended = false, onSend, unread, onSeen }: { lines: ChatLine[]; me: PartyRole; disabled: boolean; ended?: boolean; onSend: (text: string) => void; unread: number; onSeen: () => void }) {
   const { t, i18n } = useTranslation();
   const [draft, setDraft] = useState("");
+  const [copied, setCopied] = useState(false);
+  // After the end the thread stays to read and copy; nothing more can be sent.
+  const copyTranscript = () => {
+    const text = lines.map((l) => `${new Date(l.at).toLocaleTimeString(i18n.language, { hour: "2-digit", minute: "2-digit" })} ${l.from === me ? t("chat.you") : l.senderName}: ${l.text}`).join("\n");
+    void navigator.clipboard?.writeText(text).then(() => setCopied(true), () => setCopied(false));
+  };
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => {
     // Newer browsers return a promise from scrollIntoView; an effect must not return it.
@@ -47,10 +53,19 @@ export function ChatPanel({ lines, me, disabled, onSend, unread, onSeen }: { lin
             ))}
             <li ref={end} className="anchor" aria-hidden />
           </ol>
-          <form onSubmit={submit}>
-            <input dir="auto" value={draft} maxLength={MAX_CHAT_CHARS * 2} onChange={(e) => setDraft(e.target.value)} placeholder={t("chat.placeholder")} aria-label={t("chat.placeholder")} data-testid="chat-input" />
-            <button type="submit" disabled={!draft.trim()}>{t("chat.send")}</button>
-          </form>
+          {ended ? (
+            <p className="notice chat-ended" data-testid="chat-ended">
+              {t("chat.ended")}{" "}
+              {lines.length > 0 && (
+                <button type="button" onClick={copyTranscript} data-testid="copy-transcript">{t(copied ? "chat.copied" : "chat.copyTranscript")}</button>
+              )}
+            </p>
+          ) : (
+            <form onSubmit={submit}>
+              <input dir="auto" value={draft} maxLength={MAX_CHAT_CHARS * 2} onChange={(e) => setDraft(e.target.value)} placeholder={t("chat.placeholder")} aria-label={t("chat.placeholder")} data-testid="chat-input" />
+              <button type="submit" disabled={!draft.trim()}>{t("chat.send")}</button>
+            </form>
+          )}
         </>
       )}
     </aside>
