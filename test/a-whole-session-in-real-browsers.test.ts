@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { startXvfb, type XDisplay } from "../tools/x-display.js";
-import { browserStackMissing, launchHelperBrowser, launchSharerBrowser, type SharerBrowser } from "./support/browsers.js";
+import { type BrowserStack, startBrowserStack } from "./support/browser-stack.js";
+import { browserStackMissing, type SharerBrowser } from "./support/browsers.js";
 import { northwind } from "./support/demo-people.js";
-import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
+import type { IdpHarness } from "./support/idp-harness.js";
 import { saveScreenshot } from "./support/screenshots.js";
 import { near, newSessionCode, openConsole, pixelAt, requestViewAndAllow, sharerJoins, waitForFrames } from "./support/web-session-steps.js";
 import { describeNeeding } from "./support/needs.js";
@@ -17,25 +17,19 @@ const missing = browserStackMissing();
 const MAGENTA: [number, number, number] = [255, 0, 255];
 
 describeNeeding(missing)("a whole session in real browsers", () => {
+  let stack: BrowserStack;
   let h: IdpHarness;
-  let x: XDisplay;
   let helperBrowser: Browser;
   let sharerBrowser: SharerBrowser;
 
   beforeAll(async () => {
-    if (missing) throw new Error(missing);
-    [h, x, helperBrowser] = await Promise.all([startIdpHarness(), startXvfb(), launchHelperBrowser()]);
-    // A known marker on the sharer's screen: a magenta block in the top-left corner.
-    await x.marker({ x: 0, y: 0, width: 480, height: 320, color: "#ff00ff" });
-    sharerBrowser = await launchSharerBrowser(x.display);
+    stack = await startBrowserStack();
+    ({ h, helperBrowser, sharerBrowser } = stack);
+    // A known marker on the sharer's screen: a magenta block in the top-left corner (the sharer's window sits to its right).
+    await stack.x.marker({ x: 0, y: 0, width: 480, height: 320, color: "#ff00ff" });
   }, 60_000);
 
-  afterAll(async () => {
-    await sharerBrowser?.close();
-    await helperBrowser?.close();
-    x?.stop();
-    await h?.close();
-  });
+  afterAll(() => stack?.close());
 
   it("runs from sign-in to the sharer stopping, with real frames of the screen and chat in Chinese and Arabic", { timeout: 90_000 }, async () => {
     const helper = await openConsole(helperBrowser, h.origin, northwind.operator);

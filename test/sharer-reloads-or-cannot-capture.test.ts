@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { startXvfb, type XDisplay } from "../tools/x-display.js";
-import { browserStackMissing, launchHelperBrowser, launchSharerBrowser, newPage, type SharerBrowser, signIn } from "./support/browsers.js";
+import { type BrowserStack, startBrowserStack } from "./support/browser-stack.js";
+import { browserStackMissing, newPage, type SharerBrowser, signIn } from "./support/browsers.js";
 import { northwind } from "./support/demo-people.js";
-import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
+import type { IdpHarness } from "./support/idp-harness.js";
 import { describeNeeding } from "./support/needs.js";
 import { saveScreenshot } from "./support/screenshots.js";
 import { newSessionCode, openConsole, requestViewAndAllow, sharerJoins, waitForFrames } from "./support/web-session-steps.js";
@@ -17,21 +17,15 @@ import { newSessionCode, openConsole, requestViewAndAllow, sharerJoins, waitForF
 const missing = browserStackMissing();
 
 describeNeeding(missing)("a sharer who reloads the page mid-session, or whose screen cannot be captured", () => {
+  let stack: BrowserStack;
   let h: IdpHarness;
-  let x: XDisplay;
   let helperBrowser: Browser;
   let sharerBrowser: SharerBrowser;
   beforeAll(async () => {
-    if (missing) throw new Error(missing);
-    [h, x, helperBrowser] = await Promise.all([startIdpHarness(), startXvfb(), launchHelperBrowser()]);
-    sharerBrowser = await launchSharerBrowser(x.display);
+    stack = await startBrowserStack();
+    ({ h, helperBrowser, sharerBrowser } = stack);
   }, 60_000);
-  afterAll(async () => {
-    await sharerBrowser?.close();
-    await helperBrowser?.close();
-    x?.stop();
-    await h?.close();
-  });
+  afterAll(() => stack?.close());
 
   it("comes back into the same session with its chat, shares the screen again with one click, and the helper sees frames again", { timeout: 90_000 }, async () => {
     const helper = await openConsole(helperBrowser, h.origin, northwind.operator);

@@ -5,10 +5,10 @@ import type { DisplayChoice } from "../src/protocol/index.js";
 import type { DeviceKey } from "../tools/device-key.js";
 import { attachDesktopBridge } from "../tools/desktop-stand-in.js";
 import { enrolledDeviceOfSam } from "./support/desktop-sharer.js";
-import { startXvfb, type XDisplay } from "../tools/x-display.js";
-import { browserStackMissing, launchHelperBrowser, launchSharerBrowser, newPage, type SharerBrowser, signIn } from "./support/browsers.js";
+import { type BrowserStack, startBrowserStack } from "./support/browser-stack.js";
+import { browserStackMissing, newPage, type SharerBrowser, signIn } from "./support/browsers.js";
 import { northwind } from "./support/demo-people.js";
-import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
+import type { IdpHarness } from "./support/idp-harness.js";
 import { newSessionCode, openConsole, waitForFrames } from "./support/web-session-steps.js";
 import { describeNeeding } from "./support/needs.js";
 
@@ -25,23 +25,17 @@ const missing = browserStackMissing();
 const COUNT_CAPTURES = "(() => { const md = navigator.mediaDevices, g = md.getDisplayMedia.bind(md); window.__captures = []; md.getDisplayMedia = async (c) => { const s = await g(c); window.__captures.push(s); return s; }; })();";
 
 describeNeeding(missing)("the helper switches between the sharer's screens", () => {
+  let stack: BrowserStack;
   let h: IdpHarness;
-  let x: XDisplay;
   let helperBrowser: Browser;
   let sharerBrowser: SharerBrowser;
   let device: DeviceKey;
   beforeAll(async () => {
-    if (missing) throw new Error(missing);
-    [h, x, helperBrowser] = await Promise.all([startIdpHarness(), startXvfb(), launchHelperBrowser()]);
-    sharerBrowser = await launchSharerBrowser(x.display);
+    stack = await startBrowserStack();
+    ({ h, helperBrowser, sharerBrowser } = stack);
     device = await enrolledDeviceOfSam(h);
   }, 60_000);
-  afterAll(async () => {
-    await sharerBrowser?.close();
-    await helperBrowser?.close();
-    x?.stop();
-    await h?.close();
-  });
+  afterAll(() => stack?.close());
 
   it("lists both screens for the helper, and switches once the sharer agrees", { timeout: 60_000 }, async () => {
     const displays: DisplayChoice[] = [
