@@ -58,6 +58,13 @@ describeNeeding(missing)("the console's admin pages", () => {
     await Promise.all([auditor.context().close(), trainee.context().close()]);
   });
 
+  it("says what to do next on pages with nothing in them yet", { timeout: 60_000 }, async () => {
+    await go(admin, "Devices");
+    expect(await admin.getByTestId("devices-empty").textContent()).toMatch(/^No devices yet\. Create an enrollment token below/);
+    await go(admin, "Conditional access");
+    expect(await admin.getByTestId("access-empty").textContent()).toMatch(/^No conditional access policies yet/);
+  });
+
   it("creates a custom role and assigns it to a group, refusing to delete a role still assigned", { timeout: 60_000 }, async () => {
     await go(admin, "Roles");
     const form = admin.locator("form", { hasText: "New role" });
@@ -132,12 +139,20 @@ describeNeeding(missing)("the console's admin pages", () => {
     await admin.getByTestId("audit-filter-actor").fill("paging-actor");
     await admin.getByTestId("audit-filters").getByRole("button").click();
     await expect.poll(() => admin.getByTestId("audit-row").count()).toBe(50);
-    expect(await admin.getByTestId("audit-row").first().textContent()).toContain('"i":59'); // newest first
+    expect(await admin.getByTestId("audit-row").first().textContent()).toContain("i: 59"); // newest first
     await admin.getByTestId("audit-older").click();
     await expect.poll(() => admin.getByTestId("audit-row").count()).toBe(60);
-    expect(await admin.getByTestId("audit-row").last().textContent()).toContain('"i":0');
+    expect(await admin.getByTestId("audit-row").last().textContent()).toContain("i: 0");
     expect(await admin.getByTestId("audit-older").count()).toBe(0);
+    // Details are a line in words with the record behind a disclosure: at 1280 px nothing scrolls sideways.
+    await admin.setViewportSize({ width: 1280, height: 800 });
+    expect(await admin.getByTestId("audit-row").first().locator("summary").textContent()).toBe("code: forbidden · i: 59");
+    expect(await admin.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await admin.getByTestId("audit-row").first().locator("summary").click();
+    expect(await admin.getByTestId("audit-row").first().locator("pre").textContent()).toContain('"code": "forbidden"');
+    expect(await admin.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await saveScreenshot(admin, "admin-audit-paged-en");
+    await admin.setViewportSize({ width: 1400, height: 900 });
 
     // Someone with the database deletes the newest rows after a checkpoint saw them.
     await h.broker.checkpoints.writeNow();

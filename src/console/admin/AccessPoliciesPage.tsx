@@ -44,6 +44,7 @@ export function AccessPoliciesPage() {
           ))}
         </tbody>
       </table>
+      {policies.data?.length === 0 && <p className="empty" data-testid="access-empty">{t("access.empty")}</p>}
       <form className="card form" onSubmit={submit}>
         <h2>{t("access.new")}</h2>
         <label><span>{t("access.name")}</span><input required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} /></label>

@@ -77,7 +77,7 @@ export function AuditPage() {
               </td>
               <td dir="auto">{r.actorId ?? "–"}</td>
               <td><code>{r.sessionId?.slice(0, 8) ?? "–"}</code></td>
-              <td><code dir="ltr">{JSON.stringify(r.detail)}</code></td>
+              <td><AuditDetail detail={r.detail} /></td>
             </tr>
           ))}
         </tbody>
@@ -85,6 +85,20 @@ export function AuditPage() {
       {rows.length === 0 && !error && <p className="muted">{t("audit.none")}</p>}
       {next && <button type="button" onClick={() => load(next)} data-testid="audit-older">{t("audit.older")}</button>}
     </main>
+  );
+}
+
+/** A row's detail in a line a person can scan, with the full record behind a disclosure (no table wider than the page). */
+function AuditDetail({ detail }: { detail: Record<string, unknown> }) {
+  const entries = Object.entries(detail);
+  if (entries.length === 0) return <span className="muted">–</span>;
+  const shown = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+  const summary = entries.slice(0, 3).map(([k, v]) => `${k}: ${shown(v).slice(0, 60)}`).join(" · ");
+  return (
+    <details className="audit-detail">
+      <summary dir="auto">{summary}{entries.length > 3 ? " …" : ""}</summary>
+      <pre dir="ltr">{JSON.stringify(detail, null, 2)}</pre>
+    </details>
   );
 }
 

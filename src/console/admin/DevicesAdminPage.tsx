@@ -52,6 +52,7 @@ export function DevicesAdminPage({ canEdit }: { canEdit: boolean }) {
           ))}
         </tbody>
       </table>
+      {devices.data?.length === 0 && <p className="empty" data-testid="devices-empty">{t("devices.empty")}</p>}
       {draft && (
         <form className="card form" onSubmit={saveRules}>
           <h2>{t("devices.rules")}</h2>

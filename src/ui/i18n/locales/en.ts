@@ -175,6 +175,7 @@ export const en = {
   "permission.roles.manage": "Manage roles",
 
   "access.title": "Conditional access",
+  "access.empty": "No conditional access policies yet: anyone your roles allow can help, from anywhere. Add one below.",
   "access.name": "Name",
   "access.who": "Who",
   "access.where": "From where",
@@ -195,6 +196,7 @@ export const en = {
   "access.ranges": "Address ranges (CIDR, comma separated)",
 
   "devices.title": "Devices and compliance",
+  "devices.empty": "No devices yet. Create an enrollment token below and put it in the desktop app's managed configuration; each Mac or PC then appears here.",
   "devices.name": "Device",
   "devices.owner": "Person",
   "devices.system": "System",
