@@ -23,7 +23,7 @@ import type { Identity } from "../identity/identity.js";
 import { ProtocolError } from "../protocol-error.js";
 import type { DeviceService } from "../devices/device-service.js";
 import type { SessionPolicy } from "../policy/session-policy.js";
-import type { DeviceRecord, SessionRecord, SharerTarget, Store } from "../store/store.js";
+import type { DeviceRecord, SessionPatch, SessionRecord, SharerTarget, Store } from "../store/store.js";
 import type { AttemptLimiter } from "./attempt-limiter.js";
 import type { CodeSecrets } from "./code-secrets.js";
 import { iceConfigFor, type TurnSettings } from "./ice-config.js";
@@ -199,18 +199,34 @@ export function createSessionService(o: SessionServiceOptions) {
     return { role, session: viewOf(record), peer: peerOf(record, role), resumeToken, ice: await ice(record, userId, role), chat, peerDevice };
   }
 
+  /**
+   * A party is back (with its resume token, or the sharer with its own code): its grace is cancelled, the
+   * return is written with `patch` (and the end of its absence), and the other party hears it when it was away.
+   */
+  async function partyBack(record: SessionRecord, role: PartyRole, user: Identity, patch: SessionPatch, detail: Record<string, unknown>) {
+    const wasAway = awayOf(record, role) !== null;
+    cancelGrace(record.id, role);
+    const audit = auditEvent(record.tenantId, record.id, user.userId, "session.party_resumed", { role, ...detail });
+    const change = { ...patch, ...(wasAway ? awayPatch(role, null) : {}) };
+    if (Object.keys(change).length > 0) await o.store.updateSession(record.id, change, audit);
+    else await o.store.appendAudit(audit);
+    if (wasAway) {
+      o.bus.publish({
+        sessionId: record.id,
+        to: otherRole(role),
+        message: { type: "session.peer_presence", sessionId: record.id, peer: role, status: "reconnected", graceMs: await o.policy.graceMs(record.tenantId) },
+      });
+    }
+  }
+
+  /** The sharer back with its own code: a new resume token, as a resume would give. */
   async function rejoin(sessionId: string, sharer: Identity, resumeToken: string): Promise<Attached> {
     return mutex.run(sessionId, async () => {
       const record = await load(sessionId);
       if (record.status === "ended") throw new ProtocolError("code_used", "this code was already used");
-      const wasAway = awayOf(record, "sharer") !== null;
-      cancelGrace(sessionId, "sharer");
-      const updated = { ...record, sharerResumeHash: o.secrets.hashResumeToken(resumeToken), sharerAwaySince: null };
-      await o.store.updateSession(sessionId, { sharerResumeHash: updated.sharerResumeHash, ...awayPatch("sharer", null) }, auditEvent(record.tenantId, sessionId, sharer.userId, "session.party_resumed", { role: "sharer", by: "code" }));
-      if (wasAway) {
-        o.bus.publish({ sessionId, to: "helper", message: { type: "session.peer_presence", sessionId, peer: "sharer", status: "reconnected", graceMs: await o.policy.graceMs(record.tenantId) } });
-      }
-      return attachedView(updated, "sharer", resumeToken);
+      const sharerResumeHash = o.secrets.hashResumeToken(resumeToken);
+      await partyBack(record, "sharer", sharer, { sharerResumeHash }, { by: "code" });
+      return attachedView({ ...record, sharerResumeHash, sharerAwaySince: null }, "sharer", resumeToken);
     });
   }
 
@@ -327,18 +343,7 @@ export function createSessionService(o: SessionServiceOptions) {
           throw new ProtocolError("resume_failed", "this session cannot be resumed with that token");
         }
         if (record.status === "ended") throw new ProtocolError("resume_failed", `the session has ended (${record.endReason})`);
-        const wasAway = awayOf(record, role) !== null;
-        cancelGrace(sessionId, role);
-        const resumed = auditEvent(record.tenantId, sessionId, user.userId, "session.party_resumed", { role });
-        if (wasAway) await o.store.updateSession(sessionId, awayPatch(role, null), resumed);
-        else await o.store.appendAudit(resumed);
-        if (wasAway) {
-          o.bus.publish({
-            sessionId,
-            to: otherRole(role),
-            message: { type: "session.peer_presence", sessionId, peer: role, status: "reconnected", graceMs: await o.policy.graceMs(record.tenantId) },
-          });
-        }
+        await partyBack(record, role, user, {}, {});
         return attachedView(record, role, resumeToken);
       });
     },
