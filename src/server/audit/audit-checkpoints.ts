@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import readline from "node:readline";
 import { type Clock, repeatEvery } from "../clock.js";
 import type { ChainCheckpoint } from "./audit-chain.js";
 import type { AuditKeys } from "./audit-keys.js";
@@ -58,21 +57,56 @@ export function startAuditCheckpoints(o: {
   };
 }
 
-/** The newest validly signed checkpoint per tenant, and how many lines are not validly signed (read as a stream: the file only grows). */
-export async function readCheckpoints(file: string, keys: AuditKeys): Promise<{ latest: Map<string, ChainCheckpoint>; forged: number }> {
+/**
+ * The newest validly signed checkpoint per tenant, and how many lines are not
+ * validly signed. The file only grows, so a reader remembers how far it read
+ * and each call reads only what was appended since (the Audit page verifies on
+ * every visit; a year of checkpoints is not re-read each time). A file that
+ * was replaced or got shorter (rotated to a log sink) is read again from its
+ * start; checkpoints already seen stay known.
+ */
+export function createCheckpointReader(file: string, keys: AuditKeys) {
   const latest = new Map<string, ChainCheckpoint>();
   let forged = 0;
-  if (!fs.existsSync(file)) return { latest, forged };
-  for await (const text of readline.createInterface({ input: fs.createReadStream(file, "utf8"), crlfDelay: Infinity })) {
-    if (!text.trim()) continue;
+  let offset = 0;
+  let inode = -1;
+  let reading: Promise<unknown> = Promise.resolve();
+  const take = (text: string) => {
+    if (!text.trim()) return;
     const line = parsed(text);
-    if (!line || !validlySigned(line, keys)) {
-      forged++;
-      continue;
-    }
+    if (!line || !validlySigned(line, keys)) return void forged++;
     if ((latest.get(line.tenantId)?.seq ?? 0) < line.seq) latest.set(line.tenantId, { seq: line.seq, hash: line.hash, at: line.at });
+  };
+  async function readAppended() {
+    const handle = await fs.promises.open(file, "r").catch(() => null);
+    if (!handle) return;
+    try {
+      const { size, ino } = await handle.stat();
+      if (size < offset || ino !== inode) [offset, forged, inode] = [0, 0, ino];
+      let pending = Buffer.alloc(0);
+      const chunk = Buffer.alloc(1 << 20);
+      while (offset + pending.length < size) {
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, offset + pending.length);
+        if (bytesRead === 0) break;
+        pending = Buffer.concat([pending, chunk.subarray(0, bytesRead)]);
+        // Whole lines only: the last one may still be being written.
+        const end = pending.lastIndexOf(0x0a);
+        if (end < 0) continue;
+        for (const text of pending.subarray(0, end).toString("utf8").split("\n")) take(text);
+        offset += end + 1;
+        pending = pending.subarray(end + 1);
+      }
+    } finally {
+      await handle.close();
+    }
   }
-  return { latest, forged };
+  return {
+    async read(): Promise<{ latest: Map<string, ChainCheckpoint>; forged: number }> {
+      reading = reading.then(readAppended, readAppended);
+      await reading;
+      return { latest: new Map(latest), forged };
+    },
+  };
 }
 
 function parsed(text: string): CheckpointLine | null {

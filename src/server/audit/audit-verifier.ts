@@ -1,6 +1,6 @@
 import type { Store } from "../store/store.js";
 import { type ChainReport, keyedChainHash, verifyChain } from "./audit-chain.js";
-import { readCheckpoints } from "./audit-checkpoints.js";
+import { createCheckpointReader } from "./audit-checkpoints.js";
 import type { AuditKeys } from "./audit-keys.js";
 
 export interface AuditVerdict extends ChainReport {
@@ -13,8 +13,9 @@ export interface AuditVerdict extends ChainReport {
 /** A tenant's audit log against its keyed chain and the newest signed checkpoint (the API's verify, and `npm run audit:verify`). */
 export function createAuditVerifier(o: { store: Store; keys: AuditKeys; checkpointFile: string }) {
   const hash = keyedChainHash(o.keys.chainKey);
+  const checkpoints = createCheckpointReader(o.checkpointFile, o.keys);
   return async (tenantId: string): Promise<AuditVerdict> => {
-    const { latest, forged } = await readCheckpoints(o.checkpointFile, o.keys);
+    const { latest, forged } = await checkpoints.read();
     const checkpoint = latest.get(tenantId) ?? null;
     const report = verifyChain(tenantId, await o.store.listAuditChain(tenantId), hash, await o.store.getAuditAnchor(tenantId), checkpoint);
     const ok = report.ok && forged === 0;
