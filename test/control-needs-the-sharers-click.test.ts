@@ -1,5 +1,4 @@
 import { execFileSync } from "node:child_process";
-import https from "node:https";
 import { generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type BridgeBackend, type IpcMainLike, registerBridge } from "../src/main/bridge-channels.js";
@@ -8,6 +7,7 @@ import { createInputRelay, type InputRelay } from "../src/main/input-relay.js";
 import { BRIDGE_CHANNELS, CONTROL_GRANT_AUDIENCE, CONTROL_GRANT_KEYS_PATH, type Party, type SessionView } from "../src/protocol/index.js";
 import { type AgentProcess, startAgent } from "../tools/agent-process.js";
 import type { BrokerClient } from "../tools/broker-client.js";
+import { fetchJson } from "../tools/desktop-stand-in.js";
 import { startXvfb, type XDisplay, xvfbInstalled } from "../tools/x-display.js";
 import { type Harness, startHarness } from "./support/broker-harness.js";
 import { describeNeeding } from "./support/needs.js";
@@ -66,7 +66,7 @@ describeNeeding(missing)("control that needs the sharer's click in main's prompt
     let clock = Date.now();
     const consent = createControlConsent({
       issuer: h.httpsOrigin.replace("127.0.0.1", "localhost"),
-      fetchKeys: () => getJson(`${h.httpsOrigin}${CONTROL_GRANT_KEYS_PATH}`, h.ca),
+      fetchKeys: () => fetchJson(`${h.httpsOrigin}${CONTROL_GRANT_KEYS_PATH}`, h.ca),
       ask: async ({ helper }) => (shown.push(helper), answer),
       relay,
       sharerId: () => sharerId,
@@ -147,15 +147,3 @@ describeNeeding(missing)("control that needs the sharer's click in main's prompt
     expect(confirmed).toEqual([]);
   });
 });
-
-function getJson(url: string, ca: string): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    https
-      .get(url, { ca }, (response) => {
-        let text = "";
-        response.on("data", (chunk: Buffer) => (text += chunk.toString()));
-        response.on("end", () => resolve(JSON.parse(text)));
-      })
-      .on("error", reject);
-  });
-}

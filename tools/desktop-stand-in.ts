@@ -114,7 +114,8 @@ function preloadForPage(): Promise<string> {
   return bundled;
 }
 
-function fetchJson(url: string, ca?: string): Promise<unknown> {
+/** GET a JSON document over HTTPS, trusting `ca` (the broker's published keys, for main's consent check). */
+export function fetchJson(url: string, ca?: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
     https
       .get(url, { ca }, (response) => {
