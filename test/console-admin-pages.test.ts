@@ -165,6 +165,20 @@ describeNeeding(missing)("the console's admin pages", () => {
     await saveScreenshot(admin, "admin-audit-broken-en");
   });
 
+  it("names who acted in the audit log, with the id on hover, and the broker's own events as Tandem's", { timeout: 60_000 }, async () => {
+    const at = Date.now();
+    await h.broker.store.appendAudit({ tenantId: "northwind.test", sessionId: null, actorId: "nw-helper", action: "session.created", detail: {}, at });
+    await h.broker.store.appendAudit({ tenantId: "northwind.test", sessionId: null, actorId: null, action: "retention.pruned", detail: { sessions: 0 }, at });
+    await h.broker.store.appendAudit({ tenantId: "northwind.test", sessionId: null, actorId: "fb-helper", action: "access.refused", detail: {}, at }); // another tenant's person: not named here
+    await admin.goto(`${h.origin}/admin/audit`);
+    const actors = admin.getByTestId("audit-row").getByTestId("audit-actor");
+    await expect.poll(() => actors.count()).toBeGreaterThan(3);
+    expect(await actors.nth(0).textContent()).toBe("fb-helper");
+    expect(await actors.nth(1).textContent()).toBe("Tandem (automatic)");
+    expect(await actors.nth(2).textContent()).toBe("Hugo Moreau");
+    expect(await actors.nth(2).getAttribute("title")).toBe("nw-helper");
+  });
+
   it("keeps every admin page readable right to left", { timeout: 60_000 }, async () => {
     const arabic = await openConsole(browser, h.origin, northwind.admin, "ar");
     for (const [path, name] of [["/admin/settings", "settings"], ["/admin/roles", "roles"], ["/admin/devices", "devices"], ["/admin/access", "access"], ["/admin/reports", "reports"], ["/admin/audit", "audit"], ["/admin/deploy-macs", "deploy-macs"], ["/history", "history"]]) {

@@ -96,7 +96,7 @@ describe("devices: enrollment, proof on every connection, compliance for the hel
     expect(await sam.next("session.state")).toMatchObject({ session: { status: "requested", requestedLevel: "control" } });
 
     const devices = await api(h.origin, h.ca, admin, "GET", "/api/devices");
-    expect(devices.body.find((d: { deviceId: string }) => d.deviceId === key.id)).toMatchObject({ osVersion: "14.7", compliant: false, ownerId: northwind.sharer.id });
+    expect(devices.body.find((d: { deviceId: string }) => d.deviceId === key.id)).toMatchObject({ osVersion: "14.7", compliant: false, ownerId: northwind.sharer.id, ownerName: "Sam Okafor" });
     sam.kill();
   });
 });

@@ -128,6 +128,17 @@ describe.each(storeEngines)("store contract on $name", ({ open, unavailable }) =
     expect((await store.listAudit({ tenantId: done.tenantId, sessionId: done.id })).map((e) => e.action)).toEqual(["session.created", "session.ended"]);
   });
 
+  it("names people by the names they had in the tenant's sessions, as helper or sharer, and no one from another tenant", async () => {
+    const a = newSession({ helperId: "helper-1", helperName: "Ana" });
+    const b = newSession({ helperId: "helper-2", helperName: "Bea" });
+    const elsewhere = newSession({ tenantId: "fabrikam.test", helperId: "helper-3", helperName: "Cy" });
+    for (const s of [a, b, elsewhere]) await store.insertSession(s, audit(s));
+    await store.redeemCode(a.codeHash, a.tenantId, redemption(T0 + 1000, "sharer-9"), joinAudit);
+    const names = await store.namesOf("northwind.test", ["helper-1", "sharer-9", "helper-3", "nobody"]);
+    expect(Object.fromEntries(names)).toEqual({ "helper-1": "Ana", "sharer-9": "Sam" });
+    expect((await store.namesOf("northwind.test", [])).size).toBe(0);
+  });
+
   it("stores a message once per sender and clientMsgId, even when the resend races the first", async () => {
     const s = newSession();
     await store.insertSession(s, audit(s));

@@ -54,7 +54,7 @@ function Shell({ me }: { me: Me }) {
   const inSession = phase !== "idle" && phase !== "creating";
 
   return (
-    <div className="shell">
+    <div className={inSession ? "shell in-session" : "shell"}>
       <header className="topbar">
         <a className="brand" href="/" onClick={(e) => (e.preventDefault(), navigate("/"))}>Tandem</a>
         <nav aria-label={t("nav.label")}>

@@ -6,7 +6,7 @@ import { ErrorText } from "../ui/components/ErrorText.js";
 import { useStore } from "../ui/store.js";
 import type { HelperSession } from "./helper-session.js";
 
-type DeviceRow = DeviceView & { ownerId: string; lastSeenAt: number | null };
+type DeviceRow = DeviceView & { ownerId: string; ownerName: string | null; lastSeenAt: number | null };
 
 /** Start here: a session for anyone with a code, or for one of the organisation's enrolled devices. */
 export function HomePage({ me, helper }: { me: Me; helper: HelperSession }) {
@@ -38,18 +38,18 @@ function DeviceList({ onHelp }: { onHelp: ((deviceId: string) => void) | null })
     api<DeviceRow[]>("/api/devices").then(setDevices, (e: Error) => setFailed(e.message));
   }, []);
   const q = query.trim().toLowerCase();
-  const shown = (devices ?? []).filter((d) => !q || [d.name, d.ownerId, d.platform, d.osVersion].some((f) => f.toLowerCase().includes(q)));
+  const shown = (devices ?? []).filter((d) => !q || [d.name, d.ownerName ?? "", d.ownerId, d.platform, d.osVersion].some((f) => f.toLowerCase().includes(q)));
   return (
     <section className="card" aria-labelledby="devices-title">
       <h2 id="devices-title">{t("home.devicesTitle")}</h2>
-      <input type="search" placeholder={t("home.searchDevices")} aria-label={t("home.searchDevices")} value={query} onChange={(e) => setQuery(e.target.value)} data-testid="device-search" />
+      <input type="search" className="search" placeholder={t("home.searchDevices")} aria-label={t("home.searchDevices")} value={query} onChange={(e) => setQuery(e.target.value)} data-testid="device-search" />
       {failed && <p className="error">{failed}</p>}
       {devices && shown.length === 0 && <p>{t("home.noDevices")}</p>}
       <ul className="devices">
         {shown.map((d) => (
           <li key={d.deviceId} data-testid="device">
             <div>
-              <strong dir="auto">{d.name}</strong> <span className="muted" dir="auto">{d.ownerId}</span>
+              <strong dir="auto">{d.name}</strong> <span className="muted" dir="auto" title={d.ownerId}>{d.ownerName ?? d.ownerId}</span>
               <div className="muted">
                 {t(`platform.${d.platform}`)} {d.osVersion} · Tandem {d.appVersion}
                 {d.lastSeenAt && ` · ${t("home.lastSeen", { when: new Date(d.lastSeenAt).toLocaleString(i18n.language) })}`}

@@ -2,6 +2,7 @@ import { type KeyboardEvent, type PointerEvent, useEffect, useRef, useState, typ
 import { useTranslation } from "react-i18next";
 import { mayInjectNow, mouseButtonOf } from "../protocol/index.js";
 import type { LinkQuality } from "../ui/peer-link.js";
+import { ToolbarIcon, type ToolbarIconName } from "../ui/components/ToolbarIcon.js";
 import { useStore } from "../ui/store.js";
 import type { HelperSession } from "./helper-session.js";
 import { normalisedPoint } from "./pointer-mapping.js";
@@ -104,11 +105,11 @@ export function RemoteScreen({ helper, canControl }: { helper: HelperSession; ca
     <section className="remote" data-testid="active-session" data-level={s.view?.level ?? ""}>
       <div className="toolbar" role="toolbar" aria-label={t("remote.toolbar")}>
         <span className={`badge ${controlling ? "control" : "view"}`} data-testid="level">
-          {s.view?.paused ? t("remote.paused") : controlling ? t("remote.controlling") : t("remote.viewing")}
+          {s.view?.paused ? t("remote.pausedBadge") : controlling ? t("remote.controlling") : t("remote.viewing")}
         </span>
         {s.verificationCode && (
           <span className="verify" title={t("verify.explanation")} data-testid="verification-code">
-            {t("verify.label")} <strong>{s.verificationCode}</strong>
+            <span className="verify-label">{t("verify.label")}</span> <strong>{s.verificationCode}</strong>
           </span>
         )}
         <span className="spacer" />
@@ -124,15 +125,16 @@ export function RemoteScreen({ helper, canControl }: { helper: HelperSession; ca
             </select>
           </label>
         )}
-        <button type="button" onClick={() => setFit(fit === "fit" ? "actual" : "fit")} data-testid="toggle-fit">{fit === "fit" ? t("remote.actualSize") : t("remote.fit")}</button>
-        <button type="button" onClick={() => void frame.current?.requestFullscreen?.()}>{t("remote.fullScreen")}</button>
-        <button type="button" onClick={() => setShowQuality(!showQuality)} aria-pressed={showQuality} data-testid="toggle-quality">{t("remote.quality")}</button>
+        <IconButton icon={fit === "fit" ? "actual" : "fit"} label={fit === "fit" ? t("remote.actualSize") : t("remote.fit")} onClick={() => setFit(fit === "fit" ? "actual" : "fit")} testId="toggle-fit" />
+        <IconButton icon="fullScreen" label={t("remote.fullScreen")} onClick={() => void frame.current?.requestFullscreen?.()} />
+        <IconButton icon="quality" label={t("remote.quality")} pressed={showQuality} onClick={() => setShowQuality(!showQuality)} testId="toggle-quality" />
         {canControl && s.device !== null && s.view?.level === "view" && (
           <button type="button" className="primary" disabled={s.view.status !== "active"} onClick={() => void helper.request("control")} data-testid="raise-control">{t("trust.requestControl")}</button>
         )}
         <button type="button" className="danger" onClick={() => void helper.end()} data-testid="end-session">{t("session.end")}</button>
       </div>
       {s.notice && <p className="banner info" role="status" data-testid="notice">{t(s.notice)}</p>}
+      {s.view?.paused && <p className="banner warn" role="status" data-testid="paused-by-sharer" dir="auto">{t("remote.pausedBanner", { name: s.peer?.name ?? t("common.theSharer") })}</p>}
       {controlling && <p className="banner control" role="status" data-testid="controlling">{t(focused ? "remote.controllingBanner" : "remote.clickToControl")}</p>}
       {s.linkState !== "connected" && <p className="banner info" role="status" data-testid="link-state">{t(`link.${s.linkState ?? "connecting"}`)}</p>}
       {showQuality && <QualityPanel helper={helper} />}
@@ -184,5 +186,14 @@ function QualityPanel({ helper }: { helper: HelperSession }) {
       <dt>{t("quality.resolution")}</dt>
       <dd>{q?.width ? `${q.width}×${q.height}` : dash}</dd>
     </dl>
+  );
+}
+
+/** A toolbar button that shows an icon and says its name to a screen reader and on hover: the row stays one line in every language. */
+function IconButton({ icon, label, onClick, pressed, testId }: { icon: ToolbarIconName; label: string; onClick: () => void; pressed?: boolean; testId?: string }) {
+  return (
+    <button type="button" className="icon-button" onClick={onClick} aria-label={label} title={label} aria-pressed={pressed} data-testid={testId}>
+      <ToolbarIcon name={icon} />
+    </button>
   );
 }

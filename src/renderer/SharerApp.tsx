@@ -137,9 +137,11 @@ function SharingPanel({ session }: { session: SharerSession }) {
         linkState !== "connected" && <p className="banner info">{t(`link.${linkState ?? "connecting"}`)}</p>
       )}
       {verificationCode && (
-        <p className="verify" data-testid="verification-code">
-          {t("verify.label")} <strong>{verificationCode}</strong> — {t("verify.explanation")}
-        </p>
+        <div className="verify verify-block" data-testid="verification-code">
+          <span>{t("verify.label")}</span>
+          <strong>{verificationCode}</strong>
+          <span className="muted">{t("verify.explanation")}</span>
+        </div>
       )}
       {displayAsked && (
         <div className="banner info" role="alert" data-testid="display-asked">

@@ -31,6 +31,7 @@ import { registerAdminRoutes } from "./http/admin-routes.js";
 import { createApiGuard } from "./http/api-caller.js";
 import { typedHttpErrors } from "./http/typed-errors.js";
 import { registerReportRoutes } from "./http/report-routes.js";
+import { createPeopleNames } from "./http/people-names.js";
 import { registerPppcRoutes } from "./http/pppc-routes.js";
 import { registerUpdateFeedRoutes } from "./http/update-feed-routes.js";
 import { registerWebRoutes } from "./http/web-routes.js";
@@ -202,9 +203,18 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
     { messagesPerSecond: config.messagesPerSecond, messageBurst: config.messageBurst, helloTimeoutMs: config.helloTimeoutMs, trustedProxies },
   );
   const guard = createApiGuard({ verifier, consoleAuth, policy });
-  registerAdminRoutes(app, { guard, tenants, devices, store });
+  const peopleNames = createPeopleNames({
+    store,
+    directoryName: idp
+      ? (tenantId, userId) => {
+          const user = idp.directory.findUser(userId);
+          return user?.tenant === tenantId ? user.displayName : undefined;
+        }
+      : undefined,
+  });
+  registerAdminRoutes(app, { guard, tenants, devices, store, peopleNames });
   const verifyAudit = createAuditVerifier({ store, keys: auditKeys, checkpointFile: auditFiles.checkpointFile });
-  registerReportRoutes(app, { guard, store, verifyAudit });
+  registerReportRoutes(app, { guard, store, verifyAudit, peopleNames });
   registerPppcRoutes(app, { guard });
   await registerWebRoutes(app, { webDir: config.webDir, docsDir: path.resolve("docs"), downloadUrl: config.downloadUrl });
   registerUpdateFeedRoutes(app, config.updatesDir);

@@ -5,7 +5,7 @@ import { useApi } from "../../ui/use-api.js";
 
 type Problem = "edited" | "missing_before" | "out_of_order" | "truncated" | "rewritten";
 interface ChainReport { rows: number; ok: boolean; problems: { seq: number; problem: Problem }[]; checkpoint: { seq: number; at: number } | null; forgedCheckpoints: number }
-interface AuditRow { id: number; sessionId: string | null; actorId: string | null; action: string; detail: Record<string, unknown>; at: number }
+interface AuditRow { id: number; sessionId: string | null; actorId: string | null; actorName: string | null; action: string; detail: Record<string, unknown>; at: number }
 interface AuditPage { events: AuditRow[]; next: string | null }
 
 const PAGE = 50;
@@ -75,7 +75,7 @@ export function AuditPage() {
                 <code>{r.action}</code>
                 {r.action.endsWith(".repeated") && <div className="muted">{t("audit.repeated", { count: Number(r.detail.count) })}</div>}
               </td>
-              <td dir="auto">{r.actorId ?? "–"}</td>
+              <td dir="auto"><Actor row={r} /></td>
               <td><code>{r.sessionId?.slice(0, 8) ?? "–"}</code></td>
               <td><AuditDetail detail={r.detail} /></td>
             </tr>
@@ -86,6 +86,13 @@ export function AuditPage() {
       {next && <button type="button" onClick={() => load(next)} data-testid="audit-older">{t("audit.older")}</button>}
     </main>
   );
+}
+
+/** Who acted, by name, with the id on hover; an event with no person is the broker's own doing. */
+function Actor({ row }: { row: AuditRow }) {
+  const { t } = useTranslation();
+  if (row.actorId === null) return <span className="muted" data-testid="audit-actor">{t("audit.byTandem")}</span>;
+  return <span title={row.actorId} data-testid="audit-actor">{row.actorName ?? row.actorId}</span>;
 }
 
 /** A row's detail in a line a person can scan, with the full record behind a disclosure (no table wider than the page). */

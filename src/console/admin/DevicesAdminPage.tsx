@@ -9,7 +9,7 @@ interface Rules {
   minAppVersion?: string;
   maxDaysSinceCheckIn?: number;
 }
-type DeviceRow = DeviceView & { ownerId: string; groups: string[]; registeredAt: number; lastSeenAt: number | null };
+type DeviceRow = DeviceView & { ownerId: string; ownerName: string | null; groups: string[]; registeredAt: number; lastSeenAt: number | null };
 
 /** Registered devices with their compliance, the tenant's compliance rules, and enrollment tokens for MDM. */
 export function DevicesAdminPage({ canEdit }: { canEdit: boolean }) {
@@ -43,7 +43,7 @@ export function DevicesAdminPage({ canEdit }: { canEdit: boolean }) {
           {devices.data?.map((d) => (
             <tr key={d.deviceId}>
               <td dir="auto">{d.name}</td>
-              <td dir="auto">{d.ownerId}</td>
+              <td dir="auto"><span title={d.ownerId}>{d.ownerName ?? d.ownerId}</span></td>
               <td>{t(`platform.${d.platform}`)} {d.osVersion} · {d.appVersion}</td>
               <td><span className={`badge ${d.enrolled ? "ok" : "warn"}`}>{d.enrolled ? t("device.enrolled") : t("device.unenrolled")}</span></td>
               <td><span className={`badge ${d.compliant ? "ok" : "bad"}`}>{d.compliant ? t("device.compliant") : t("device.notCompliant")}</span> {d.reasons.join("; ")}</td>

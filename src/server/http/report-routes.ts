@@ -6,6 +6,7 @@ import type { SessionRecord, Store } from "../store/store.js";
 import type { ApiGuard } from "./api-caller.js";
 import { parse } from "./admin-routes.js";
 import { toCsv } from "./csv.js";
+import type { PeopleNames } from "./people-names.js";
 
 /** Session reports (JSON or CSV), the audit log, and its chain verification, for the caller's tenant. */
 const ReportQuery = z.object({
@@ -76,7 +77,7 @@ const REPORT_COLUMNS = [
   "durationSeconds",
 ] as const satisfies readonly (keyof ReturnType<typeof sessionReportRow>)[];
 
-export function registerReportRoutes(app: FastifyInstance, o: { guard: ApiGuard; store: Store; verifyAudit: AuditVerifier }) {
+export function registerReportRoutes(app: FastifyInstance, o: { guard: ApiGuard; store: Store; verifyAudit: AuditVerifier; peopleNames: PeopleNames }) {
   app.get("/api/reports/sessions", async (request, reply) => {
     const caller = await o.guard(request, reply, "reports.read");
     const q = caller && parse(reply, ReportQuery, request.query);
@@ -119,7 +120,8 @@ export function registerReportRoutes(app: FastifyInstance, o: { guard: ApiGuard;
     });
     const more = events.length > q.limit;
     const page = events.slice(0, q.limit);
-    return { events: page, next: more ? String(page.at(-1)!.id) : null };
+    const nameOf = await o.peopleNames(caller.identity, page.map((e) => e.actorId));
+    return { events: page.map((e) => ({ ...e, actorName: nameOf(e.actorId) })), next: more ? String(page.at(-1)!.id) : null };
   });
 
   app.get("/api/audit/verify", async (request, reply) => {

@@ -217,6 +217,17 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine, o:
       return rows.map(toSession);
     },
 
+    async namesOf(tenantId, ids) {
+      const names = new Map<string, string>();
+      if (ids.length === 0) return names;
+      const [helpers, sharers] = await Promise.all([
+        db.selectFrom("sessions").select(["helper_id as id", "helper_name as name"]).distinct().where("tenant_id", "=", tenantId).where("helper_id", "in", ids).execute(),
+        db.selectFrom("sessions").select(["sharer_id as id", "sharer_name as name"]).distinct().where("tenant_id", "=", tenantId).where("sharer_id", "in", ids).execute(),
+      ]);
+      for (const row of [...helpers, ...sharers]) if (row.id !== null && row.name !== null) names.set(row.id, row.name);
+      return names;
+    },
+
     async listOpenSessions() {
       const rows = await db.selectFrom("sessions").selectAll().where("status", "!=", "ended").execute();
       return rows.map(toSession);

@@ -151,6 +151,13 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
         await db.schema.createIndex("idp_records_expires").on("idp_records").column("expires_at").execute();
       },
     },
+    "0009_sessions_by_person": {
+      async up(db: Kysely<unknown>) {
+        // The Audit page names the people on a page of events: found by index, not by reading every session.
+        await db.schema.createIndex("sessions_tenant_helper").on("sessions").columns(["tenant_id", "helper_id"]).execute();
+        await db.schema.createIndex("sessions_tenant_sharer").on("sessions").columns(["tenant_id", "sharer_id"]).execute();
+      },
+    },
   };
 }
 

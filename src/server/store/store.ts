@@ -209,6 +209,8 @@ export interface Store {
   updateSession(id: string, patch: SessionPatch, audit?: NewAuditEvent, expectedVersion?: number): Promise<boolean>;
   /** A tenant's sessions, newest first, for reports. */
   listSessions(filter: SessionFilter): Promise<SessionRecord[]>;
+  /** The names these people had in the tenant's sessions (as helper or sharer), by id; ids never seen are left out. */
+  namesOf(tenantId: string, ids: readonly string[]): Promise<Map<string, string>>;
   /** Sessions not yet ended, e.g. to re-arm timers after a restart. */
   listOpenSessions(): Promise<SessionRecord[]>;
 
