@@ -41,16 +41,31 @@ describeNeeding(missing)("the console's admin pages", () => {
     fs.rmSync(dbDir, { recursive: true, force: true });
   });
 
-  const go = (page: Page, name: string) => page.getByRole("navigation").getByRole("link", { name, exact: true }).click();
+  /** Through the menus as a person does: the top bar, and for an admin page its Administration menu. */
+  const go = async (page: Page, name: string) => {
+    const main = page.getByRole("navigation", { name: "Main" });
+    if ((await main.getByRole("link", { name, exact: true }).count()) > 0) return main.getByRole("link", { name, exact: true }).click();
+    await main.getByRole("link", { name: "Administration", exact: true }).click();
+    await page.getByRole("navigation", { name: "Administration pages" }).getByRole("link", { name, exact: true }).click();
+  };
 
   it("shows each person only the pages their permissions allow", { timeout: 60_000 }, async () => {
-    const menu = async (page: Page) => (await page.getByRole("navigation").getByRole("link").allTextContents()).sort();
-    expect(await menu(admin)).toEqual(["Audit", "Conditional access", "Deploy to Macs", "Devices", "Home", "My sessions", "Reports", "Roles", "Settings"].sort());
+    const menu = (page: Page) => page.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents();
+    const adminMenu = async (page: Page) => {
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Administration" }).click();
+      return page.getByRole("navigation", { name: "Administration pages" }).getByRole("link").allTextContents();
+    };
+    expect(await menu(admin)).toEqual(["Home", "My sessions", "Devices", "Administration"]);
+    expect(await adminMenu(admin)).toEqual(["Settings", "Roles", "Conditional access", "Reports", "Audit", "Deploy to Macs"]);
+    expect(await admin.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Administration" }).getAttribute("aria-current")).toBe("page");
     const auditor = await openConsole(browser, h.origin, northwind.auditor);
-    expect(await menu(auditor)).toEqual(["Audit", "Devices", "Home", "My sessions", "Reports"].sort());
     expect(await auditor.getByTestId("new-session").isDisabled()).toBe(true);
+    expect(await menu(auditor)).toEqual(["Home", "My sessions", "Devices", "Administration"]);
+    expect(await adminMenu(auditor)).toEqual(["Reports", "Audit"]);
+    expect(auditor.url()).toBe(`${h.origin}/admin/reports`);
     const trainee = await openConsole(browser, h.origin, northwind.readOnly);
     expect(await menu(trainee)).toEqual(["Home", "My sessions"]);
+    expect(await trainee.getByRole("navigation", { name: "Administration pages" }).count()).toBe(0);
     // Typing an admin address does not help: the page falls back to home, and the API refuses anyway.
     await trainee.goto(`${h.origin}/admin/settings`);
     await trainee.getByTestId("new-session").waitFor();

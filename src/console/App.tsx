@@ -18,16 +18,17 @@ import { HistoryPage } from "./HistoryPage.js";
 import { HomePage } from "./HomePage.js";
 import { SessionScreen } from "./SessionScreen.js";
 
-const PAGES: { path: string; label: string; needs: Permission | null; render: (me: Me, helper: HelperSession) => ReactElement }[] = [
+/** `admin`: listed in the admin area's own menu, reached from one Administration link in the top bar. */
+const PAGES: { path: string; label: string; needs: Permission | null; admin?: true; render: (me: Me, helper: HelperSession) => ReactElement }[] = [
   { path: "/", label: "nav.home", needs: null, render: (me, helper) => <HomePage me={me} helper={helper} /> },
   { path: "/history", label: "nav.history", needs: null, render: () => <HistoryPage /> },
-  { path: "/admin/settings", label: "nav.settings", needs: "settings.manage", render: () => <SettingsPage /> },
-  { path: "/admin/roles", label: "nav.roles", needs: "roles.manage", render: () => <RolesPage /> },
+  { path: "/admin/settings", admin: true, label: "nav.settings", needs: "settings.manage", render: () => <SettingsPage /> },
+  { path: "/admin/roles", admin: true, label: "nav.roles", needs: "roles.manage", render: () => <RolesPage /> },
   { path: "/admin/devices", label: "nav.devices", needs: "devices.read", render: (me) => <DevicesAdminPage canEdit={me.permissions.includes("settings.manage")} /> },
-  { path: "/admin/access", label: "nav.access", needs: "settings.manage", render: () => <AccessPoliciesPage /> },
-  { path: "/admin/reports", label: "nav.reports", needs: "reports.read", render: () => <ReportsPage /> },
-  { path: "/admin/audit", label: "nav.audit", needs: "reports.read", render: () => <AuditPage /> },
-  { path: "/admin/deploy-macs", label: "nav.deployMacs", needs: "settings.manage", render: () => <DeployMacsPage /> },
+  { path: "/admin/access", admin: true, label: "nav.access", needs: "settings.manage", render: () => <AccessPoliciesPage /> },
+  { path: "/admin/reports", admin: true, label: "nav.reports", needs: "reports.read", render: () => <ReportsPage /> },
+  { path: "/admin/audit", admin: true, label: "nav.audit", needs: "reports.read", render: () => <AuditPage /> },
+  { path: "/admin/deploy-macs", admin: true, label: "nav.deployMacs", needs: "settings.manage", render: () => <DeployMacsPage /> },
 ];
 
 export function App() {
@@ -52,23 +53,47 @@ function Shell({ me }: { me: Me }) {
   const pages = PAGES.filter((p) => !p.needs || me.permissions.includes(p.needs));
   const page = pages.find((p) => p.path === path) ?? pages[0]!;
   const inSession = phase !== "idle" && phase !== "creating";
+  const mainPages = pages.filter((p) => !p.admin);
+  const adminPages = pages.filter((p) => p.admin);
 
   return (
     <div className={inSession ? "shell in-session" : "shell"}>
       <header className="topbar">
         <a className="brand" href="/" onClick={(e) => (e.preventDefault(), navigate("/"))}>Tandem</a>
         <nav aria-label={t("nav.label")}>
-          {pages.map((p) => (
-            <a key={p.path} href={p.path} aria-current={p === page && !inSession ? "page" : undefined} onClick={(e) => (e.preventDefault(), navigate(p.path))}>
-              {t(p.label)}
-            </a>
+          {mainPages.map((p) => (
+            <NavLink key={p.path} page={p} current={p === page && !inSession} />
           ))}
+          {adminPages.length > 0 && <NavLink page={{ ...adminPages[0]!, label: "nav.admin" }} current={!!page.admin && !inSession} />}
         </nav>
         <span className="who" data-testid="signed-in-as" dir="auto">{me.user.name}</span>
         <LanguagePicker />
         <button type="button" className="link" onClick={() => void signOut()}>{t("common.signOut")}</button>
       </header>
-      {inSession ? <SessionScreen helper={helper} me={me} /> : page.render(me, helper)}
+      {inSession ? (
+        <SessionScreen helper={helper} me={me} />
+      ) : page.admin ? (
+        // The admin pages have their own menu beside them, so the top bar stays one row in every language.
+        <div className="admin-area">
+          <nav className="admin-nav" aria-label={t("nav.adminLabel")}>
+            {adminPages.map((p) => (
+              <NavLink key={p.path} page={p} current={p === page} />
+            ))}
+          </nav>
+          {page.render(me, helper)}
+        </div>
+      ) : (
+        page.render(me, helper)
+      )}
     </div>
+  );
+}
+
+function NavLink({ page, current }: { page: { path: string; label: string }; current: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <a href={page.path} aria-current={current ? "page" : undefined} onClick={(e) => (e.preventDefault(), navigate(page.path))}>
+      {t(page.label)}
+    </a>
   );
 }

@@ -35,7 +35,7 @@ export function ChatPanel({ lines, me, disabled, ended = false, onSend, unread, 
   }
 
   return (
-    <aside className="chat" aria-label={t("chat.title")} onFocus={onSeen} onPointerDown={onSeen}>
+    <aside className="chat" aria-label={t("chat.title")} data-testid="chat-panel" onFocus={onSeen} onPointerDown={onSeen}>
       <h2>
         {t("chat.title")} {unread > 0 && <span className="unread" data-testid="chat-unread">{t("chat.unread", { count: unread })}</span>}
       </h2>
