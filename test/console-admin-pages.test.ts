@@ -10,7 +10,7 @@ import { northwind } from "./support/demo-people.js";
 import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
 import { createAndJoinWith } from "./support/idp-session-steps.js";
 import { saveScreenshot } from "./support/screenshots.js";
-import { openConsole } from "./support/web-session-steps.js";
+import { goToPage, openConsole } from "./support/web-session-steps.js";
 import { describeNeeding } from "./support/needs.js";
 
 /**
@@ -41,13 +41,7 @@ describeNeeding(missing)("the console's admin pages", () => {
     fs.rmSync(dbDir, { recursive: true, force: true });
   });
 
-  /** Through the menus as a person does: the top bar, and for an admin page its Administration menu. */
-  const go = async (page: Page, name: string) => {
-    const main = page.getByRole("navigation", { name: "Main" });
-    if ((await main.getByRole("link", { name, exact: true }).count()) > 0) return main.getByRole("link", { name, exact: true }).click();
-    await main.getByRole("link", { name: "Administration", exact: true }).click();
-    await page.getByRole("navigation", { name: "Administration pages" }).getByRole("link", { name, exact: true }).click();
-  };
+  const go = goToPage;
 
   it("shows each person only the pages their permissions allow", { timeout: 60_000 }, async () => {
     const menu = (page: Page) => page.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents();

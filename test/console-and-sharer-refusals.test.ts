@@ -5,7 +5,7 @@ import { northwind } from "./support/demo-people.js";
 import { desktopSharer } from "./support/desktop-sharer.js";
 import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
 import { OffsetClock } from "./support/offset-clock.js";
-import { newSessionCode, openConsole, typeCode } from "./support/web-session-steps.js";
+import { goToPage, newSessionCode, openConsole, typeCode } from "./support/web-session-steps.js";
 import { describeNeeding } from "./support/needs.js";
 
 /**
@@ -42,7 +42,7 @@ describeNeeding(missing)("refusals and warnings in the console and the sharer pa
   }
 
   async function setSetting(admin: Page, key: string, on: boolean) {
-    await admin.getByRole("link", { name: "Settings" }).click();
+    await goToPage(admin, "Settings");
     const box = admin.getByTestId(`setting-${key}`);
     if ((await box.isChecked()) !== on) await box.click();
     await admin.getByTestId("save-settings").click();

@@ -6,7 +6,7 @@ import { coturnInstalled, startCoturn } from "./support/coturn.js";
 import { northwind } from "./support/demo-people.js";
 import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
 import { saveScreenshot } from "./support/screenshots.js";
-import { near, newSessionCode, openConsole, pixelAt, requestViewAndAllow, sharerJoins, waitForFrames } from "./support/web-session-steps.js";
+import { goToPage, near, newSessionCode, openConsole, pixelAt, requestViewAndAllow, sharerJoins, waitForFrames } from "./support/web-session-steps.js";
 import { describeNeeding } from "./support/needs.js";
 
 /**
@@ -80,7 +80,7 @@ describeNeeding(missing)("media paths, verification and disconnects in real brow
   it("relays the sharer's screen through coturn with short-lived credentials when the tenant hides sharers' addresses", { timeout: 60_000 }, async () => {
     await withSharer(async (sharerBrowser) => {
       const admin = await openConsole(helperBrowser, h.origin, northwind.admin);
-      await admin.getByRole("link", { name: "Settings" }).click();
+      await goToPage(admin, "Settings");
       await admin.getByTestId("setting-relayOnlyForSharers").check();
       await admin.getByTestId("save-settings").click();
       await admin.getByText("Saved.").waitFor();
@@ -119,10 +119,25 @@ describeNeeding(missing)("media paths, verification and disconnects in real brow
     expect(await helper.getByTestId("sharer-away").textContent()).toContain("The person's connection was lost");
     await helper.getByTestId("session-ended").waitFor({ timeout: 10_000 });
     const endedMs = Date.now() - killedAt;
-    expect(await helper.getByTestId("end-reason").textContent()).toBe("Sam Okafor disconnected and did not come back.");
+    expect(await helper.getByTestId("end-reason").textContent()).toBe("The connection to Sam Okafor was lost for 3 s and did not come back.");
     console.log(`sharer's browser killed: helper told in ${toldMs} ms; session ended (grace 3 s) after ${endedMs} ms`);
     expect(toldMs).toBeLessThan(2_000);
     await helper.context().close();
+  });
+
+  it("tells the sharer in words when the helper's connection is gone for good: for how long, and that nothing is shared any more", { timeout: 60_000 }, async () => {
+    await withSharer(async (sharerBrowser) => {
+      const helper = await openConsole(helperBrowser, h.origin, northwind.operator);
+      const sharer = await sharerJoins(sharerBrowser.browser, h.origin, northwind.sharer, await newSessionCode(helper));
+      await requestViewAndAllow(helper, sharer);
+      await helper.context().close(); // the helper's browser goes away
+      await sharer.getByTestId("helper-away").waitFor({ timeout: 5_000 });
+      await sharer.getByTestId("sharer-ended").waitFor({ timeout: 10_000 });
+      expect(await sharer.getByTestId("sharer-end-reason").textContent()).toBe("The connection to Hugo Moreau was lost for 3 s and did not come back. Nothing is shared any more.");
+      expect(await sharer.getByTestId("sharing-bar").count()).toBe(0);
+      await sharer.getByTestId("get-help-again").waitFor();
+      await sharer.context().close();
+    });
   });
 
   it("lays out right to left in Arabic, on both pages, in every state", { timeout: 60_000 }, async () => {

@@ -100,13 +100,15 @@ function Waiting({ helper }: { helper: HelperSession }) {
 
 function Ended({ helper }: { helper: HelperSession }) {
   const { t } = useTranslation();
-  const { view, peer } = useStore(helper.store);
+  const { view, peer, lostAfterMs } = useStore(helper.store);
   const reason = view?.endReason ?? "helper_ended";
+  // A lost connection says for how long, when the broker told how long it would wait.
+  const key = reason === "sharer_disconnected" && lostAfterMs !== null ? "end.sharer_disconnected_after" : `end.${reason}`;
   const bad = reason !== "helper_ended" && reason !== "sharer_ended" && reason !== "code_cancelled";
   return (
     <section className={`card ended ${bad ? "bad" : ""}`} role="status" data-testid="session-ended" data-reason={reason}>
       <h1>{t("ended.title")}</h1>
-      <p className="reason" dir="auto" data-testid="end-reason">{t(`end.${reason}`, { name: peer?.name ?? t("common.theSharer") })}</p>
+      <p className="reason" dir="auto" data-testid="end-reason">{t(key, { name: peer?.name ?? t("common.theSharer"), seconds: Math.round((lostAfterMs ?? 0) / 1000) })}</p>
       <div className="row">
         <button type="button" className="primary" onClick={() => void helper.create()}>{t("home.newSession")}</button>
         <button type="button" onClick={() => helper.reset()} data-testid="back-home">{t("ended.backHome")}</button>

@@ -24,6 +24,8 @@ export interface HelperState extends ChatState {
   /** The device the helper picked from the list, if any; warned about when another one joins. */
   targetDeviceId: string | null;
   sharerAway: { graceMs: number; since: number } | null;
+  /** How long the broker waited for the sharer before it ended the session (for the words of that ending). */
+  lostAfterMs: number | null;
   /** Something the helper should know that is not an error, as a translation key. */
   notice: string | null;
   /** The sharer's screen could not be captured, and why (until they try again or the state changes). */
@@ -50,6 +52,7 @@ const initial: HelperState = {
   device: null,
   targetDeviceId: null,
   sharerAway: null,
+  lostAfterMs: null,
   notice: null,
   captureFailed: null,
   error: null,
@@ -235,6 +238,7 @@ export class HelperSession {
       stream: view.status === "ended" ? null : s.stream,
       frames: view.status === "ended" ? null : s.frames,
       sharerAway: view.status === "ended" ? null : s.sharerAway,
+      lostAfterMs: view.status === "ended" ? (s.sharerAway?.graceMs ?? s.lostAfterMs) : null,
     }));
   }
 }

@@ -71,7 +71,7 @@ function Sharing({ host, myName, myUserId, chatEnabled }: { host: SharerHost; my
           {s.phase === "ended" && (
             <section className="card ended" role="status" data-testid="sharer-ended" data-reason={s.view?.endReason ?? ""}>
               <h1>{t("ended.title")}</h1>
-              <p dir="auto" data-testid="sharer-end-reason">{t(`sharerEnd.${s.view?.endReason ?? "sharer_ended"}`, { name: s.helper?.name ?? "" })}</p>
+              <p dir="auto" data-testid="sharer-end-reason">{t(sharerEndKey(s.view?.endReason ?? "sharer_ended", s.helperGraceMs), { name: s.helper?.name ?? "", seconds: Math.round((s.helperGraceMs ?? 0) / 1000) })}</p>
               <div className="row">
                 <button type="button" className="primary" onClick={() => session.startOver()} data-testid="get-help-again">{t("sharer.getHelpAgain")}</button>
               </div>
@@ -83,6 +83,11 @@ function Sharing({ host, myName, myUserId, chatEnabled }: { host: SharerHost; my
       </div>
     </div>
   );
+}
+
+/** A lost connection says for how long, when the broker told how long it would wait. */
+function sharerEndKey(reason: string, graceMs: number | null): string {
+  return reason === "helper_disconnected" && graceMs !== null ? "sharerEnd.helper_disconnected_after" : `sharerEnd.${reason}`;
 }
 
 function TrustScreen({ session, host }: { session: SharerSession; host: SharerHost }) {

@@ -22,6 +22,8 @@ export interface SharerState extends ChatState {
   linkState: LinkState | null;
   verificationCode: string | null;
   helperAway: boolean;
+  /** How long the broker waits for the helper to come back (told with their absence), for the words of that ending. */
+  helperGraceMs: number | null;
   /** The desktop app's screens (one or none on the web), and one the helper asked to see. */
   displays: DisplayChoice[];
   displayAsked: DisplayChoice | null;
@@ -29,7 +31,7 @@ export interface SharerState extends ChatState {
   screenLost: boolean;
 }
 
-const initial: SharerState = { phase: "code", connection: "connecting", view: null, helper: null, error: null, linkState: null, verificationCode: null, helperAway: false, displays: [], displayAsked: null, screenLost: false, chat: [], unread: 0 };
+const initial: SharerState = { phase: "code", connection: "connecting", view: null, helper: null, error: null, linkState: null, verificationCode: null, helperAway: false, helperGraceMs: null, displays: [], displayAsked: null, screenLost: false, chat: [], unread: 0 };
 
 /** What lets this tab come back into its session after a reload (kept per tab, gone with it). */
 const KEPT = "tandem.sharer.session";
@@ -267,7 +269,7 @@ export class SharerSession {
         if (message.sessionId === sessionId) this.controlGrant = { sessionId: message.sessionId, grant: message.grant };
         return;
       case "session.peer_presence":
-        if (message.sessionId === sessionId) this.store.set({ helperAway: message.status === "disconnected" });
+        if (message.sessionId === sessionId) this.store.set({ helperAway: message.status === "disconnected", helperGraceMs: message.graceMs });
         return;
       case "chat.message":
         if (message.sessionId === sessionId) this.store.set((s) => withMessages(s, [message.message], "sharer", !this.chatVisible));

@@ -10,6 +10,14 @@ export async function openConsole(browser: Browser, origin: string, person: Pers
   return page;
 }
 
+/** To a console page through the menus, as a person goes: the top bar, and for an admin page its Administration menu. */
+export async function goToPage(page: Page, name: string) {
+  const main = page.getByRole("navigation", { name: "Main" });
+  if ((await main.getByRole("link", { name, exact: true }).count()) > 0) return main.getByRole("link", { name, exact: true }).click();
+  await main.getByRole("link", { name: "Administration", exact: true }).click();
+  await page.getByRole("navigation", { name: "Administration pages" }).getByRole("link", { name, exact: true }).click();
+}
+
 export async function newSessionCode(helper: Page): Promise<string> {
   await helper.getByTestId("new-session").click();
   const code = (await helper.getByTestId("session-code").textContent({ timeout: 10_000 }))!.replace("-", "");
