@@ -28,6 +28,7 @@ let failed = 0;
 for (const [label, cmd, args] of [
   ["type check", bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]],
   ["type check (web)", bin("tsc"), ["-p", "tsconfig.web.json", "--noEmit"]],
+  ["type check (Node processes, no DOM)", bin("tsc"), ["-p", "tsconfig.node.json", "--noEmit"]],
   ["lint and layering", bin("eslint"), ["."]],
   // Its HIGH/MEDIUM findings fail the run unless reviewed (the tool itself always exits 0).
   ["electronegativity (desktop app)", process.execPath, ["scripts/electronegativity.mjs"]],

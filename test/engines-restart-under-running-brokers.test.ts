@@ -8,8 +8,8 @@ import { isStoreUnreachable, openPostgres } from "../src/server/store/engine.js"
 import { sql } from "kysely";
 import { BrokerClient } from "../tools/broker-client.js";
 import { startTestIssuer, type TestIssuer } from "../tools/token-issuer.js";
-import { findPostgresBin, type PostgresServer, startPostgres } from "./support/postgres-server.js";
-import { redisInstalled, type RedisServer, startRedis } from "./support/redis-server.js";
+import { findPostgresBin, type PostgresServer, startPostgres } from "../tools/postgres-server.js";
+import { redisInstalled, type RedisServer, startRedis } from "../tools/redis-server.js";
 import { grant } from "./support/session-steps.js";
 import { describeNeeding } from "./support/needs.js";
 

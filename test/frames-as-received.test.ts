@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { codecOf, h264SequenceParameters } from "../src/ui/frames-as-received.js";
+import { codecOf, h264SequenceParameters } from "../src/web-client/frames-as-received.js";
 
 // A key frame as Chromium's H.264 packetizer hands it to an encoded transform: Annex B, SPS, PPS, then the IDR slice.
 const sps = [0x67, 0x42, 0xc0, 0x28, 0xda, 0x01, 0xe0];

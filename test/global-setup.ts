@@ -1,6 +1,6 @@
 import type { TestProject } from "vitest/node";
-import { findPostgresBin, startPostgres } from "./support/postgres-server.js";
-import { redisInstalled, startRedis } from "./support/redis-server.js";
+import { findPostgresBin, startPostgres } from "../tools/postgres-server.js";
+import { redisInstalled, startRedis } from "../tools/redis-server.js";
 
 /**
  * One PostgreSQL cluster and one Redis for the whole run (the store contract's

@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createRedisBus, type RedisBus } from "../src/server/sessions/redis-bus.js";
 import type { Delivery } from "../src/server/sessions/session-bus.js";
-import { redisInstalled, type RedisServer, startRedis } from "./support/redis-server.js";
+import { redisInstalled, type RedisServer, startRedis } from "../tools/redis-server.js";
 import { describeNeeding } from "./support/needs.js";
 
 /**

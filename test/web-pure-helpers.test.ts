@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { normalisedPoint } from "../src/console/pointer-mapping.js";
-import { dtlsFingerprintOf, verificationCode } from "../src/ui/verification-code.js";
+import { dtlsFingerprintOf, verificationCode } from "../src/web-client/verification-code.js";
 
 const sdp = (fp: string) => `v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\na=fingerprint:sha-256 ${fp}\r\na=setup:actpass\r\n`;
 const A = "AB:".repeat(31) + "AB";

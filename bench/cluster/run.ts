@@ -4,8 +4,8 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { BrokerClient } from "../../tools/broker-client.js";
 import { startTestIssuer } from "../../tools/token-issuer.js";
-import { findPostgresBin, startPostgres } from "../../test/support/postgres-server.js";
-import { startRedis } from "../../test/support/redis-server.js";
+import { findPostgresBin, startPostgres } from "../../tools/postgres-server.js";
+import { startRedis } from "../../tools/redis-server.js";
 import { type BrokerProcess, startBrokerProcess } from "../broker/broker-process.js";
 import { fmt, percentile, sleep, numberArg } from "../broker/stats.js";
 

@@ -1,11 +1,11 @@
 import { type ReactElement, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Permission } from "../protocol/index.js";
-import { loadMe, type Me, signOut } from "../ui/api.js";
+import { loadMe, type Me, signOut } from "../web-client/api.js";
 import { LanguagePicker } from "../ui/components/LanguagePicker.js";
 import { SignInScreen } from "../ui/components/SignInScreen.js";
 import { navigate, usePath } from "../ui/router.js";
-import { useStore } from "../ui/store.js";
+import { useStore } from "../ui/use-store.js";
 import { AccessPoliciesPage } from "./admin/AccessPoliciesPage.js";
 import { AuditPage } from "./admin/AuditPage.js";
 import { DeployMacsPage } from "./admin/DeployMacsPage.js";

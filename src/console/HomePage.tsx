@@ -1,9 +1,9 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { DeviceView } from "../protocol/index.js";
-import { api, type Me } from "../ui/api.js";
+import { api, type Me } from "../web-client/api.js";
 import { ErrorText } from "../ui/components/ErrorText.js";
-import { useStore } from "../ui/store.js";
+import { useStore } from "../ui/use-store.js";
 import type { HelperSession } from "./helper-session.js";
 
 type DeviceRow = DeviceView & { ownerId: string; ownerName: string | null; lastSeenAt: number | null };

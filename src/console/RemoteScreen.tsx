@@ -1,9 +1,9 @@
 import { type KeyboardEvent, type PointerEvent, useEffect, useRef, useState, type WheelEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { mayInjectNow, mouseButtonOf } from "../protocol/index.js";
-import type { LinkQuality } from "../ui/peer-link.js";
+import type { LinkQuality } from "../web-client/peer-link.js";
 import { ToolbarIcon, type ToolbarIconName } from "../ui/components/ToolbarIcon.js";
-import { useStore } from "../ui/store.js";
+import { useStore } from "../ui/use-store.js";
 import type { HelperSession } from "./helper-session.js";
 import { normalisedPoint } from "./pointer-mapping.js";
 

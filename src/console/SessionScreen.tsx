@@ -1,10 +1,10 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { Me } from "../ui/api.js";
+import type { Me } from "../web-client/api.js";
 import { ChatPanel } from "../ui/components/ChatPanel.js";
 import { ErrorText } from "../ui/components/ErrorText.js";
 import { ProfileCard } from "../ui/components/ProfileCard.js";
-import { useStore } from "../ui/store.js";
+import { useStore } from "../ui/use-store.js";
 import { formatCode, mmss, useNow } from "../ui/use-now.js";
 import type { HelperSession } from "./helper-session.js";
 import { DeviceWarnings } from "./DeviceWarnings.js";

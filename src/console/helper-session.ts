@@ -1,9 +1,9 @@
 import type { CaptureFailure, DeviceView, DisplayChoice, IceConfig, Level, Party, ServerMessage, SessionView } from "../protocol/index.js";
-import { BrokerConnection, type ConnectionStatus } from "../ui/broker-connection.js";
-import type { ReceivedFrames } from "../ui/frames-as-received.js";
-import { createPeerLink, type LinkState, type PeerLink } from "../ui/peer-link.js";
-import { type ChatState, sendChatLine, type ShownError, shownError, withMessages } from "../ui/session-common.js";
-import { Store } from "../ui/store.js";
+import { BrokerConnection, type ConnectionStatus } from "../web-client/broker-connection.js";
+import type { ReceivedFrames } from "../web-client/frames-as-received.js";
+import { createPeerLink, type LinkState, type PeerLink } from "../web-client/peer-link.js";
+import { type ChatState, sendChatLine, type ShownError, shownError, withMessages } from "../web-client/session-common.js";
+import { Store } from "../web-client/store.js";
 
 /**
  * The helper's side of one session, outside React: the broker connection,

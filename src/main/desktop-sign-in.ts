@@ -1,5 +1,5 @@
 import { type AccountInfo, type Configuration, type ICachePlugin, LogLevel, PublicClientApplication, ProtocolMode, type TokenCacheContext } from "@azure/msal-node";
-import { caTrustingNetworkClient } from "./ca-network-client.js";
+import { caTrustingNetworkClient } from "../node-shared/ca-network-client.js";
 import type { SecureFile } from "./secure-file.js";
 
 /**

@@ -5,7 +5,7 @@ import { app, BrowserWindow, desktopCapturer, dialog, globalShortcut, ipcMain, M
 import { askToBeListed, reopenArgs } from "./permission-requests.js";
 import electronUpdater from "electron-updater";
 import { BRIDGE_CHANNELS, CONTROL_GRANT_KEYS_PATH, FromAgent, PAGE_CSP, type SessionView, type ToAgent } from "../protocol/index.js";
-import { caTrustingNetworkClient } from "./ca-network-client.js";
+import { caTrustingNetworkClient } from "../node-shared/ca-network-client.js";
 import { ALLOW_BUTTON, consentDialog } from "./consent-prompt.js";
 import { shellText } from "./shell-strings.js";
 import { createControlConsent } from "./control-consent.js";

@@ -1,10 +1,10 @@
-import { ar } from "../ui/i18n/locales/ar.js";
-import { en, type Strings } from "../ui/i18n/locales/en.js";
-import { es } from "../ui/i18n/locales/es.js";
-import { fr } from "../ui/i18n/locales/fr.js";
-import { it } from "../ui/i18n/locales/it.js";
-import { sv } from "../ui/i18n/locales/sv.js";
-import { zh } from "../ui/i18n/locales/zh.js";
+import { ar } from "../locales/ar.js";
+import { en, type Strings } from "../locales/en.js";
+import { es } from "../locales/es.js";
+import { fr } from "../locales/fr.js";
+import { it } from "../locales/it.js";
+import { sv } from "../locales/sv.js";
+import { zh } from "../locales/zh.js";
 
 /**
  * What the desktop shell itself says (tray, on-top strip, dialogs, the

@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { loadMe, type Me } from "../ui/api.js";
+import { loadMe, type Me } from "../web-client/api.js";
 import { ChatPanel } from "../ui/components/ChatPanel.js";
 import { ErrorText } from "../ui/components/ErrorText.js";
 import { LanguagePicker } from "../ui/components/LanguagePicker.js";
 import { ProfileCard } from "../ui/components/ProfileCard.js";
 import { SignInScreen } from "../ui/components/SignInScreen.js";
-import { useStore } from "../ui/store.js";
+import { useStore } from "../ui/use-store.js";
 import { CodeEntry } from "./CodeEntry.js";
 import { PermissionOnboarding } from "./PermissionOnboarding.js";
 import type { SharerHost } from "./sharer-host.js";

@@ -1,8 +1,8 @@
 import { captureFailureOf, type DisplayChoice, type IceConfig, normalizeCode, type Party, type ServerMessage, type ServerMessageOf, type SessionView } from "../protocol/index.js";
-import { BrokerConnection, type ConnectionStatus } from "../ui/broker-connection.js";
-import { createPeerLink, type LinkState, type PeerLink } from "../ui/peer-link.js";
-import { type ChatState, sendChatLine, type ShownError, shownError, withMessages } from "../ui/session-common.js";
-import { Store } from "../ui/store.js";
+import { BrokerConnection, type ConnectionStatus } from "../web-client/broker-connection.js";
+import { createPeerLink, type LinkState, type PeerLink } from "../web-client/peer-link.js";
+import { type ChatState, sendChatLine, type ShownError, shownError, withMessages } from "../web-client/session-common.js";
+import { Store } from "../web-client/store.js";
 import type { SharerHost } from "./sharer-host.js";
 
 /**

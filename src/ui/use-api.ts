@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import { api } from "./api.js";
+import { api } from "../web-client/api.js";
 
 /** GET a resource for a page, with its error and a reload. */
 export function useApi<T>(path: string | null) {

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import dgram from "node:dgram";
-import { startDaemon } from "./daemon.js";
+import { startDaemon } from "../../tools/daemon.js";
 
 /** A real coturn on 127.0.0.1 with `use-auth-secret`, for credential checks. */
 export function coturnInstalled(): boolean {

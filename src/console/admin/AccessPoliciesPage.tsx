@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { AccessPolicy } from "../../protocol/index.js";
-import { api } from "../../ui/api.js";
+import { api } from "../../web-client/api.js";
 import { useApi } from "../../ui/use-api.js";
 
 const APPLIES = ["sign_in", "session_create", "level_request"] as const;

@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../ui/api.js";
+import { api } from "../../web-client/api.js";
 import { useApi } from "../../ui/use-api.js";
 
 type Problem = "edited" | "missing_before" | "out_of_order" | "truncated" | "rewritten";

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../ui/api.js";
+import { api } from "../../web-client/api.js";
 
 const SERVICES = ["Accessibility", "ScreenCapture", "PostEvent", "ListenEvent"] as const;
 interface Generated { filename: string; profile: string; warnings: string[] }

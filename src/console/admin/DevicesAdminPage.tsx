@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { DeviceView } from "../../protocol/index.js";
-import { api } from "../../ui/api.js";
+import { api } from "../../web-client/api.js";
 import { useApi } from "../../ui/use-api.js";
 
 interface Rules {

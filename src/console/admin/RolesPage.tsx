@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Permission, type Role, type RoleAssignment } from "../../protocol/index.js";
-import { api } from "../../ui/api.js";
+import { api } from "../../web-client/api.js";
 import { useApi } from "../../ui/use-api.js";
 
 /** Roles (built-in and custom) and who holds them, optionally scoped to sharer groups. */

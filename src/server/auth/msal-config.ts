@@ -1,5 +1,5 @@
 import { type Configuration, LogLevel, ProtocolMode } from "@azure/msal-node";
-import { caTrustingNetworkClient } from "./network-client.js";
+import { caTrustingNetworkClient } from "../../node-shared/ca-network-client.js";
 
 /**
  * The console's confidential-client settings for msal-node: against the

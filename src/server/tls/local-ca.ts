@@ -4,6 +4,9 @@ import { KeyObject, webcrypto } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
+// The global CryptoKey (Node declares it as a value; x509 takes its instances).
+type CryptoKey = InstanceType<typeof globalThis.CryptoKey>;
+
 x509.cryptoProvider.set(webcrypto as never);
 
 export interface TlsMaterial {

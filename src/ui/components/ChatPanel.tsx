@@ -1,11 +1,7 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { MAX_CHAT_CHARS, type ChatMessage, type PartyRole } from "../../protocol/index.js";
-
-export interface ChatLine extends Omit<ChatMessage, "seq"> {
-  seq: number | null; // null while the broker has not acknowledged it
-  key: string;
-}
+import { MAX_CHAT_CHARS, type PartyRole } from "../../protocol/index.js";
+import type { ChatLine } from "../../web-client/chat.js";
 
 /**
  * The session's chat: any language; each message's direction is its own
@@ -70,14 +66,4 @@ export function ChatPanel({ lines, me, disabled, ended = false, onSend, unread, 
       )}
     </aside>
   );
-}
-
-/** Adds a message in sequence order, replacing its unacknowledged copy. */
-export function mergeChat(lines: ChatLine[], incoming: ChatMessage): ChatLine[] {
-  if (lines.some((l) => l.seq === incoming.seq)) return lines;
-  const pendingIndex = lines.findIndex((l) => l.seq === null && l.from === incoming.from && l.text === incoming.text);
-  const rest = pendingIndex >= 0 ? lines.filter((_, i) => i !== pendingIndex) : lines;
-  const line: ChatLine = { ...incoming, key: `s${incoming.seq}` };
-  const acknowledged = [...rest.filter((l) => l.seq !== null), line].sort((a, b) => a.seq! - b.seq!);
-  return [...acknowledged, ...rest.filter((l) => l.seq === null)];
 }

@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import type { ShownError } from "../session-common.js";
+import type { ShownError } from "../../web-client/session-common.js";
 
 export function ErrorText({ error }: { error: ShownError | null }) {
   const { t } = useTranslation();

@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { signInUrl } from "../api.js";
+import { signInUrl } from "../../web-client/api.js";
 import { LanguagePicker } from "./LanguagePicker.js";
 
 export function SignInScreen({ title, explanation }: { title: string; explanation: string }) {

@@ -1,12 +1,12 @@
 import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
-import { en } from "./locales/en.js";
-import { es } from "./locales/es.js";
-import { fr } from "./locales/fr.js";
-import { it } from "./locales/it.js";
-import { sv } from "./locales/sv.js";
-import { ar } from "./locales/ar.js";
-import { zh } from "./locales/zh.js";
+import { en } from "../../locales/en.js";
+import { es } from "../../locales/es.js";
+import { fr } from "../../locales/fr.js";
+import { it } from "../../locales/it.js";
+import { sv } from "../../locales/sv.js";
+import { ar } from "../../locales/ar.js";
+import { zh } from "../../locales/zh.js";
 
 /**
  * All user-facing text goes through i18next. The browser's language is the

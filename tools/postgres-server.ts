@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "../../src/server/http/free-port.js";
+import { freePort } from "../src/server/http/free-port.js";
 
 /**
  * A throwaway PostgreSQL cluster for the test run, on 127.0.0.1 and a free

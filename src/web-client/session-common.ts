@@ -1,7 +1,7 @@
 import type { ChatMessage, PartyRole, ServerMessage } from "../protocol/index.js";
 import { type BrokerConnection, BrokerRequestError } from "./broker-connection.js";
 import type { Store } from "./store.js";
-import { type ChatLine, mergeChat } from "./components/ChatPanel.js";
+import { type ChatLine, mergeChat } from "./chat.js";
 
 /** What both sides keep about the session's chat. */
 export interface ChatState {

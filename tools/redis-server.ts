@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "../../src/server/http/free-port.js";
+import { freePort } from "../src/server/http/free-port.js";
 import { startDaemon } from "./daemon.js";
 
 /** A throwaway Redis for the test run (Debian's `redis-server`), on 127.0.0.1 and a free port, nothing persisted. */

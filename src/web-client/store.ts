@@ -1,6 +1,4 @@
-import { useSyncExternalStore } from "react";
-
-/** A tiny observable state holder, read in React with useStore. */
+/** A tiny observable state holder; React reads it with useStore (src/ui/use-store.ts). */
 export class Store<T extends object> {
   private listeners = new Set<() => void>();
   constructor(private state: T) {}
@@ -15,8 +13,4 @@ export class Store<T extends object> {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   };
-}
-
-export function useStore<T extends object>(store: Store<T>): T {
-  return useSyncExternalStore(store.subscribe, () => store.get());
 }

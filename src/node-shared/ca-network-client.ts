@@ -3,7 +3,9 @@ import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@az
 
 /**
  * msal's HTTP, trusting a given CA: the embedded IdP sits behind the broker's
- * own local certificate authority, which Node does not trust by default.
+ * own local certificate authority, which Node (and the OS) do not trust by
+ * default. The broker uses it for the console's sign-in, the desktop app's
+ * main when the managed configuration names the organisation's CA.
  */
 export function caTrustingNetworkClient(ca: string): INetworkModule {
   const send = <T>(method: "GET" | "POST", url: string, options: NetworkRequestOptions = {}, timeoutMs = 10_000): Promise<NetworkResponse<T>> =>
