@@ -26,8 +26,14 @@ export const MAY_IMPORT = {
 const TOP = ["src", "native", "tools", "bench", "scripts", "test", "test-electron"];
 const SRC = Object.keys(MAY_IMPORT).filter((f) => f.startsWith("src/")).map((f) => f.slice(4));
 
+/**
+ * The broker's folders, top to bottom: transport (WebSocket, HTTP), then the
+ * services, then the store. A folder imports only folders below it.
+ */
+export const BROKER_LAYERS = ["ws", "http", "auth", "chat", "sessions", "devices", "policy", "audit", "identity", "limits", "tls", "store"];
+
 /** Forbids every folder `own` may not import. Paths are matched by their folder names (imports are relative). */
-function layering(own) {
+function layering(own, layer = null) {
   const allowed = MAY_IMPORT[own];
   const mayAll = (top) => allowed.includes(top);
   const forbiddenSrc = own.startsWith("src/") || own === "native" ? SRC.filter((f) => `src/${f}` !== own && !allowed.includes(`src/${f}`)) : [];
@@ -37,6 +43,10 @@ function layering(own) {
   if (forbiddenSrc.length) patterns.push({ regex: `(^|/)(${forbiddenSrc.join("|")})/`, message: `Bad layering: ${own} may import only ${allowed.join(", ") || "its own files"}.` });
   if (forbiddenTop.length) patterns.push({ regex: `^(\\.\\./)+(${forbiddenTop.join("|")})/`, message: `Bad layering: ${own} may import only ${allowed.join(", ") || "its own files"}.` });
   if (!own.startsWith("src/") && own !== "native" && !mayAll("src")) patterns.push({ regex: "^(\\.\\./)+src/", message: `Bad layering: ${own} may not import src.` });
+  if (layer) {
+    const above = BROKER_LAYERS.slice(0, BROKER_LAYERS.indexOf(layer) + 1).filter((l) => l !== layer);
+    if (above.length) patterns.push({ regex: `(^|/)(${above.join("|")})/`, message: `Bad layering: src/server/${layer} may import only the broker's folders below it (${BROKER_LAYERS.slice(BROKER_LAYERS.indexOf(layer) + 1).join(", ")}).` });
+  }
   // The browser runtime stays free of React, so it can run (and be tested) without a page framework.
   const paths = own === "src/web-client" || own === "src/protocol" ? [{ name: "react", message: `${own} does not use React (src/ui holds the hooks).` }] : [];
   return { "no-restricted-imports": ["error", { patterns, paths }] };
@@ -56,4 +66,5 @@ export default tseslint.config(
   // electron-builder loads its hooks with require(), so they are CommonJS.
   { files: ["**/*.cjs"], rules: { "@typescript-eslint/no-require-imports": "off" } },
   ...Object.keys(MAY_IMPORT).map((folder) => ({ files: [`${folder}/**`], rules: layering(folder) })),
+  ...BROKER_LAYERS.map((layer) => ({ files: [`src/server/${layer}/**`], rules: layering("src/server", layer) })),
 );

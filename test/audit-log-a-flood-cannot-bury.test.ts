@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { keyedChainHash, legacyChainHash, verifyChain } from "../src/server/audit/audit-chain.js";
+import { keyedChainHash, legacyChainHash, verifyChain } from "../src/server/store/audit-chain.js";
 import { loadOrCreateAuditKeys } from "../src/server/audit/audit-keys.js";
 import { WRITTEN_PER_WINDOW } from "../src/server/audit/refusal-summaries.js";
 import { openSqlite } from "../src/server/store/engine.js";

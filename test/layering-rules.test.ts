@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { ESLint } from "eslint";
 import { describe, expect, it } from "vitest";
-import { MAY_IMPORT } from "../eslint.config.js";
+import { BROKER_LAYERS, MAY_IMPORT } from "../eslint.config.js";
 
 /**
  * The folder rules of eslint.config.js, tried the way a newcomer would break
@@ -46,8 +46,29 @@ describe("the folder rules", () => {
     expect(await refused(file, specifier)).toBe(true);
   });
 
+  it("name every folder of the broker, in one order", () => {
+    const folders = fs.readdirSync("src/server", { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    expect([...BROKER_LAYERS].sort()).toEqual(folders.sort());
+  });
+
+  it.each([
+    ["src/server/store/x.ts", "../audit/audit-verifier.js"],
+    ["src/server/sessions/x.ts", "../chat/chat-service.js"],
+    ["src/server/sessions/x.ts", "../ws/hub.js"],
+    ["src/server/sessions/x.ts", "../http/client-address.js"],
+    ["src/server/audit/x.ts", "../policy/tenant-config.js"],
+    ["src/server/identity/idp/x.ts", "../../http/auth-routes.js"],
+    ["src/server/auth/x.ts", "../http/typed-errors.js"],
+  ])("refuses the broker's %s importing %s (a layer above)", async (file, specifier) => {
+    expect(await refused(file, specifier)).toBe(true);
+  });
+
   it.each([
     ["src/server/x.ts", "../protocol/index.js"],
+    ["src/server/ws/x.ts", "../sessions/session-service.js"],
+    ["src/server/http/x.ts", "../auth/web-sessions.js"],
+    ["src/server/chat/x.ts", "../sessions/chat-history.js"],
+    ["src/server/identity/idp/x.ts", "../../limits/attempt-limiter.js"],
     ["src/server/x.ts", "../node-shared/ca-network-client.js"],
     ["src/server/x.ts", "../pppc/index.js"],
     ["src/main/x.ts", "../locales/en.js"],

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addressBucket } from "../src/server/http/client-address.js";
+import { addressBucket } from "../src/server/limits/address-bucket.js";
 import { api } from "./support/api.js";
 import { type Harness, startHarness } from "./support/broker-harness.js";
 import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";

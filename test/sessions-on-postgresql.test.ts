@@ -1,6 +1,6 @@
 import { testChainHash, testStoreOptions } from "./support/audit-keys.js";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
-import { verifyChain } from "../src/server/audit/audit-chain.js";
+import { verifyChain } from "../src/server/store/audit-chain.js";
 import { type Harness, startHarness } from "./support/broker-harness.js";
 import { createTestDatabase } from "./support/postgres-database.js";
 import { createAndJoin, grant } from "./support/session-steps.js";

@@ -2,7 +2,7 @@ import { testChainHash } from "./support/audit-keys.js";
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Kysely, sql } from "kysely";
-import { verifyChain } from "../src/server/audit/audit-chain.js";
+import { verifyChain } from "../src/server/store/audit-chain.js";
 import type { Database } from "../src/server/store/schema.js";
 import type { NewSession, Store } from "../src/server/store/store.js";
 import { storeEngines } from "./support/store-engines.js";

@@ -5,7 +5,7 @@ import type { BrokerConfig } from "./config.js";
 import { createRedisSignInThrottle, createSignInThrottle, type SignInThrottle } from "./identity/idp/sign-in-throttle.js";
 import type { Identity } from "./identity/identity.js";
 import type { TokenVerifier } from "./identity/token-verifier.js";
-import { type AttemptLimiter, createAttemptLimiter, createRedisAttemptLimiter } from "./sessions/attempt-limiter.js";
+import { type AttemptLimiter, createAttemptLimiter, createRedisAttemptLimiter } from "./limits/attempt-limiter.js";
 
 /** How long a started sign-in waits for its end (the console's pending row and the IdP's interaction live as long). */
 export const SIGN_IN_START_WINDOW_MS = 10 * 60_000;

@@ -12,7 +12,7 @@ import { type AuditCheckpoints, startAuditCheckpoints } from "./audit/audit-chec
 import { type AuditVerifier, createAuditVerifier } from "./audit/audit-verifier.js";
 import { isTrustedHop, requestAddress } from "./http/client-address.js";
 import { CONTROL_GRANT_KEYS_PATH, TenantSettings } from "../protocol/index.js";
-import { registerAuthRoutes } from "./auth/auth-routes.js";
+import { registerAuthRoutes } from "./http/auth-routes.js";
 import { createDeviceService } from "./devices/device-service.js";
 import { type RetentionJob, startRetentionJob } from "./audit/retention.js";
 import { createRefusalAudit } from "./audit/refusal-summaries.js";
@@ -38,13 +38,13 @@ import { registerWebRoutes } from "./http/web-routes.js";
 import { registerHttpRateLimits } from "./http/rate-limits.js";
 import { createAbuseLimits, verifiedCallerOf } from "./abuse-limits.js";
 import { type RecordPruning, startExpiredRecordPruning } from "./store/expired-record-pruning.js";
-import { createAttemptLimiter, createRedisAttemptLimiter } from "./sessions/attempt-limiter.js";
+import { createAttemptLimiter, createRedisAttemptLimiter } from "./limits/attempt-limiter.js";
 import { createCodeSecrets } from "./sessions/code-secrets.js";
 import { loadOrCreateControlGrants } from "./sessions/control-grants.js";
 import { createLocalBus, type SessionBus } from "./sessions/session-bus.js";
 import { createRedisBus } from "./sessions/redis-bus.js";
 import { startBrokerPresence } from "./sessions/broker-presence.js";
-import { catchUpAfterBusOutage } from "./sessions/bus-catch-up.js";
+import { catchUpAfterBusOutage } from "./ws/bus-catch-up.js";
 import { createSessionService } from "./sessions/session-service.js";
 import { openPostgres, openSqlite } from "./store/engine.js";
 import { createKyselyStore } from "./store/kysely-store.js";
@@ -222,7 +222,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   app.get(CONTROL_GRANT_KEYS_PATH, async (_request, reply) => reply.header("cache-control", "public, max-age=300").send(grants.jwks));
   registerStatusRoutes(app, { tls, stats: () => ({ connections: ws.connectionCount, liveSessions: hub.sessionCount }) });
   await sessions.recover({ alone: !presence });
-  const retention = startRetentionJob({ store, tenants, clock, everyMs: 3_600_000, log: (error) => app.log.error({ err: error }, "retention run failed") });
+  const retention = startRetentionJob({ store, retentionDays: async (tenantId) => (await tenants.snapshot(tenantId)).settings.auditRetentionDays, clock, everyMs: 3_600_000, log: (error) => app.log.error({ err: error }, "retention run failed") });
   const pruning = startExpiredRecordPruning({ records: store.idp, clock, everyMs: 5 * 60_000, log: (error) => app.log.error({ err: error }, "pruning expired sign-in records failed") });
 
   return {

@@ -1,4 +1,4 @@
-import { keyedChainHash } from "../../src/server/audit/audit-chain.js";
+import { keyedChainHash } from "../../src/server/store/audit-chain.js";
 import { auditKeysFrom } from "../../src/server/audit/audit-keys.js";
 
 /** A fixed audit key for stores tests open directly (a broker makes its own in its data folder). */

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { type Clock, repeatEvery } from "../clock.js";
-import type { ChainCheckpoint } from "./audit-chain.js";
+import type { ChainCheckpoint } from "../store/audit-chain.js";
 import type { AuditKeys } from "./audit-keys.js";
 
 /**

@@ -1,5 +1,5 @@
 import type { Store } from "../store/store.js";
-import { type ChainReport, keyedChainHash, verifyChain } from "./audit-chain.js";
+import { type ChainReport, keyedChainHash, verifyChain } from "../store/audit-chain.js";
 import { createCheckpointReader } from "./audit-checkpoints.js";
 import type { AuditKeys } from "./audit-keys.js";
 

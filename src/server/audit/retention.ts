@@ -1,5 +1,4 @@
 import { type Clock, repeatEvery } from "../clock.js";
-import type { TenantConfig } from "../policy/tenant-config.js";
 import type { Store } from "../store/store.js";
 
 /**
@@ -13,14 +12,17 @@ export interface RetentionJob {
   stop(): void;
 }
 
-export function startRetentionJob(o: { store: Store; tenants: TenantConfig; clock: Clock; everyMs: number; log: (error: unknown) => void }): RetentionJob {
+/** A tenant's retention period in days (its `auditRetentionDays` setting). */
+export type RetentionDays = (tenantId: string) => Promise<number>;
+
+export function startRetentionJob(o: { store: Store; retentionDays: RetentionDays; clock: Clock; everyMs: number; log: (error: unknown) => void }): RetentionJob {
 
   async function runOnce() {
     const results = [];
     for (const tenantId of await o.store.listAuditTenants()) {
-      const { settings } = await o.tenants.snapshot(tenantId);
+      const days = await o.retentionDays(tenantId);
       const now = o.clock.now();
-      const removed = await o.store.pruneBefore(tenantId, now - settings.auditRetentionDays * 86_400_000, now);
+      const removed = await o.store.pruneBefore(tenantId, now - days * 86_400_000, now);
       results.push({ tenantId, ...removed });
     }
     return results;

@@ -6,31 +6,13 @@ import type { SessionBus } from "../sessions/session-bus.js";
 import { roleOf, stateOf } from "../sessions/session-view.js";
 import type { SessionPolicy } from "../policy/session-policy.js";
 import type { Store, StoredChatMessage } from "../store/store.js";
+import { chatPage, PAGE_MESSAGES, toChatMessage } from "../sessions/chat-history.js";
 
 /**
  * Chat goes through the broker, not the data channel, so it is persisted,
  * ordered by a server sequence number, and there before media is up and
  * after a reconnect.
  */
-export function toChatMessage(m: StoredChatMessage): ChatMessage {
-  return { seq: m.seq, from: m.senderRole, senderName: m.senderName, text: m.text, at: m.createdAt };
-}
-
-const PAGE_MESSAGES = 200;
-
-/** The first messages that fit in `maxBytes` of JSON (at least one), and whether any were left out. */
-export function chatPage(stored: StoredChatMessage[], maxBytes: number, maxMessages = PAGE_MESSAGES): { messages: ChatMessage[]; more: boolean } {
-  const messages: ChatMessage[] = [];
-  let bytes = 0;
-  for (const m of stored.slice(0, maxMessages)) {
-    const message = toChatMessage(m);
-    bytes += Buffer.byteLength(JSON.stringify(message));
-    if (bytes > maxBytes && messages.length > 0) break;
-    messages.push(message);
-  }
-  return { messages, more: messages.length < stored.length };
-}
-
 export type ChatService = ReturnType<typeof createChatService>;
 
 export function createChatService(o: { store: Store; clock: Clock; bus: SessionBus; policy: SessionPolicy }) {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import { AccessPolicy, BUILT_IN_ROLES, type Permission, Role, RoleAssignment, TenantSettings } from "../../protocol/index.js";
-import { sendError } from "../auth/auth-routes.js";
+import { sendError } from "./typed-errors.js";
 import type { DeviceService } from "../devices/device-service.js";
 import { validCidr } from "../policy/access-policy.js";
 import { ComplianceRules } from "../policy/compliance.js";

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Permission } from "../../protocol/index.js";
-import { requireConsoleSession, sendError } from "../auth/auth-routes.js";
+import { requireConsoleSession } from "./auth-routes.js";
+import { sendError } from "./typed-errors.js";
 import type { ConsoleAuth } from "../auth/console-auth.js";
 import { AuthError, type Identity } from "../identity/identity.js";
 import type { TokenVerifier } from "../identity/token-verifier.js";

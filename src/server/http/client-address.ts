@@ -49,18 +49,3 @@ export function clientAddress(socketAddress: string | undefined, forwardedFor: s
 /** The client's address of a raw request (the WebSocket upgrade, the identity provider's pages); Fastify's routes use isTrustedHop itself. */
 export const requestAddress = (request: IncomingMessage, trust: TrustedProxies | null): string =>
   clientAddress(request.socket.remoteAddress, request.headers["x-forwarded-for"], trust);
-
-/**
- * What per-address limits count: an IPv4 address, or an IPv6 /64 (one
- * subscriber's whole network: anyone with IPv6 can use 2^64 addresses, so
- * counting single IPv6 addresses would limit nothing).
- */
-export function addressBucket(address: string): string {
-  const plain = address.startsWith("::ffff:") && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
-  if (isIP(plain) !== 6) return plain;
-  const [head = "", tail = ""] = plain.split("::");
-  const left = head ? head.split(":") : [];
-  const right = tail ? tail.split(":") : [];
-  const groups = plain.includes("::") ? [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(":")}::/64`;
-}

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { buildPppcProfile, defaultBundleId, PPPC_SERVICES, PppcOptions, profileWarnings } from "../../pppc/index.js";
-import { sendError } from "../auth/auth-routes.js";
+import { sendError } from "./typed-errors.js";
 import type { ApiGuard } from "./api-caller.js";
 
 /**

@@ -1,7 +1,7 @@
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
-import { addressBucket } from "./client-address.js";
+import { addressBucket } from "../limits/address-bucket.js";
 
 /**
  * Requests per caller per minute, on every HTTP route but health checks and

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { ZodError } from "zod";
+import type { ErrorCode } from "../../protocol/index.js";
 import { isStoreUnreachable } from "../store/engine.js";
 
 /** Every HTTP failure as `{type:"error", code, message}`: malformed bodies are the client's, the rest ours (logged). */
@@ -20,4 +21,9 @@ export function typedHttpErrors(error: FastifyError, request: FastifyRequest, re
   const code = status === 413 ? "too_large" : status === 404 ? "not_found" : "bad_message";
   const message = error instanceof ZodError ? (error.issues[0]?.message ?? "invalid request") : error.message;
   return reply.status(status).send({ type: "error", code, message });
+}
+
+/** A refusal the client can read: `{type:"error", code, message}`, never cached. */
+export function sendError(reply: FastifyReply, status: number, code: ErrorCode, message: string) {
+  return reply.status(status).header("cache-control", "no-store").send({ type: "error", code, message });
 }

@@ -1,6 +1,6 @@
 import type { RefusalAudit } from "../audit/refusal-summaries.js";
 import type { ControlGrants } from "./control-grants.js";
-import { addressBucket } from "../http/client-address.js";
+import { addressBucket } from "../limits/address-bucket.js";
 import { randomUUID } from "node:crypto";
 import {
   CHAT_PAGE_BYTES,
@@ -24,13 +24,13 @@ import { ProtocolError } from "../protocol-error.js";
 import type { DeviceService } from "../devices/device-service.js";
 import type { SessionPolicy } from "../policy/session-policy.js";
 import type { DeviceRecord, SessionPatch, SessionRecord, SharerTarget, Store } from "../store/store.js";
-import type { AttemptLimiter } from "./attempt-limiter.js";
+import type { AttemptLimiter } from "../limits/attempt-limiter.js";
 import type { CodeSecrets } from "./code-secrets.js";
 import { iceConfigFor, type TurnSettings } from "./ice-config.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import type { SessionBus } from "./session-bus.js";
 import { otherRole, peerOf, roleOf, stateOf, viewOf } from "./session-view.js";
-import { chatPage } from "../chat/chat-service.js";
+import { chatPage } from "./chat-history.js";
 
 export interface SessionServiceOptions {
   store: Store;

@@ -4,7 +4,7 @@ import type { Engine } from "./engine.js";
 import { GroupCommit } from "./group-commit.js";
 import { migrateToLatest } from "./migrations.js";
 import type { ChatMessagesTable, Database, DevicesTable, SessionsTable } from "./schema.js";
-import { type ChainAnchor, type ChainHash, GENESIS_HASH, type ChainedRow, keyedChainHash } from "../audit/audit-chain.js";
+import { type ChainAnchor, type ChainHash, GENESIS_HASH, type ChainedRow, keyedChainHash } from "./audit-chain.js";
 import { rekeyLegacyAuditChains } from "./rekey-legacy-audit.js";
 import type {
   AuditEvent,

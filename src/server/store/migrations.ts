@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
-import { GENESIS_HASH, legacyChainHash } from "../audit/audit-chain.js";
+import { GENESIS_HASH, legacyChainHash } from "./audit-chain.js";
 import type { Engine } from "./engine.js";
 
 /**

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { type ChainAnchor, type ChainHash, type ChainedRow, legacyChainHash, verifyChain } from "../audit/audit-chain.js";
+import { type ChainAnchor, type ChainHash, type ChainedRow, legacyChainHash, verifyChain } from "./audit-chain.js";
 import type { Database } from "./schema.js";
 
 /**

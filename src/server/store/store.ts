@@ -1,5 +1,5 @@
 import type { DevicePublicKey, DeviceView, EndReason, Level, Party, PartyRole, SessionStatus } from "../../protocol/index.js";
-import type { ChainAnchor, ChainedRow } from "../audit/audit-chain.js";
+import type { ChainAnchor, ChainedRow } from "./audit-chain.js";
 
 /**
  * The store contract every engine fulfils. Services depend on this interface

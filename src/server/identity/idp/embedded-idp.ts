@@ -6,7 +6,7 @@ import { createTokenVerifier, type TokenVerifier } from "../token-verifier.js";
 import { loadOrCreateIdpKeys, publicJwks } from "./idp-keys.js";
 import { createPhotoLinks } from "./photo-links.js";
 import type { Lock, SignInThrottle } from "./sign-in-throttle.js";
-import type { AttemptLimiter } from "../../sessions/attempt-limiter.js";
+import type { AttemptLimiter } from "../../limits/attempt-limiter.js";
 import type { IncomingMessage } from "node:http";
 import { createIdpHandler, IDP_PREFIX } from "./mount.js";
 import { API_AUDIENCE, createProvider } from "./provider.js";

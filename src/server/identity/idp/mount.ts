@@ -9,8 +9,8 @@ import type { PhotoLinks } from "./photo-links.js";
 import { CONSOLE_CLIENT_ID } from "./provider.js";
 import type { Attempt, Lock, SignInThrottle } from "./sign-in-throttle.js";
 import { HashingBusy } from "../password-hashing.js";
-import { addressBucket } from "../../http/client-address.js";
-import type { AttemptLimiter } from "../../sessions/attempt-limiter.js";
+import { addressBucket } from "../../limits/address-bucket.js";
+import type { AttemptLimiter } from "../../limits/attempt-limiter.js";
 
 /**
  * Serves everything under /idp: our sign-in interaction and photos, and the

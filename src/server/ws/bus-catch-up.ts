@@ -1,8 +1,8 @@
-import { toChatMessage } from "../chat/chat-service.js";
+import { toChatMessage } from "../sessions/chat-history.js";
 import type { Store } from "../store/store.js";
-import type { Hub } from "../ws/hub.js";
-import type { RedisBus } from "./redis-bus.js";
-import { peerOf, viewOf } from "./session-view.js";
+import type { Hub } from "./hub.js";
+import type { RedisBus } from "../sessions/redis-bus.js";
+import { peerOf, viewOf } from "../sessions/session-view.js";
 
 /**
  * Redis pub/sub keeps nothing: what another broker published while this

@@ -1,11 +1,11 @@
-import { addressBucket } from "../http/client-address.js";
+import { addressBucket } from "../limits/address-bucket.js";
+import { sendError } from "./typed-errors.js";
 import { tooManyStartsText } from "../identity/idp/mount.js";
-import type { AttemptLimiter } from "../sessions/attempt-limiter.js";
+import type { AttemptLimiter } from "../limits/attempt-limiter.js";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { ErrorCode } from "../../protocol/index.js";
-import { type ConsoleAuth, SignInError } from "./console-auth.js";
-import { csrfMatches, type WebSession } from "./web-sessions.js";
+import { type ConsoleAuth, SignInError } from "../auth/console-auth.js";
+import { csrfMatches, type WebSession } from "../auth/web-sessions.js";
 
 /** /auth/*: sign in, the callback, who am I, sign out. */
 export function registerAuthRoutes(app: FastifyInstance, auth: ConsoleAuth, signInStarts: AttemptLimiter) {
@@ -64,8 +64,4 @@ export async function requireConsoleSession(auth: ConsoleAuth, request: FastifyR
     return undefined;
   }
   return session;
-}
-
-export function sendError(reply: FastifyReply, status: number, code: ErrorCode, message: string) {
-  return reply.status(status).header("cache-control", "no-store").send({ type: "error", code, message });
 }
