@@ -1,5 +1,5 @@
 import { Button, keyboard, mouse, Point, providerRegistry, screen } from "@nut-tree-fork/nut-js";
-import { type DisplayBounds, type InputEvent, type MouseButton, type PointerMove, pointOnDisplay } from "../src/protocol/index.js";
+import { type DisplayBounds, type InjectedEvent, type MouseButton, pointOnDisplay } from "../src/protocol/index.js";
 import type { KeyBackend } from "./key-backend.js";
 import { MODIFIER_CODES, MODIFIER_KEYS, nutKeys } from "./key-codes.js";
 
@@ -16,7 +16,7 @@ export interface Injector {
   display(): Promise<DisplayBounds>;
   setDisplay(bounds: DisplayBounds): void;
   /** False when the key is unknown (nothing injected). */
-  inject(event: InputEvent | PointerMove): Promise<boolean>;
+  inject(event: InjectedEvent): Promise<boolean>;
   releaseAll(): Promise<void>;
 }
 
@@ -105,8 +105,6 @@ export function createNutInjector(keys: () => KeyBackend = () => nutKeys): Injec
         case "release_all":
           await injector.releaseAll();
           return true;
-        case "select_display":
-          return false; // the app switches the shared display; nothing to inject
       }
     },
     async releaseAll() {

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { InputEvent, PointerMove } from "../src/protocol/index.js";
+import type { InjectedEvent } from "../src/protocol/index.js";
 import { type AgentProcess, startAgent } from "../tools/agent-process.js";
 import { keyEventsFor } from "../tools/us-keyboard.js";
 import { startXvfb, type XDisplay, xvfbInstalled } from "../tools/x-display.js";
@@ -37,7 +37,7 @@ describeNeeding(missing)("the input agent injecting into a real X server", () =>
     return { x: Number(m[1]), y: Number(m[2]) };
   };
   /** Sends events and waits until the agent has handled the last one; returns what it said of each. */
-  async function send(events: (InputEvent | PointerMove)[], sessionId = SESSION) {
+  async function send(events: InjectedEvent[], sessionId = SESSION) {
     const answers: string[] = [];
     for (const event of events) {
       const id = nextId++;

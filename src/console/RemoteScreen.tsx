@@ -1,7 +1,7 @@
 import { type KeyboardEvent, type PointerEvent, useEffect, useRef, useState, type WheelEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { mayInjectNow, mouseButtonOf } from "../protocol/index.js";
-import type { LinkQuality } from "../web-client/peer-link.js";
+import type { LinkQuality } from "../web-client/link-quality.js";
 import { ToolbarIcon, type ToolbarIconName } from "../ui/components/ToolbarIcon.js";
 import { useStore } from "../ui/use-store.js";
 import type { HelperSession } from "./helper-session.js";
@@ -54,7 +54,7 @@ export function RemoteScreen({ helper, canControl }: { helper: HelperSession; ca
 
   // Control taken away or paused: lift whatever is held, at once.
   useEffect(() => {
-    if (!controlling) helper.link?.sendInput({ t: "release_all" });
+    if (!controlling) helper.sendInput({ t: "release_all" });
   }, [controlling, helper]);
 
   const point = (e: { clientX: number; clientY: number }) => {
@@ -64,7 +64,7 @@ export function RemoteScreen({ helper, canControl }: { helper: HelperSession; ca
   const sendMove = (e: { clientX: number; clientY: number }) => {
     if (!controlling || !focused) return;
     const p = point(e);
-    if (p) helper.link?.sendPointer({ t: "move", ...p });
+    if (p) helper.sendPointer({ t: "move", ...p });
   };
   // Chromium hands `pointermove` to the page once per frame (up to 16 ms late); `pointerrawupdate`
   // comes as the mouse moves. Where the browser has it, moves go out from there.
@@ -88,17 +88,17 @@ export function RemoteScreen({ helper, canControl }: { helper: HelperSession; ca
     const button = mouseButtonOf(e.button);
     if (!p || !button) return;
     e.preventDefault();
-    helper.link?.sendInput({ t: "button", ...p, button, down });
+    helper.sendInput({ t: "button", ...p, button, down });
   };
   const onWheel = (e: WheelEvent) => {
     if (!controlling || !focused) return;
     const p = point(e);
-    if (p) helper.link?.sendInput({ t: "wheel", ...p, dx: Math.round(e.deltaX), dy: Math.round(e.deltaY) });
+    if (p) helper.sendInput({ t: "wheel", ...p, dx: Math.round(e.deltaX), dy: Math.round(e.deltaY) });
   };
   const onKey = (down: boolean) => (e: KeyboardEvent) => {
     if (!controlling || !e.code) return;
     e.preventDefault();
-    helper.link?.sendInput({ t: "key", code: e.code, down, repeat: e.repeat, mods: { shift: e.shiftKey, ctrl: e.ctrlKey, alt: e.altKey, meta: e.metaKey } });
+    helper.sendInput({ t: "key", code: e.code, down, repeat: e.repeat, mods: { shift: e.shiftKey, ctrl: e.ctrlKey, alt: e.altKey, meta: e.metaKey } });
   };
 
   return (
@@ -146,7 +146,7 @@ export function RemoteScreen({ helper, canControl }: { helper: HelperSession; ca
         onFocus={() => setFocused(true)}
         onBlur={() => {
           setFocused(false);
-          if (controlling) helper.link?.sendInput({ t: "release_all" });
+          if (controlling) helper.sendInput({ t: "release_all" });
         }}
         onPointerMove={onPointerMove}
         onPointerDown={onButton(true)}
@@ -169,7 +169,7 @@ function QualityPanel({ helper }: { helper: HelperSession }) {
   const { t } = useTranslation();
   const [q, setQ] = useState<LinkQuality | null>(null);
   useEffect(() => {
-    const tick = () => void helper.link?.stats().then(setQ);
+    const tick = () => void helper.quality().then(setQ);
     tick();
     const timer = setInterval(tick, 1000);
     return () => clearInterval(timer);

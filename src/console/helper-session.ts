@@ -1,7 +1,9 @@
-import type { CaptureFailure, DeviceView, DisplayChoice, IceConfig, Level, Party, ServerMessage, SessionView } from "../protocol/index.js";
+import type { CaptureFailure, DeviceView, DisplayChoice, IceConfig, InputEvent, Level, Party, PointerMove, ServerMessage, SessionView } from "../protocol/index.js";
 import { BrokerConnection, type ConnectionStatus } from "../web-client/broker-connection.js";
 import type { ReceivedFrames } from "../web-client/frames-as-received.js";
-import { createPeerLink, type LinkState, type PeerLink } from "../web-client/peer-link.js";
+import { createHelperLink, type HelperLink } from "../web-client/helper-link.js";
+import type { LinkQuality } from "../web-client/link-quality.js";
+import type { LinkState } from "../web-client/peer-link.js";
 import { type ChatState, sendChatLine, type ShownError, shownError, withMessages } from "../web-client/session-common.js";
 import { Store } from "../web-client/store.js";
 
@@ -71,7 +73,7 @@ export class HelperSession {
   private connection: BrokerConnection | null = null;
   private resumeToken: string | null = null;
   private ice: IceConfig | null = null;
-  private peerLink: PeerLink | null = null;
+  private peerLink: HelperLink | null = null;
   /** Whether the helper is looking at the chat (no unread count then). */
   chatVisible = true;
 
@@ -81,8 +83,18 @@ export class HelperSession {
     return this.store.get().view?.sessionId ?? null;
   }
 
-  get link(): PeerLink | null {
-    return this.peerLink;
+  /** Input for the sharer's computer, on the link: sent only if it is open (the sharer's side decides whether to inject it). */
+  sendInput(event: InputEvent): void {
+    this.peerLink?.sendInput(event);
+  }
+
+  sendPointer(move: PointerMove): void {
+    this.peerLink?.sendPointer(move);
+  }
+
+  /** The link's quality now, or null without a link. */
+  quality(): Promise<LinkQuality | null> {
+    return this.peerLink?.stats() ?? Promise.resolve(null);
   }
 
   private async connect(): Promise<BrokerConnection> {
@@ -157,13 +169,12 @@ export class HelperSession {
     this.connection?.close();
   }
 
-  private ensureLink(sessionId: string): PeerLink | null {
+  private ensureLink(sessionId: string): HelperLink | null {
     if (this.peerLink || !this.connection || !this.ice) return this.peerLink;
-    this.peerLink = createPeerLink({
+    this.peerLink = createHelperLink({
       connection: this.connection,
       sessionId,
       ice: this.ice,
-      role: "helper",
       onState: (linkState) => this.store.set({ linkState }),
       onTrack: (stream, frames) => this.store.set({ stream, frames }),
       onVerificationCode: (verificationCode) => this.store.set({ verificationCode }),
@@ -181,7 +192,7 @@ export class HelperSession {
 
   /** Asks the sharer to show another of their screens; they decide on their side. */
   askForDisplay(id: string): void {
-    this.peerLink?.sendInput({ t: "select_display", id });
+    this.peerLink?.chooseDisplay(id);
     this.store.set({ notice: "remote.displayAsked" });
   }
 

@@ -1,4 +1,4 @@
-import { InputEvent, type LocalConsent, mayInjectNow, PointerEvent, type PointerMove, SessionView, type ToAgent } from "../protocol/index.js";
+import { InjectedEvent, type LocalConsent, mayInjectNow, SessionView, type ToAgent } from "../protocol/index.js";
 
 /**
  * Main's half of the input gate, between the renderer and the agent process.
@@ -50,8 +50,8 @@ export function createInputRelay(agent: AgentLink) {
     /** From the renderer: one input event; true when it went to the agent. */
     input(sessionId: unknown, raw: unknown): boolean {
       if (typeof sessionId !== "string" || !view || mayInjectNow(view, sessionId, consent) !== null) return false;
-      const event: InputEvent | PointerMove | null = PointerEvent.safeParse(raw).data ?? InputEvent.safeParse(raw).data ?? null;
-      if (!event || event.t === "select_display") return false; // not input: the page asks main for the display itself
+      const event = InjectedEvent.safeParse(raw).data; // a display choice is not in the union: the page asks main for the display itself
+      if (!event) return false;
       agent.send({ type: "input", sessionId, event });
       return true;
     },

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { PermissionReport } from "./desktop-bridge.js";
-import { InputEvent, PointerEvent } from "./input.js";
+import { InjectedEvent } from "./input.js";
 import { Level } from "./session-machine.js";
 
 /**
@@ -25,7 +25,7 @@ export const ToAgent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("revoke") }),
   /** Where the shared display sits in the desktop's pixel space. */
   z.object({ type: z.literal("display"), bounds: DisplayBounds }),
-  z.object({ type: z.literal("input"), sessionId: z.string().uuid(), event: z.union([InputEvent, PointerEvent]), id: z.number().int().optional() }),
+  z.object({ type: z.literal("input"), sessionId: z.string().uuid(), event: InjectedEvent, id: z.number().int().optional() }),
   /** Check Accessibility / Screen Recording (or Wayland) now: the sharer may have just changed them. */
   z.object({ type: z.literal("probe_permissions") }),
 ]);

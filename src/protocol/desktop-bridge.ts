@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { DisplayChoice, InputEvent, PointerMove } from "./input.js";
+import type { DisplayChoice, InjectedEvent } from "./input.js";
 import { DeviceFacts, DeviceProof, type SessionView } from "./messages.js";
 
 /**
@@ -51,7 +51,7 @@ export interface TandemDesktopBridge {
   /** The session as the broker last stated it (main opens or closes the input gate from it), and who helps (for the tray and the on-top strip). */
   sessionChanged(view: SessionView | null, helperName: string | null): void;
   /** Input from the helper's data channels; main forwards it to the agent only under a live control grant. */
-  input(sessionId: string, event: InputEvent | PointerMove): void;
+  input(sessionId: string, event: InjectedEvent): void;
   /** The revoke hotkey (Ctrl+Alt+Shift+Esc / Cmd+Option+Shift+Esc) was pressed. */
   onRevokeHotkey(handler: () => void): void;
   /** "Stop sharing" from the tray menu or the indicator strip: end the session. */

@@ -1,4 +1,4 @@
-import { type DisplayChoice, type InputEvent, mayInjectNow, type PermissionPane, type PermissionReport, type PointerMove, type SessionView, type TandemDesktopBridge } from "../protocol/index.js";
+import { type DisplayChoice, type InjectedEvent, mayInjectNow, type PermissionPane, type PermissionReport, type SessionView, type TandemDesktopBridge } from "../protocol/index.js";
 
 /**
  * What the page needs from where it runs. In a browser: the session cookie,
@@ -15,7 +15,7 @@ export interface SharerHost {
   token: () => Promise<string | undefined>;
   captureScreen(): Promise<MediaStream>;
   /** Input from the helper; the host decides (and re-checks the grant) before anything is injected. */
-  input(event: InputEvent | PointerMove, view: SessionView | null): void;
+  input(event: InjectedEvent, view: SessionView | null): void;
   canGrantControl: boolean;
   /** The desktop app proves its device on each connection. */
   proveDevice?: (nonce: string, userId: string) => Promise<{ deviceId: string; signature: string } | null>;

@@ -1,6 +1,7 @@
 import { captureFailureOf, type DisplayChoice, type IceConfig, normalizeCode, type Party, type ServerMessage, type ServerMessageOf, type SessionView } from "../protocol/index.js";
 import { BrokerConnection, type ConnectionStatus } from "../web-client/broker-connection.js";
-import { createPeerLink, type LinkState, type PeerLink } from "../web-client/peer-link.js";
+import type { LinkState } from "../web-client/peer-link.js";
+import { createSharerLink, type SharerLink } from "../web-client/sharer-link.js";
 import { type ChatState, sendChatLine, type ShownError, shownError, withMessages } from "../web-client/session-common.js";
 import { Store } from "../web-client/store.js";
 import type { SharerHost } from "./sharer-host.js";
@@ -47,7 +48,7 @@ export class SharerSession {
   private resumeToken: string | null = null;
   private ice: IceConfig | null = null;
   private screen: MediaStream | null = null;
-  private peerLink: PeerLink | null = null;
+  private peerLink: SharerLink | null = null;
   /** The code this session was joined with: the reopened app rejoins with it. */
   private code: string | null = null;
   /** The broker's signed offer of control for the open request, which the desktop app checks before its own prompt. */
@@ -290,15 +291,14 @@ export class SharerSession {
 
   private startLink(sessionId: string) {
     if (!this.peerLink && this.screen && this.connection && this.ice) {
-      this.peerLink = createPeerLink({
+      this.peerLink = createSharerLink({
         connection: this.connection,
         sessionId,
         ice: this.ice,
-        role: "sharer",
         screen: this.screen,
         onState: (linkState) => this.store.set({ linkState }),
         onVerificationCode: (verificationCode) => this.store.set({ verificationCode }),
-        onInput: (event) => {
+        onMessage: (event) => {
           if (event.t !== "select_display") return this.host.input(event, this.store.get().view);
           // The helper asks for another screen; the sharer decides (and the click is the gesture capture needs).
           const asked = this.store.get().displays.find((d) => d.id === event.id && !d.current);

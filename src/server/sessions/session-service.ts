@@ -1,80 +1,19 @@
-import type { RefusalAudit } from "../audit/refusal-summaries.js";
-import type { ControlGrants } from "./control-grants.js";
-import { addressBucket } from "../limits/address-bucket.js";
-import { randomUUID } from "node:crypto";
-import {
-  CHAT_PAGE_BYTES,
-  type ChatMessage,
-  type DeviceView,
-  type IceConfig,
-  type EndReason,
-  isTransitionError,
-  initialSessionState,
-  normalizeCode,
-  type Party,
-  type PartyRole,
-  type SessionEvent,
-  sharerLinkPath,
-  type SessionView,
-  transition,
-} from "../../protocol/index.js";
-import type { Clock, Timer } from "../clock.js";
+import { CHAT_PAGE_BYTES, type EndReason, type IceConfig, isTransitionError, normalizeCode, type PartyRole, type SessionEvent, sharerLinkPath, transition } from "../../protocol/index.js";
 import type { Identity } from "../identity/identity.js";
+import { addressBucket } from "../limits/address-bucket.js";
 import { ProtocolError } from "../protocol-error.js";
-import type { DeviceService } from "../devices/device-service.js";
-import type { SessionPolicy } from "../policy/session-policy.js";
-import type { DeviceRecord, SessionPatch, SessionRecord, SharerTarget, Store } from "../store/store.js";
-import type { AttemptLimiter } from "../limits/attempt-limiter.js";
-import type { CodeSecrets } from "./code-secrets.js";
-import { iceConfigFor, type TurnSettings } from "./ice-config.js";
-import { KeyedMutex } from "./keyed-mutex.js";
-import type { SessionBus } from "./session-bus.js";
-import { otherRole, peerOf, roleOf, stateOf, viewOf } from "./session-view.js";
+import type { DeviceRecord, SessionPatch, SessionRecord, SharerTarget } from "../store/store.js";
 import { chatPage } from "./chat-history.js";
+import { iceConfigFor } from "./ice-config.js";
+import { KeyedMutex } from "./keyed-mutex.js";
+import { auditOf, deviceAudit, type PartyCommand, toEvent } from "./session-events.js";
+import { awayOf, awayPatch, createSessionTimers } from "./session-timers.js";
+import type { Attached, Created, SessionServiceOptions } from "./session-types.js";
+import { newSessionRecord, otherRole, peerOf, roleOf, stateOf, viewOf } from "./session-view.js";
 
-export interface SessionServiceOptions {
-  store: Store;
-  clock: Clock;
-  bus: SessionBus;
-  secrets: CodeSecrets;
-  codeLimits: { perUser: AttemptLimiter; perAddress: AttemptLimiter };
-  /** Tenant settings, RBAC, the device rule and conditional access. */
-  policy: SessionPolicy;
-  devices: DeviceService;
-  turn: TurnSettings;
-  publicOrigin: string;
-  /** Where rejected codes are audited: repeats from one source summarised (the store itself when absent). */
-  refusals?: RefusalAudit;
-  /** Signs the offer of control the desktop app checks before its own consent prompt. */
-  grants?: ControlGrants;
-}
+export type { Attached, Created, SessionServiceOptions } from "./session-types.js";
 
-export interface Created {
-  session: SessionView;
-  code: string;
-  link: string;
-  expiresAt: number;
-  resumeToken: string;
-  ice: IceConfig;
-}
-
-export interface Attached {
-  role: PartyRole;
-  session: SessionView;
-  peer: Party | null;
-  resumeToken: string;
-  ice: IceConfig;
-  chat: ChatMessage[];
-  peerDevice: DeviceView | null;
-}
-
-/** The commands a party can send about its session, as state machine events. */
-export type PartyCommand =
-  | { type: "request"; level: "view" | "control" }
-  | { type: "consent"; allow: boolean }
-  | { type: "downgrade" }
-  | { type: "pause"; paused: boolean }
-  | { type: "end" };
+export type { PartyCommand } from "./session-events.js";
 
 const CHAT_HISTORY_LIMIT = 500;
 /** The chat a (re)joining party gets at once: four history pages' worth, well inside a connection's send buffer. */
@@ -84,8 +23,7 @@ export type SessionService = ReturnType<typeof createSessionService>;
 
 export function createSessionService(o: SessionServiceOptions) {
   const mutex = new KeyedMutex();
-  const expiryTimers = new Map<string, Timer>();
-  const graceTimers = new Map<string, Timer>(); // key: `${sessionId}:${role}`
+  const timers = createSessionTimers(o.clock);
 
   const auditEvent = (tenantId: string, sessionId: string | null, actorId: string | null, action: string, detail: Record<string, unknown>) => ({
     tenantId,
@@ -118,12 +56,12 @@ export function createSessionService(o: SessionServiceOptions) {
         const now = o.clock.now();
         const endedAt = next.status === "ended" ? now : null;
         const updated: SessionRecord = { ...record, ...next, endedAt, version: record.version + 1 };
-        const audit = { tenantId: record.tenantId, sessionId, actorId, action: auditAction(event), detail: auditDetail(event, record, updated), at: now };
+        const audit = auditOf(event, record, updated, actorId, now);
         if (!(await o.store.updateSession(sessionId, { ...next, ...(endedAt ? { endedAt } : {}) }, audit, record.version))) {
           if (attempt < 5) continue;
           throw new ProtocolError("internal", "the session kept changing; try again");
         }
-        if (next.status === "ended") clearTimers(sessionId);
+        if (next.status === "ended") timers.clear(sessionId);
         o.bus.publish({ sessionId, to: "both", message: { type: "session.state", session: viewOf(updated) } });
         if (o.grants && updated.status === "requested" && updated.requestedLevel === "control" && updated.sharerId) {
           const grant = await o.grants.sign({ sessionId, sharerId: updated.sharerId, tenantId: updated.tenantId, level: "control", helper: updated.helperProfile });
@@ -134,27 +72,9 @@ export function createSessionService(o: SessionServiceOptions) {
     });
   }
 
-  function clearTimers(sessionId: string) {
-    expiryTimers.get(sessionId)?.cancel();
-    expiryTimers.delete(sessionId);
-    for (const role of ["helper", "sharer"] as const) cancelGrace(sessionId, role);
-  }
-
-  function cancelGrace(sessionId: string, role: PartyRole) {
-    const key = `${sessionId}:${role}`;
-    graceTimers.get(key)?.cancel();
-    graceTimers.delete(key);
-  }
-
   function armExpiry(record: SessionRecord) {
-    const delay = Math.max(0, record.codeExpiresAt - o.clock.now());
-    expiryTimers.set(
-      record.id,
-      o.clock.setTimer(delay, () => {
-        expiryTimers.delete(record.id);
-        apply(record.id, { type: "expire", by: "system" }, null).catch(() => undefined); // already redeemed or ended
-      }),
-    );
+    // Already redeemed or ended: the expiry is refused by the state machine, nothing to do.
+    timers.expireAt(record.id, record.codeExpiresAt, () => void apply(record.id, { type: "expire", by: "system" }, null).catch(() => undefined));
   }
 
   /**
@@ -168,18 +88,13 @@ export function createSessionService(o: SessionServiceOptions) {
     const awaySince = o.clock.now();
     const actorId = role === "helper" ? record.helperId : record.sharerId;
     await o.store.updateSession(sessionId, awayPatch(role, awaySince), auditEvent(record.tenantId, sessionId, actorId, "session.party_disconnected", { role }));
-    cancelGrace(sessionId, role);
-    graceTimers.set(
-      `${sessionId}:${role}`,
-      o.clock.setTimer(graceMs, () => {
-        graceTimers.delete(`${sessionId}:${role}`);
-        const reason: EndReason = role === "helper" ? "helper_disconnected" : "sharer_disconnected";
-        const stillAway = (r: SessionRecord) => {
-          if (awayOf(r, role) !== awaySince) throw new ProtocolError("invalid_transition", "came back");
-        };
-        apply(sessionId, { type: "end", by: "system", reason }, null, stillAway).catch(() => undefined); // back, or ended meanwhile
-      }),
-    );
+    timers.graceFor(sessionId, role, graceMs, () => {
+      const reason: EndReason = role === "helper" ? "helper_disconnected" : "sharer_disconnected";
+      const stillAway = (r: SessionRecord) => {
+        if (awayOf(r, role) !== awaySince) throw new ProtocolError("invalid_transition", "came back");
+      };
+      apply(sessionId, { type: "end", by: "system", reason }, null, stillAway).catch(() => undefined); // back, or ended meanwhile
+    });
     o.bus.publish({
       sessionId,
       to: otherRole(role),
@@ -205,7 +120,7 @@ export function createSessionService(o: SessionServiceOptions) {
    */
   async function partyBack(record: SessionRecord, role: PartyRole, user: Identity, patch: SessionPatch, detail: Record<string, unknown>) {
     const wasAway = awayOf(record, role) !== null;
-    cancelGrace(record.id, role);
+    timers.cancelGrace(record.id, role);
     const audit = auditEvent(record.tenantId, record.id, user.userId, "session.party_resumed", { role, ...detail });
     const change = { ...patch, ...(wasAway ? awayPatch(role, null) : {}) };
     if (Object.keys(change).length > 0) await o.store.updateSession(record.id, change, audit);
@@ -262,8 +177,7 @@ export function createSessionService(o: SessionServiceOptions) {
       throw await rejected(result.reason, used);
     }
     const record = result.session;
-    expiryTimers.get(record.id)?.cancel();
-    expiryTimers.delete(record.id);
+    timers.codeUsed(record.id);
     if (record.helperId === sharer.userId) {
       // Redeeming one's own code is never a help request; end it rather than leave a half-joined session.
       await apply(record.id, { type: "end", by: "system", reason: "policy_blocked" }, sharer.userId);
@@ -285,27 +199,7 @@ export function createSessionService(o: SessionServiceOptions) {
       const resumeToken = o.secrets.newResumeToken();
       for (let attempt = 0; attempt < 5; attempt++) {
         const code = o.secrets.newCode();
-        const record: SessionRecord = {
-          id: randomUUID(),
-          tenantId: helper.tenantId,
-          codeExpiresAt: now + codeTtlMs,
-          ...initialSessionState,
-          helperId: helper.userId,
-          helperName: helper.name,
-          sharerId: null,
-          sharerName: null,
-          helperProfile: helper.profile,
-          sharerProfile: null,
-          sharerTarget: null,
-          helperResumeHash: o.secrets.hashResumeToken(resumeToken),
-          sharerResumeHash: null,
-          createdAt: now,
-          joinedAt: null,
-          endedAt: null,
-          version: 0,
-          helperAwaySince: null,
-          sharerAwaySince: null,
-        };
+        const record = newSessionRecord(helper, now, now + codeTtlMs, o.secrets.hashResumeToken(resumeToken));
         const created = { tenantId: helper.tenantId, sessionId: record.id, actorId: helper.userId, action: "session.created", detail: { expiresAt: record.codeExpiresAt }, at: now };
         if (!(await o.store.insertSession({ ...record, codeHash: o.secrets.hashCode(code) }, created))) continue;
         armExpiry(record);
@@ -383,68 +277,7 @@ export function createSessionService(o: SessionServiceOptions) {
 
     /** Stops timers; the store stays open for the caller to close. */
     shutdown() {
-      for (const timer of [...expiryTimers.values(), ...graceTimers.values()]) timer.cancel();
-      expiryTimers.clear();
-      graceTimers.clear();
+      timers.shutdown();
     },
   };
-}
-
-/** What the audit keeps of the sharer's device at the start: which, enrolled, compliant and why not. */
-function deviceAudit(device: DeviceView | null) {
-  return device ? { deviceId: device.deviceId, name: device.name, enrolled: device.enrolled, compliant: device.compliant, reasons: device.reasons } : { enrolled: false };
-}
-
-function awayOf(record: SessionRecord, role: PartyRole): number | null {
-  return role === "helper" ? record.helperAwaySince : record.sharerAwaySince;
-}
-
-function awayPatch(role: PartyRole, since: number | null) {
-  return role === "helper" ? { helperAwaySince: since } : { sharerAwaySince: since };
-}
-
-function toEvent(command: PartyCommand, by: PartyRole): SessionEvent {
-  switch (command.type) {
-    case "request":
-      return { type: "request", by, level: command.level };
-    case "consent":
-      return { type: command.allow ? "allow" : "deny", by };
-    case "downgrade":
-      return { type: "downgrade", by };
-    case "pause":
-      return { type: "pause", by, paused: command.paused };
-    case "end":
-      return { type: "end", by, reason: by === "helper" ? "helper_ended" : "sharer_ended" };
-  }
-}
-
-function auditAction(event: SessionEvent): string {
-  const actions: Record<SessionEvent["type"], string> = {
-    redeem: "session.joined",
-    expire: "session.ended",
-    request: "session.level_requested",
-    allow: "session.consent_given",
-    deny: "session.consent_denied",
-    downgrade: "session.level_dropped",
-    pause: "session.paused",
-    end: "session.ended",
-  };
-  return actions[event.type];
-}
-
-function auditDetail(event: SessionEvent, before: SessionRecord, after: SessionRecord): Record<string, unknown> {
-  switch (event.type) {
-    case "request":
-      return { level: event.level, from: before.level };
-    case "allow":
-    case "deny":
-      return { level: before.requestedLevel, granted: after.level };
-    case "pause":
-      return { paused: event.paused };
-    case "end":
-    case "expire":
-      return { reason: after.endReason };
-    default:
-      return { level: after.level };
-  }
 }

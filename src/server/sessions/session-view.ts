@@ -1,4 +1,6 @@
-import type { Party, PartyRole, SessionState, SessionView } from "../../protocol/index.js";
+import { randomUUID } from "node:crypto";
+import { initialSessionState, type Party, type PartyRole, type SessionState, type SessionView } from "../../protocol/index.js";
+import type { Identity } from "../identity/identity.js";
 import type { SessionRecord } from "../store/store.js";
 
 export function stateOf(record: SessionRecord): SessionState {
@@ -27,4 +29,29 @@ export function peerOf(record: SessionRecord, role: PartyRole): Party | null {
 
 export function otherRole(role: PartyRole): PartyRole {
   return role === "helper" ? "sharer" : "helper";
+}
+
+/** A new session as the helper creates it: their code not yet redeemed, nobody else in it. */
+export function newSessionRecord(helper: Identity, now: number, codeExpiresAt: number, helperResumeHash: string): SessionRecord {
+  return {
+    id: randomUUID(),
+    tenantId: helper.tenantId,
+    codeExpiresAt,
+    ...initialSessionState,
+    helperId: helper.userId,
+    helperName: helper.name,
+    sharerId: null,
+    sharerName: null,
+    helperProfile: helper.profile,
+    sharerProfile: null,
+    sharerTarget: null,
+    helperResumeHash,
+    sharerResumeHash: null,
+    createdAt: now,
+    joinedAt: null,
+    endedAt: null,
+    version: 0,
+    helperAwaySince: null,
+    sharerAwaySince: null,
+  };
 }
