@@ -4,7 +4,7 @@ import path from "node:path";
 import { app, BrowserWindow, desktopCapturer, dialog, globalShortcut, ipcMain, Menu, nativeImage, protocol, safeStorage, screen, session, shell, systemPreferences, Tray, utilityProcess } from "electron";
 import { askToBeListed, reopenArgs } from "./permission-requests.js";
 import electronUpdater from "electron-updater";
-import { BRIDGE_CHANNELS, CONTROL_GRANT_KEYS_PATH, FromAgent, PAGE_CSP, type SessionView, type ToAgent } from "../protocol/index.js";
+import { BRIDGE_CHANNELS, CONTROL_GRANT_KEYS_PATH, FromAgent, type SessionView, type ToAgent } from "../protocol/index.js";
 import { caTrustingNetworkClient } from "../node-shared/ca-network-client.js";
 import { ALLOW_BUTTON, consentDialog } from "./consent-prompt.js";
 import { shellText } from "./shell-strings.js";
@@ -17,11 +17,11 @@ import { needsRegistration, registerDevice, type Registration } from "./device-e
 import { agentBounds, chosenDisplay, displayChoices } from "./display-mapping.js";
 import { createInputRelay } from "./input-relay.js";
 import { readManagedConfig, systemSources } from "./managed-config.js";
-import { issuedByPrivateCa } from "./private-ca.js";
 import { secureFile } from "./secure-file.js";
 import { createUpdateGate, updateFeed } from "./update-policy.js";
-import { createIndicatorWindow, createSharerWindow, indicatorHtml, openExternally, permissionAllowed, SETTINGS_PANE_URLS, type WindowConstructor } from "./window-policy.js";
-import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appFile, appPageCsp, appPageUrl, isAppUrl } from "./shipped-ui.js";
+import { createIndicatorWindow, createSharerWindow, indicatorHtml, openExternally, SETTINGS_PANE_URLS, type WindowConstructor } from "./window-policy.js";
+import { APP_SCHEME_PRIVILEGES, appPageUrl, isAppUrl } from "./shipped-ui.js";
+import { fencePageSession } from "./page-session-fences.js";
 
 /**
  * The desktop app's main process: Electron plumbing only. Every decision it
@@ -138,36 +138,22 @@ async function start() {
   sendDisplay();
 
   // Fences for everything the page's session can ask for.
-  const pageSession = session.defaultSession;
-  // The sharer UI the app ships, served from its own files (never from the network), with its policy.
-  // TANDEM_APP_UI_DIR: a developer's fresh build of the UI (tests use it too); otherwise the copy inside the signed app.
-  const uiRoot = process.env.TANDEM_APP_UI_DIR ?? path.join(__dirname, "ui");
-  const csp = appPageCsp(brokerOrigin);
-  pageSession.protocol.handle(APP_SCHEME, async (request) => {
-    const found = appFile(uiRoot, request.url);
-    if (!found) return new Response("not found", { status: 404 });
-    const body = await fs.promises.readFile(found.file).catch(() => null);
-    return body ? new Response(body, { headers: { "content-type": found.contentType, "content-security-policy": csp, "x-content-type-options": "nosniff" } }) : new Response("not found", { status: 404 });
+  fencePageSession(session.defaultSession, {
+    brokerOrigin,
+    brokerCa,
+    // TANDEM_APP_UI_DIR: a developer's fresh build of the UI (tests use it too); otherwise the copy inside the signed app.
+    uiRoot: process.env.TANDEM_APP_UI_DIR ?? path.join(__dirname, "ui"),
+    screenSource: async () => {
+      const sources = await desktopCapturer.getSources({ types: ["screen"] });
+      const display = chosenDisplay(screen.getAllDisplays(), chosenDisplayId, screen.getPrimaryDisplay().id);
+      const source = sources.find((s) => s.display_id === String(display?.id)) ?? sources[0];
+      if (source) {
+        chosenDisplayId = display?.id ?? null;
+        sendDisplay();
+      }
+      return source;
+    },
   });
-  pageSession.setPermissionRequestHandler((contents, permission, callback) => callback(permissionAllowed(permission, contents.getURL())));
-  pageSession.setPermissionCheckHandler((_contents, permission, origin) => permissionAllowed(permission, origin));
-  pageSession.setDisplayMediaRequestHandler(async (request, callback) => {
-    if (!isAppUrl(request.securityOrigin)) return callback({});
-    const sources = await desktopCapturer.getSources({ types: ["screen"] });
-    const display = chosenDisplay(screen.getAllDisplays(), chosenDisplayId, screen.getPrimaryDisplay().id);
-    const source = sources.find((s) => s.display_id === String(display?.id)) ?? sources[0];
-    if (!source) return callback({});
-    chosenDisplayId = display?.id ?? null;
-    sendDisplay();
-    callback({ video: source });
-  });
-  pageSession.setCertificateVerifyProc((request, callback) => {
-    // 0: trusted; -3: Chromium's own verdict stands.
-    const host = new URL(brokerOrigin).hostname;
-    callback(brokerCa && request.hostname === host && issuedByPrivateCa(request.certificate.data, brokerCa, host) ? 0 : -3);
-  });
-  // Anything else the session loads (the broker's photos) gets the broker page's policy, should it ever be a document.
-  pageSession.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: { ...details.responseHeaders, "Content-Security-Policy": [PAGE_CSP] } }));
 
   /** The sharer window, fenced; closing it stops control at once (its page, and with it the session's connection, is gone). */
   function openWindow(): BrowserWindow {

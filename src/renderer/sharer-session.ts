@@ -1,10 +1,15 @@
-import { captureFailureOf, type DisplayChoice, type IceConfig, normalizeCode, type Party, type ServerMessage, type ServerMessageOf, type SessionView } from "../protocol/index.js";
-import { BrokerConnection, type ConnectionStatus } from "../web-client/broker-connection.js";
-import type { LinkState } from "../web-client/peer-link.js";
+import { captureFailureOf, type IceConfig, normalizeCode, type ServerMessage, type ServerMessageOf, type SessionView } from "../protocol/index.js";
+import { BrokerConnection } from "../web-client/broker-connection.js";
 import { createSharerLink, type SharerLink } from "../web-client/sharer-link.js";
-import { type ChatState, sendChatLine, type ShownError, shownError, withMessages } from "../web-client/session-common.js";
+import { sendChatLine, type ShownError, shownError, withMessages } from "../web-client/session-common.js";
 import { Store } from "../web-client/store.js";
+import { forgetSession, keepSession, readKept } from "./kept-session.js";
+import { SharedScreen } from "./shared-screen.js";
+import { SharerDisplays } from "./sharer-displays.js";
 import type { SharerHost } from "./sharer-host.js";
+import { initial, type SharerPhase, type SharerState } from "./sharer-state.js";
+
+export type { SharerPhase, SharerState } from "./sharer-state.js";
 
 /**
  * The sharer's side of one session, outside React: join by code, answer the
@@ -12,43 +17,15 @@ import type { SharerHost } from "./sharer-host.js";
  * the sharer clicks Allow, and sharing stops the moment they stop it (here or
  * in the browser's own control).
  */
-export type SharerPhase = "code" | "joining" | "connected" | "asked" | "sharing" | "ended";
-
-export interface SharerState extends ChatState {
-  phase: SharerPhase;
-  connection: ConnectionStatus;
-  view: SessionView | null;
-  helper: Party | null;
-  error: ShownError | null;
-  linkState: LinkState | null;
-  verificationCode: string | null;
-  helperAway: boolean;
-  /** How long the broker waits for the helper to come back (told with their absence), for the words of that ending. */
-  helperGraceMs: number | null;
-  /** The desktop app's screens (one or none on the web), and one the helper asked to see. */
-  displays: DisplayChoice[];
-  displayAsked: DisplayChoice | null;
-  /** Back in a running session after a reload: the screen must be picked again (a browser needs the sharer's click). */
-  screenLost: boolean;
-}
-
-const initial: SharerState = { phase: "code", connection: "connecting", view: null, helper: null, error: null, linkState: null, verificationCode: null, helperAway: false, helperGraceMs: null, displays: [], displayAsked: null, screenLost: false, chat: [], unread: 0 };
-
-/** What lets this tab come back into its session after a reload (kept per tab, gone with it). */
-const KEPT = "tandem.sharer.session";
-interface Kept {
-  sessionId: string;
-  resumeToken: string;
-  code: string;
-}
-
 export class SharerSession {
   readonly store = new Store<SharerState>(initial);
   private connection: BrokerConnection | null = null;
   private resumeToken: string | null = null;
   private ice: IceConfig | null = null;
-  private screen: MediaStream | null = null;
+  /** The browser's own "Stop sharing" ends the track; that ends the session too. */
+  private readonly screen = new SharedScreen(() => this.host.captureScreen(), () => void this.end());
   private peerLink: SharerLink | null = null;
+  private readonly displays: SharerDisplays;
   /** The code this session was joined with: the reopened app rejoins with it. */
   private code: string | null = null;
   /** The broker's signed offer of control for the open request, which the desktop app checks before its own prompt. */
@@ -60,13 +37,10 @@ export class SharerSession {
     private readonly myName: string,
     private readonly myUserId?: string,
   ) {
-    host.onRevokeHotkey(() => void this.revokeControl());
+    this.displays = new SharerDisplays(this.store, host, this.screen);
+    // The hotkey: control ends at once (main has already closed its gate); the session stays, view only.
+    host.onRevokeHotkey(() => void (this.store.get().view?.level === "control" && this.downgrade()));
     host.onStopRequested(() => void this.end());
-  }
-
-  /** The hotkey: control ends at once (main has already closed its gate); the session stays, view only. */
-  private async revokeControl() {
-    if (this.store.get().view?.level === "control") await this.downgrade();
   }
 
   get sessionId(): string | null {
@@ -104,7 +78,7 @@ export class SharerSession {
       if (joined.session.status === "active") this.store.set({ screenLost: true });
       return true;
     } catch {
-      sessionStorage.removeItem(KEPT);
+      forgetSession();
       this.store.set({ phase: "code", error: { key: "sharer.leftSession" } });
       return false;
     }
@@ -115,7 +89,7 @@ export class SharerSession {
     const { view } = this.store.get();
     if (!view) return;
     try {
-      this.screen = this.watched(await this.host.captureScreen());
+      await this.screen.capture();
       this.store.set({ screenLost: false, error: null });
       this.startLink(view.sessionId);
     } catch (error) {
@@ -144,7 +118,7 @@ export class SharerSession {
   }
 
   private keep(view: SessionView) {
-    if (this.code && this.resumeToken && view.status !== "ended") sessionStorage.setItem(KEPT, JSON.stringify({ sessionId: view.sessionId, resumeToken: this.resumeToken, code: this.code } satisfies Kept));
+    if (this.code && this.resumeToken && view.status !== "ended") keepSession({ sessionId: view.sessionId, resumeToken: this.resumeToken, code: this.code });
   }
 
   /** Allow: capture first (the click is the user gesture the browser wants), then consent and share. */
@@ -153,15 +127,15 @@ export class SharerSession {
     if (!view || !this.connection) return;
     this.store.set({ error: null });
     try {
-      const capturedNow = !this.screen;
-      if (!this.screen) this.screen = this.watched(await this.host.captureScreen());
+      const capturedNow = !this.screen.current;
+      if (capturedNow) await this.screen.capture();
       // In the desktop app control starts only with the sharer's Allow in main's own prompt (the page cannot open it).
       if (view.requestedLevel === "control" && this.host.confirmControl) {
         const grant = this.controlGrant?.sessionId === view.sessionId ? this.controlGrant.grant : null;
         this.controlGrant = null;
         if (!grant) throw Object.assign(new Error("no signed offer of control"), { shown: { key: "error.no_control_grant" } });
         if (!(await this.host.confirmControl(grant))) {
-          if (capturedNow) this.stopScreen();
+          if (capturedNow) this.screen.stop();
           return await this.decline();
         }
       }
@@ -172,7 +146,8 @@ export class SharerSession {
     } catch (error) {
       this.peerLink?.close();
       this.peerLink = null;
-      this.stopScreen();
+      this.displays.use(null);
+      this.screen.stop();
       const shown = (error as { shown?: ShownError }).shown;
       if (shown) return this.store.set({ error: shown });
       if (error instanceof DOMException) {
@@ -230,7 +205,7 @@ export class SharerSession {
 
   dispose() {
     this.host.sessionChanged(null);
-    this.stopScreen();
+    this.screen.stop();
     this.peerLink?.close();
     this.connection?.close();
   }
@@ -285,86 +260,41 @@ export class SharerSession {
     if (view.status === "ended") return this.finish(view);
     const phase: SharerPhase = view.status === "requested" ? "asked" : view.status === "active" ? "sharing" : "connected";
     if (view.status === "active") this.startLink(view.sessionId);
-    for (const track of this.screen?.getVideoTracks() ?? []) track.enabled = !view.paused;
+    this.screen.setPaused(view.paused);
     this.store.set({ view, phase });
   }
 
   private startLink(sessionId: string) {
-    if (!this.peerLink && this.screen && this.connection && this.ice) {
+    const screen = this.screen.current;
+    if (!this.peerLink && screen && this.connection && this.ice) {
       this.peerLink = createSharerLink({
         connection: this.connection,
         sessionId,
         ice: this.ice,
-        screen: this.screen,
+        screen,
         onState: (linkState) => this.store.set({ linkState }),
         onVerificationCode: (verificationCode) => this.store.set({ verificationCode }),
-        onMessage: (event) => {
-          if (event.t !== "select_display") return this.host.input(event, this.store.get().view);
-          // The helper asks for another screen; the sharer decides (and the click is the gesture capture needs).
-          const asked = this.store.get().displays.find((d) => d.id === event.id && !d.current);
-          if (asked) this.store.set({ displayAsked: asked });
-        },
+        onMessage: (event) => (event.t === "select_display" ? this.displays.asked(event.id) : this.host.input(event, this.store.get().view)),
       });
-      if (this.host.displays) this.peerLink.onInputChannelOpen(() => void this.tellDisplays());
+      this.displays.use(this.peerLink);
     }
-  }
-
-  /** The browser's own "Stop sharing" ends the track; that ends the session too. */
-  private watched(screen: MediaStream): MediaStream {
-    for (const track of screen.getVideoTracks()) track.addEventListener("ended", this.onTrackEnded);
-    return screen;
-  }
-  private readonly onTrackEnded = () => void this.end();
-
-  private async tellDisplays() {
-    const displays = (await this.host.displays?.().catch(() => [])) ?? [];
-    this.store.set({ displays });
-    this.peerLink?.sendNotice({ t: "displays", displays });
   }
 
   /** Shares another screen on the same connection (the sharer's click, or their yes to the helper's ask). */
-  async showDisplay(id: string): Promise<void> {
-    this.store.set({ displayAsked: null, error: null });
-    if (!this.host.selectDisplay || !this.peerLink || !(await this.host.selectDisplay(id))) return;
-    try {
-      const next = this.watched(await this.host.captureScreen());
-      const previous = this.screen;
-      await this.peerLink.replaceScreen(next);
-      this.screen = next;
-      for (const track of next.getVideoTracks()) track.enabled = !this.store.get().view?.paused;
-      for (const track of previous?.getTracks() ?? []) {
-        track.removeEventListener("ended", this.onTrackEnded); // stopping the old screen is not the sharer stopping
-        track.stop();
-      }
-    } catch (error) {
-      this.store.set({ error: error instanceof DOMException ? { key: "error.capture", values: { detail: error.message } } : shownError(error) });
-    }
-    await this.tellDisplays();
+  showDisplay(id: string): Promise<void> {
+    return this.displays.show(id);
   }
 
   declineDisplay(): void {
-    this.store.set({ displayAsked: null });
+    this.displays.decline();
   }
 
   private finish(view: SessionView) {
-    sessionStorage.removeItem(KEPT);
-    this.stopScreen();
+    forgetSession();
+    this.screen.stop();
     this.peerLink?.close();
     this.peerLink = null;
+    this.displays.use(null);
     this.store.set({ view, phase: "ended", helperAway: false });
-  }
-
-  private stopScreen() {
-    for (const track of this.screen?.getTracks() ?? []) track.stop();
-    this.screen = null;
-  }
-}
-
-function readKept(): Kept | null {
-  try {
-    const kept = JSON.parse(sessionStorage.getItem(KEPT) ?? "null") as Kept | null;
-    return kept && typeof kept.sessionId === "string" && typeof kept.resumeToken === "string" && typeof kept.code === "string" ? kept : null;
-  } catch {
-    return null;
   }
 }

@@ -31,7 +31,9 @@ import { registerAdminRoutes } from "./http/admin-routes.js";
 import { createApiGuard } from "./http/api-caller.js";
 import { typedHttpErrors } from "./http/typed-errors.js";
 import { registerReportRoutes } from "./http/report-routes.js";
-import { createPeopleNames } from "./http/people-names.js";
+import { createPeopleNames } from "./identity/people-names.js";
+import { createAuditLog } from "./audit/audit-log.js";
+import { createSessionReports } from "./sessions/session-reports.js";
 import { registerPppcRoutes } from "./http/pppc-routes.js";
 import { registerUpdateFeedRoutes } from "./http/update-feed-routes.js";
 import { registerWebRoutes } from "./http/web-routes.js";
@@ -150,7 +152,16 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   const refusals = createRefusalAudit({ write: (e) => store.appendAudit(e), clock, onError: (error) => app.log.error({ err: error }, "writing a refusal summary failed") });
   const policy = createSessionPolicy({ tenants, store, clock, refusals });
   const grants = await loadOrCreateControlGrants(config.dataDir, origin, clock);
-  const devices = createDeviceService({ store, clock, tenants });
+  const peopleNames = createPeopleNames({
+    store,
+    directoryName: idp
+      ? (tenantId, userId) => {
+          const user = idp.directory.findUser(userId);
+          return user?.tenant === tenantId ? user.displayName : undefined;
+        }
+      : undefined,
+  });
+  const devices = createDeviceService({ store, clock, tenants, peopleNames });
   const sessions = createSessionService({
     store,
     clock,
@@ -203,18 +214,9 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
     { messagesPerSecond: config.messagesPerSecond, messageBurst: config.messageBurst, helloTimeoutMs: config.helloTimeoutMs, trustedProxies },
   );
   const guard = createApiGuard({ verifier, consoleAuth, policy });
-  const peopleNames = createPeopleNames({
-    store,
-    directoryName: idp
-      ? (tenantId, userId) => {
-          const user = idp.directory.findUser(userId);
-          return user?.tenant === tenantId ? user.displayName : undefined;
-        }
-      : undefined,
-  });
-  registerAdminRoutes(app, { guard, tenants, devices, store, peopleNames });
+  registerAdminRoutes(app, { guard, tenants, devices });
   const verifyAudit = createAuditVerifier({ store, keys: auditKeys, checkpointFile: auditFiles.checkpointFile });
-  registerReportRoutes(app, { guard, store, verifyAudit, peopleNames });
+  registerReportRoutes(app, { guard, reports: createSessionReports(store), auditLog: createAuditLog({ store, verify: verifyAudit, peopleNames }) });
   registerPppcRoutes(app, { guard });
   await registerWebRoutes(app, { webDir: config.webDir, docsDir: path.resolve("docs"), downloadUrl: config.downloadUrl });
   registerUpdateFeedRoutes(app, config.updatesDir);

@@ -3,6 +3,7 @@ import { calculateJwkThumbprint } from "jose";
 import { deviceProofText, type DevicePublicKey, type DeviceView, type ClientMessage } from "../../protocol/index.js";
 import type { Clock } from "../clock.js";
 import type { Identity } from "../identity/identity.js";
+import type { PeopleNames } from "../identity/people-names.js";
 import { evaluateCompliance } from "../policy/compliance.js";
 import type { TenantConfig } from "../policy/tenant-config.js";
 import { ProtocolError } from "../protocol-error.js";
@@ -20,7 +21,7 @@ export type DeviceService = ReturnType<typeof createDeviceService>;
 type Register = Extract<ClientMessage, { type: "device.register" }>;
 type Proof = NonNullable<Extract<ClientMessage, { type: "hello" }>["device"]>;
 
-export function createDeviceService(o: { store: Store; clock: Clock; tenants: TenantConfig }) {
+export function createDeviceService(o: { store: Store; clock: Clock; tenants: TenantConfig; peopleNames: PeopleNames }) {
   const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
 
   async function enrollmentTokenValid(tenantId: string, token: string | undefined): Promise<boolean> {
@@ -79,6 +80,13 @@ export function createDeviceService(o: { store: Store; clock: Clock; tenants: Te
     },
 
     /** What the helper sees: enrollment and compliance with reasons. */
+    /** The tenant's devices as the Devices pages list them: compliance now, and the owner by name. */
+    async listForAdmin(caller: Identity) {
+      const devices = await o.store.devices.list(caller.tenantId);
+      const ownerName = await o.peopleNames(caller, devices.map((d) => d.ownerId));
+      return Promise.all(devices.map(async (d) => ({ ...(await this.view(d)), ownerId: d.ownerId, ownerName: ownerName(d.ownerId), groups: d.groups, registeredAt: d.registeredAt, lastSeenAt: d.lastSeenAt })));
+    },
+
     async view(device: DeviceRecord): Promise<DeviceView> {
       const { compliance } = await o.tenants.snapshot(device.tenantId);
       const result = evaluateCompliance(compliance, device, o.clock.now());

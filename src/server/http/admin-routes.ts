@@ -6,9 +6,7 @@ import type { DeviceService } from "../devices/device-service.js";
 import { validCidr } from "../policy/access-policy.js";
 import { ComplianceRules } from "../policy/compliance.js";
 import type { TenantConfig, TenantSnapshot } from "../policy/tenant-config.js";
-import type { Store } from "../store/store.js";
 import type { ApiCaller, ApiGuard } from "./api-caller.js";
-import type { PeopleNames } from "./people-names.js";
 
 /**
  * The admin HTTP API: settings, roles, assignments, access policies,
@@ -31,7 +29,7 @@ interface DocumentRoutes<T extends { id: string }> {
   remove(tenantId: string, id: string, actorId: string): Promise<{ changed: boolean }>;
 }
 
-export function registerAdminRoutes(app: FastifyInstance, o: { guard: ApiGuard; tenants: TenantConfig; devices: DeviceService; store: Store; peopleNames: PeopleNames }) {
+export function registerAdminRoutes(app: FastifyInstance, o: { guard: ApiGuard; tenants: TenantConfig; devices: DeviceService }) {
   const { guard, tenants } = o;
   const snapshotOf = (caller: ApiCaller) => tenants.snapshot(caller.identity.tenantId);
 
@@ -138,9 +136,7 @@ export function registerAdminRoutes(app: FastifyInstance, o: { guard: ApiGuard; 
   app.get("/api/devices", async (request, reply) => {
     const caller = await guard(request, reply, "devices.read");
     if (!caller) return reply;
-    const devices = await o.store.devices.list(caller.identity.tenantId);
-    const ownerName = await o.peopleNames(caller.identity, devices.map((d) => d.ownerId));
-    return Promise.all(devices.map(async (d) => ({ ...(await o.devices.view(d)), ownerId: d.ownerId, ownerName: ownerName(d.ownerId), groups: d.groups, registeredAt: d.registeredAt, lastSeenAt: d.lastSeenAt })));
+    return o.devices.listForAdmin(caller.identity);
   });
 
   app.post("/api/enrollment-token", async (request, reply) => {

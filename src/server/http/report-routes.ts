@@ -1,12 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { EndReason } from "../../protocol/index.js";
-import type { AuditVerifier } from "../audit/audit-verifier.js";
-import type { SessionRecord, Store } from "../store/store.js";
+import type { AuditLog } from "../audit/audit-log.js";
+import { REPORT_COLUMNS, type SessionReports } from "../sessions/session-reports.js";
 import type { ApiGuard } from "./api-caller.js";
 import { parse } from "./admin-routes.js";
 import { toCsv } from "./csv.js";
-import type { PeopleNames } from "./people-names.js";
 
 /** Session reports (JSON or CSV), the audit log, and its chain verification, for the caller's tenant. */
 const ReportQuery = z.object({
@@ -39,51 +38,12 @@ const AuditQuery = z
   })
   .strict();
 
-export function sessionReportRow(s: SessionRecord) {
-  return {
-    sessionId: s.id,
-    helperId: s.helperId,
-    helperName: s.helperName,
-    sharerId: s.sharerId,
-    sharerName: s.sharerName,
-    deviceId: s.sharerTarget?.device?.deviceId ?? null,
-    deviceEnrolled: s.sharerTarget?.device?.enrolled ?? false,
-    deviceCompliant: s.sharerTarget?.device?.compliant ?? null,
-    level: s.level,
-    status: s.status,
-    endReason: s.endReason,
-    createdAt: s.createdAt,
-    joinedAt: s.joinedAt,
-    endedAt: s.endedAt,
-    durationSeconds: s.joinedAt !== null && s.endedAt !== null ? Math.round((s.endedAt - s.joinedAt) / 1000) : null,
-  };
-}
-
-const REPORT_COLUMNS = [
-  "sessionId",
-  "helperId",
-  "helperName",
-  "sharerId",
-  "sharerName",
-  "deviceId",
-  "deviceEnrolled",
-  "deviceCompliant",
-  "level",
-  "status",
-  "endReason",
-  "createdAt",
-  "joinedAt",
-  "endedAt",
-  "durationSeconds",
-] as const satisfies readonly (keyof ReturnType<typeof sessionReportRow>)[];
-
-export function registerReportRoutes(app: FastifyInstance, o: { guard: ApiGuard; store: Store; verifyAudit: AuditVerifier; peopleNames: PeopleNames }) {
+export function registerReportRoutes(app: FastifyInstance, o: { guard: ApiGuard; reports: SessionReports; auditLog: AuditLog }) {
   app.get("/api/reports/sessions", async (request, reply) => {
     const caller = await o.guard(request, reply, "reports.read");
     const q = caller && parse(reply, ReportQuery, request.query);
     if (!caller || !q) return reply;
-    const sessions = await o.store.listSessions({ tenantId: caller.identity.tenantId, from: q.from, to: q.to, helperId: q.helper, sharerId: q.sharer, endReason: q.endReason, includeCancelled: q.cancelled === "include", limit: q.limit });
-    const rows = sessions.map(sessionReportRow);
+    const rows = await o.reports.list(caller.identity.tenantId, { from: q.from, to: q.to, helperId: q.helper, sharerId: q.sharer, endReason: q.endReason, includeCancelled: q.cancelled === "include", limit: q.limit });
     if (q.format === "json") return rows;
     const header = REPORT_COLUMNS;
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -98,8 +58,7 @@ export function registerReportRoutes(app: FastifyInstance, o: { guard: ApiGuard;
   app.get("/api/me/sessions", async (request, reply) => {
     const caller = await o.guard(request, reply, null);
     if (!caller) return reply;
-    const sessions = await o.store.listSessions({ tenantId: caller.identity.tenantId, helperId: caller.identity.userId, limit: 100 });
-    return sessions.map(sessionReportRow);
+    return o.reports.list(caller.identity.tenantId, { helperId: caller.identity.userId, limit: 100 });
   });
 
   /** Newest first, a page at a time: `next` is the cursor for the page after (older), null at the start of the log. */
@@ -107,27 +66,12 @@ export function registerReportRoutes(app: FastifyInstance, o: { guard: ApiGuard;
     const caller = await o.guard(request, reply, "reports.read");
     const q = caller && parse(reply, AuditQuery, request.query);
     if (!caller || !q) return reply;
-    const events = await o.store.listAudit({
-      tenantId: caller.identity.tenantId,
-      sessionId: q.sessionId,
-      actorId: q.actor,
-      actions: q.action,
-      from: q.from,
-      to: q.to,
-      limit: q.limit + 1,
-      newestFirst: true,
-      beforeId: q.before,
-    });
-    const more = events.length > q.limit;
-    const page = events.slice(0, q.limit);
-    const nameOf = await o.peopleNames(caller.identity, page.map((e) => e.actorId));
-    return { events: page.map((e) => ({ ...e, actorName: nameOf(e.actorId) })), next: more ? String(page.at(-1)!.id) : null };
+    return o.auditLog.page(caller.identity, { sessionId: q.sessionId, actorId: q.actor, actions: q.action, from: q.from, to: q.to, beforeId: q.before }, q.limit);
   });
 
   app.get("/api/audit/verify", async (request, reply) => {
     const caller = await o.guard(request, reply, "reports.read");
     if (!caller) return reply;
-    const tenantId = caller.identity.tenantId;
-    return o.verifyAudit(tenantId);
+    return o.auditLog.verify(caller.identity.tenantId);
   });
 }

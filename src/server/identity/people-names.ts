@@ -1,4 +1,4 @@
-import type { Identity } from "../identity/identity.js";
+import type { Identity } from "./identity.js";
 import type { Store } from "../store/store.js";
 
 /** A person's name from the embedded IdP's directory, when the broker has one. */
