@@ -30,7 +30,7 @@ function draw() {
 requestAnimationFrame(draw);
 </script></body></html>`;
 
-/** The console plays frames decoded as received in a <video> over its first (src/ui/frames-as-received.ts); whichever shows is what a probe reads. */
+/** The console plays frames decoded as received in a <video> over its first (src/web-client/frames-as-received.ts); whichever shows is what a probe reads. */
 export const SHOWN_BY_CONSOLE = ["[data-testid=remote-fast]", "[data-testid=remote-video]"];
 
 /**

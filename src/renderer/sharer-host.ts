@@ -40,7 +40,7 @@ export interface SharerHost {
 export const webHost: SharerHost = {
   kind: "web",
   token: async () => undefined,
-  // Captured at up to 60 fps while the encoder sends 30 (peer-link.ts): each frame sent is then at
+  // Captured at up to 60 fps while the encoder sends 30 (sharer-link.ts): each frame sent is then at
   // most ~16 ms old instead of ~33, ~10 ms off glass-to-glass for a little capture CPU (bench/peers).
   captureScreen: () =>
     navigator.mediaDevices.getDisplayMedia({ video: { width: { ideal: 1920 }, height: { ideal: 1080 }, frameRate: { ideal: 60, max: 60 } }, audio: false }),

@@ -1,5 +1,5 @@
 import type { EndReason } from "../../protocol/index.js";
-import type { SessionRecord, Store } from "../store/store.js";
+import type { SessionFilter, SessionRecord, Store } from "../store/store.js";
 
 /** One row of the session report (JSON, and the CSV's columns in this order). */
 export function sessionReportRow(s: SessionRecord) {
@@ -40,16 +40,8 @@ export const REPORT_COLUMNS = [
   "durationSeconds",
 ] as const satisfies readonly (keyof ReturnType<typeof sessionReportRow>)[];
 
-export interface ReportFilter {
-  from?: number;
-  to?: number;
-  helperId?: string;
-  sharerId?: string;
-  endReason?: EndReason;
-  /** Sessions whose code was cancelled before anyone joined are left out unless asked for: nobody was helped. */
-  includeCancelled?: boolean;
-  limit: number;
-}
+/** What a report may narrow by: a session filter within the caller's tenant. */
+export type ReportFilter = Omit<SessionFilter, "tenantId">;
 
 /** A tenant's sessions as reports show them, newest first. */
 export function createSessionReports(store: Store) {
