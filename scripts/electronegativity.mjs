@@ -12,7 +12,7 @@ import path from "node:path";
 const REVIEWED = [
   { check: "OPEN_EXTERNAL_JS_CHECK", file: "main/main.ts", code: "if (openExternally(url)) await shell.openExternal(url);", why: "the app's single openExternal call, behind openExternally (web links and the two settings panes only; tested)" },
   { check: "PROTOCOL_HANDLER_JS_CHECK", file: "main/main.ts", code: "app.setAsDefaultProtocolClient(PROTOCOL_SCHEME);", why: "tandem://join?code= links; parseDeepLink accepts only join with a valid code (tested)" },
-  { check: "CERTIFICATE_VERIFY_PROC_JS_CHECK", file: "main/main.ts", code: "pageSession.setCertificateVerifyProc((request", why: "adds trust only for the managed broker CA, for the broker's host, within validity; otherwise Chromium's verdict (-3) stands (tested)" },
+  { check: "CERTIFICATE_VERIFY_PROC_JS_CHECK", file: "main/page-session-fences.ts", code: "pageSession.setCertificateVerifyProc((request", why: "adds trust only for the managed broker CA, for the broker's host, within validity; otherwise Chromium's verdict (-3) stands (tested)" },
   { check: "PRELOAD_JS_CHECK", file: "main/window-policy.ts", code: "preload", why: "the preload exposes one typed bridge; main checks the calling frame and parses every argument (tested)" },
 ];
 

@@ -152,6 +152,20 @@ describeNeeding(missing)("refusals and warnings in the console and the sharer pa
     await admin.context().close();
   });
 
+  it("helps a device from the device list: the code card names it, and the broker's warning shows when the person joins from the web page", { timeout: 60_000 }, async () => {
+    const { client: lea } = await desktopSharer(h, northwind.sharer2, { enrolled: true, admin: northwind.admin });
+    lea.kill();
+    const helper = await openConsole(browser, h.origin, northwind.operator);
+    await helper.getByTestId("device").filter({ hasText: "lea's MacBook" }).getByRole("button", { name: "New remote help session" }).click();
+    expect(await helper.getByTestId("code-for-device").textContent()).toBe("For lea's MacBook");
+    const code = (await helper.getByTestId("session-code").textContent())!.replace("-", "");
+    const sharer = await sharerPage();
+    await join(sharer, code);
+    await helper.getByTestId("trust-screen").waitFor();
+    expect(await helper.getByTestId("warning-other-device").textContent()).toBe("⚠ This session was made for lea's MacBook, but the person joined from another device. Make sure you are helping the right computer.");
+    await Promise.all([helper.context().close(), sharer.context().close()]);
+  });
+
   it("disables chat on both pages when the tenant turned it off", { timeout: 60_000 }, async () => {
     const admin = await openConsole(browser, h.origin, northwind.admin);
     await setSetting(admin, "chatEnabled", false);

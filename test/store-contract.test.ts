@@ -25,6 +25,7 @@ function newSession(patch: Partial<NewSession> = {}): NewSession {
     helperName: "Ana",
     helperProfile: profile("helper-1", "Ana"),
     helperResumeHash: "resume-helper",
+    targetDevice: null,
     createdAt: T0,
     ...patch,
   };
@@ -51,6 +52,12 @@ describe.each(storeEngines)("store contract on $name", ({ open, unavailable }) =
     expect(await store.insertSession(s, audit(s))).toBe(true);
     const { codeHash: _hash, ...expected } = s;
     expect(await store.getSession(s.id)).toEqual({ ...expected, sharerId: null, sharerName: null, sharerProfile: null, sharerTarget: null, sharerResumeHash: null, joinedAt: null, endedAt: null, version: 0, helperAwaySince: null, sharerAwaySince: null });
+  });
+
+  it("keeps the device a session was made for", async () => {
+    const s = newSession({ targetDevice: { deviceId: "dev-1", name: "Sam's MacBook 山本" } });
+    await store.insertSession(s, audit(s));
+    expect((await store.getSession(s.id))?.targetDevice).toEqual({ deviceId: "dev-1", name: "Sam's MacBook 山本" });
   });
 
   it("refuses a second session with a code hash already taken", async () => {

@@ -1,8 +1,8 @@
 import { useTranslation } from "react-i18next";
-import type { DeviceView } from "../protocol/index.js";
+import type { DeviceView, TargetDevice } from "../protocol/index.js";
 
 /** Enrollment and compliance, said plainly; they warn, they do not block (the broker's policy decides that). */
-export function DeviceWarnings({ device, targetDeviceId }: { device: DeviceView | null; targetDeviceId: string | null }) {
+export function DeviceWarnings({ device, targetDevice, otherDevice }: { device: DeviceView | null; targetDevice: TargetDevice | null; otherDevice: boolean }) {
   const { t } = useTranslation();
   const warnings: { key: string; text: string }[] = [];
   if (!device) warnings.push({ key: "unenrolled", text: t("device.webSharer") });
@@ -10,7 +10,8 @@ export function DeviceWarnings({ device, targetDeviceId }: { device: DeviceView 
     if (!device.enrolled) warnings.push({ key: "unenrolled", text: t("device.unenrolledWarning") });
     if (!device.compliant) warnings.push({ key: "noncompliant", text: t("device.notCompliantWarning", { reasons: device.reasons.join("; ") }) });
   }
-  if (targetDeviceId && device?.deviceId !== targetDeviceId) warnings.push({ key: "other-device", text: t("device.otherDevice") });
+  // The broker's word, from its records: this session was made for another device.
+  if (otherDevice && targetDevice) warnings.push({ key: "other-device", text: t("device.otherDeviceNamed", { name: targetDevice.name }) });
   return (
     <div className="device-info">
       {device && (

@@ -38,7 +38,7 @@ export function SessionScreen({ helper, me }: { helper: HelperSession; me: Me })
 
 function CodeCard({ helper }: { helper: HelperSession }) {
   const { t } = useTranslation();
-  const { code, link, expiresAt } = useStore(helper.store);
+  const { code, link, expiresAt, targetDevice } = useStore(helper.store);
   const now = useNow();
   const [copied, setCopied] = useState<string | null>(null);
   const copy = (what: "code" | "link", text: string) =>
@@ -46,6 +46,7 @@ function CodeCard({ helper }: { helper: HelperSession }) {
   return (
     <section className="card code-card">
       <h1>{t("code.title")}</h1>
+      {targetDevice && <p className="muted" dir="auto" data-testid="code-for-device">{t("code.forDevice", { name: targetDevice.name })}</p>}
       <p>{t("code.explanation")}</p>
       <p className="code" data-testid="session-code" aria-label={t("code.label")}>{formatCode(code ?? "")}</p>
       <p className="countdown" data-testid="code-countdown">{t("code.expiresIn", { time: mmss((expiresAt ?? now) - now) })}</p>
@@ -61,7 +62,7 @@ function CodeCard({ helper }: { helper: HelperSession }) {
 
 function TrustStep({ helper, me }: { helper: HelperSession; me: Me }) {
   const { t } = useTranslation();
-  const { peer, device, targetDeviceId } = useStore(helper.store);
+  const { peer, device, targetDevice, otherDevice } = useStore(helper.store);
   // A web sharer can grant view only (nothing on their side could inject input).
   const webSharer = device === null;
   const canControl = me.permissions.includes("session.control") && !webSharer;
@@ -69,7 +70,7 @@ function TrustStep({ helper, me }: { helper: HelperSession; me: Me }) {
     <section className="card trust" data-testid="trust-screen">
       <h1>{t("trust.helperTitle")}</h1>
       {peer && <ProfileCard party={peer} caption={t("trust.sharerCaption")} />}
-      <DeviceWarnings device={device} targetDeviceId={targetDeviceId} />
+      <DeviceWarnings device={device} targetDevice={targetDevice} otherDevice={otherDevice} />
       {webSharer && me.permissions.includes("session.control") && <p className="notice" data-testid="web-view-only">{t("trust.webViewOnly")}</p>}
       <div className="row">
         {canControl && <button type="button" className="primary" onClick={() => void helper.request("control")} data-testid="request-control">{t("trust.requestControl")}</button>}

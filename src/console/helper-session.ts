@@ -1,4 +1,4 @@
-import type { CaptureFailure, DeviceView, DisplayChoice, IceConfig, InputEvent, Level, Party, PointerMove, ServerMessage, SessionView } from "../protocol/index.js";
+import type { CaptureFailure, DeviceView, DisplayChoice, IceConfig, InputEvent, Level, Party, PointerMove, ServerMessage, SessionView, TargetDevice } from "../protocol/index.js";
 import { BrokerConnection, type ConnectionStatus } from "../web-client/broker-connection.js";
 import type { ReceivedFrames } from "../web-client/frames-as-received.js";
 import { createHelperLink, type HelperLink } from "../web-client/helper-link.js";
@@ -23,8 +23,10 @@ export interface HelperState extends ChatState {
   view: SessionView | null;
   peer: Party | null;
   device: DeviceView | null;
-  /** The device the helper picked from the list, if any; warned about when another one joins. */
-  targetDeviceId: string | null;
+  /** The device the session was created for (Help on a device), as the broker recorded it. */
+  targetDevice: TargetDevice | null;
+  /** The broker's word that the sharer joined from another device (or the web page) than the one the session is for. */
+  otherDevice: boolean;
   sharerAway: { graceMs: number; since: number } | null;
   /** How long the broker waited for the sharer before it ended the session (for the words of that ending). */
   lostAfterMs: number | null;
@@ -52,7 +54,8 @@ const initial: HelperState = {
   view: null,
   peer: null,
   device: null,
-  targetDeviceId: null,
+  targetDevice: null,
+  otherDevice: false,
   sharerAway: null,
   lostAfterMs: null,
   notice: null,
@@ -108,14 +111,15 @@ export class HelperSession {
     return connection;
   }
 
-  async create(targetDeviceId: string | null = null): Promise<void> {
-    this.store.set({ ...initial, phase: "creating", targetDeviceId });
+  /** A new session; `deviceId`: the device it is for (Help on a device), which the broker checks and records. */
+  async create(deviceId: string | null = null): Promise<void> {
+    this.store.set({ ...initial, phase: "creating" });
     try {
       const connection = await this.connect();
-      const created = await connection.request({ type: "session.create" }, "session.created");
+      const created = await connection.request({ type: "session.create", ...(deviceId ? { deviceId } : {}) }, "session.created");
       this.resumeToken = created.resumeToken;
       this.ice = created.ice;
-      this.store.set({ phase: "code", code: created.code, link: created.link, expiresAt: created.expiresAt, view: created.session, connection: "connected" });
+      this.store.set({ phase: "code", code: created.code, link: created.link, expiresAt: created.expiresAt, view: created.session, connection: "connected", targetDevice: created.targetDevice });
     } catch (error) {
       this.store.set({ phase: "idle", error: shownError(error) });
     }
@@ -201,7 +205,7 @@ export class HelperSession {
     if (!sessionId || !this.resumeToken || this.store.get().phase === "ended") return;
     const joined = await connection.request({ type: "session.resume", sessionId, resumeToken: this.resumeToken }, "session.joined");
     this.resumeToken = joined.resumeToken;
-    this.store.set((s) => ({ ...withMessages(s, joined.chat, "helper", !this.chatVisible), peer: joined.peer ?? s.peer, device: joined.peerDevice ?? s.device }));
+    this.store.set((s) => ({ ...withMessages(s, joined.chat, "helper", !this.chatVisible), peer: joined.peer ?? s.peer, device: joined.peerDevice ?? s.device, targetDevice: joined.targetDevice, otherDevice: joined.otherDevice }));
     this.apply(joined.session);
   }
 
@@ -211,7 +215,7 @@ export class HelperSession {
     switch (message.type) {
       case "session.peer_joined":
         if (message.session.sessionId !== sessionId) return;
-        this.store.set({ peer: message.peer, device: message.device });
+        this.store.set({ peer: message.peer, device: message.device, targetDevice: message.targetDevice, otherDevice: message.otherDevice });
         this.apply(message.session);
         return;
       case "session.state":

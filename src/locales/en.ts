@@ -44,7 +44,8 @@ export const en = {
   "device.unenrolledWarning": "This device is not enrolled in your organisation's device management.",
   "device.notCompliantWarning": "This device does not meet your organisation's rules: {{reasons}}",
   "device.webSharer": "This person shares from the web page, on a device your organisation does not manage.",
-  "device.otherDevice": "This is not the device you chose from the list.",
+  "device.otherDeviceNamed": "This session was made for {{name}}, but the person joined from another device. Make sure you are helping the right computer.",
+  "code.forDevice": "For {{name}}",
 
   "code.title": "Give this code to the person you are helping",
   "code.explanation": "They enter it in the Tandem app or on the sharer page. It works once.",

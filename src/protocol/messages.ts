@@ -51,6 +51,10 @@ export const DeviceView = z.object({
 });
 export type DeviceView = z.infer<typeof DeviceView>;
 
+/** The device a session was created for, as the broker recorded it. */
+export const TargetDevice = z.object({ deviceId: z.string(), name: z.string() });
+export type TargetDevice = z.infer<typeof TargetDevice>;
+
 // ---- client → broker -------------------------------------------------------
 
 /** Why a sharer's screen could not be captured, as a person would say it (from the browser's DOMException name). */
@@ -82,7 +86,8 @@ export const ClientMessage = z.discriminatedUnion("type", [
     signature: z.string().min(64).max(200),
   }),
   z.object({ type: z.literal("heartbeat"), reqId }),
-  z.object({ type: z.literal("session.create"), reqId }),
+  /** `deviceId`: the device of the helper's tenant this session is for (Help on a device); the broker checks the helper may help it. */
+  z.object({ type: z.literal("session.create"), reqId, deviceId: z.string().min(1).max(128).regex(/^[\w-]+$/).optional() }),
   z.object({ type: z.literal("session.join"), reqId, code: z.string().min(1).max(32) }),
   z.object({ type: z.literal("session.resume"), reqId, sessionId, resumeToken: z.string().min(16).max(128) }),
   z.object({ type: z.literal("session.request"), reqId, sessionId, level: Level }),
@@ -172,6 +177,7 @@ export const ServerMessage = z.discriminatedUnion("type", [
     expiresAt: z.number().int(),
     resumeToken: z.string(),
     ice: IceConfig,
+    targetDevice: TargetDevice.nullable(),
   }),
   z.object({
     type: z.literal("session.joined"),
@@ -184,8 +190,12 @@ export const ServerMessage = z.discriminatedUnion("type", [
     chat: z.array(ChatMessage),
     /** For the helper: the sharer's device as it was when they joined. */
     peerDevice: DeviceView.nullable(),
+    /** For the helper: the device the session was created for, and whether the sharer joined from another one (or the web page). */
+    targetDevice: TargetDevice.nullable(),
+    otherDevice: z.boolean(),
   }),
-  z.object({ type: z.literal("session.peer_joined"), session: SessionView, peer: Party, device: DeviceView.nullable() }),
+  /** To the helper when the sharer joins; `otherDevice` from the broker's records, before any level is asked. */
+  z.object({ type: z.literal("session.peer_joined"), session: SessionView, peer: Party, device: DeviceView.nullable(), targetDevice: TargetDevice.nullable(), otherDevice: z.boolean() }),
   z.object({ type: z.literal("session.state"), reqId, session: SessionView }),
   /** To the sharer when the helper asks for control: the broker's signed offer, which the desktop app checks before its own prompt. */
   z.object({ type: z.literal("session.control_grant"), sessionId, grant: z.string().min(1).max(8192) }),

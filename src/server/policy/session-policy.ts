@@ -3,7 +3,7 @@ import type { Clock } from "../clock.js";
 import type { RefusalAudit } from "../audit/refusal-summaries.js";
 import type { Identity } from "../identity/identity.js";
 import { ProtocolError } from "../protocol-error.js";
-import type { SharerTarget, Store } from "../store/store.js";
+import type { DeviceRecord, SharerTarget, Store } from "../store/store.js";
 import { type AccessStage, evaluateAccess } from "./access-policy.js";
 import { permissionsFor } from "./rbac.js";
 import type { TenantConfig } from "./tenant-config.js";
@@ -39,12 +39,20 @@ export function createSessionPolicy(o: { tenants: TenantConfig; store: Store; cl
     /** On every authenticated connection (desktop token or console cookie). */
     signIn: (identity: Identity, address: string) => conditionalAccess(identity, "sign_in", address),
 
-    /** Creating a session: remote help on, a helping role, access policy. Returns the tenant's timings. */
-    async create(identity: Identity, address: string): Promise<{ codeTtlMs: number }> {
+    /**
+     * Creating a session: remote help on, a helping role, access policy. For a
+     * session bound to a device, the role must let the helper help that device
+     * (a scoped role covers only devices in its groups). Returns the tenant's timings.
+     */
+    async create(identity: Identity, address: string, device: DeviceRecord | null = null): Promise<{ codeTtlMs: number }> {
       const { settings } = await o.tenants.snapshot(identity.tenantId);
       if (!settings.remoteHelpEnabled) await refuse(identity, "policy_blocked", "remote help is turned off for this organisation", { action: "session.create" });
       const granted = await permissions(identity);
       if (!granted.has("session.view") && !granted.has("session.control")) await refuse(identity, "forbidden", "you have no role that lets you help people", { action: "session.create" });
+      if (device) {
+        const forDevice = await permissions(identity, { groups: device.groups, device: null });
+        if (!forDevice.has("session.view") && !forDevice.has("session.control")) await refuse(identity, "forbidden", "your role does not let you help this device", { action: "session.create", deviceId: device.id });
+      }
       await conditionalAccess(identity, "session_create", address);
       return { codeTtlMs: settings.codeLifetimeSeconds * 1000 };
     },

@@ -9,7 +9,7 @@ import { KeyedMutex } from "./keyed-mutex.js";
 import { auditOf, deviceAudit, type PartyCommand, toEvent } from "./session-events.js";
 import { awayOf, awayPatch, createSessionTimers } from "./session-timers.js";
 import type { Attached, Created, SessionServiceOptions } from "./session-types.js";
-import { newSessionRecord, otherRole, peerOf, roleOf, stateOf, viewOf } from "./session-view.js";
+import { deviceTargetOf, newSessionRecord, otherRole, peerOf, roleOf, stateOf, viewOf } from "./session-view.js";
 
 export type { Attached, Created, SessionServiceOptions } from "./session-types.js";
 
@@ -111,7 +111,7 @@ export function createSessionService(o: SessionServiceOptions) {
     const chat = chatPage(await o.store.listChat(record.id, 0, CHAT_HISTORY_LIMIT, RESUME_CHAT_BYTES), RESUME_CHAT_BYTES, CHAT_HISTORY_LIMIT).messages;
     const peerDevice = role === "helper" ? (record.sharerTarget?.device ?? null) : null;
     const userId = role === "helper" ? record.helperId : record.sharerId!;
-    return { role, session: viewOf(record), peer: peerOf(record, role), resumeToken, ice: await ice(record, userId, role), chat, peerDevice };
+    return { role, session: viewOf(record), peer: peerOf(record, role), resumeToken, ice: await ice(record, userId, role), chat, peerDevice, ...deviceTargetOf(record, role) };
   }
 
   /**
@@ -186,25 +186,30 @@ export function createSessionService(o: SessionServiceOptions) {
     o.bus.publish({
       sessionId: record.id,
       to: "helper",
-      message: { type: "session.peer_joined", session: viewOf(record), peer: sharer.profile, device: sharerTarget.device },
+      message: { type: "session.peer_joined", session: viewOf(record), peer: sharer.profile, device: sharerTarget.device, ...deviceTargetOf(record, "helper") },
     });
     // Chat opens only once the sharer is in, so a first join has no history to send.
-    return { role: "sharer", session: viewOf(record), peer: peerOf(record, "sharer"), resumeToken, ice: await ice(record, sharer.userId, "sharer"), chat: [], peerDevice: null };
+    return { role: "sharer", session: viewOf(record), peer: peerOf(record, "sharer"), resumeToken, ice: await ice(record, sharer.userId, "sharer"), chat: [], peerDevice: null, ...deviceTargetOf(record, "sharer") };
   }
 
   return {
-    async create(helper: Identity, address: string): Promise<Created> {
-      const { codeTtlMs } = await o.policy.create(helper, address);
+    /** A new session and its code; `deviceId`: the device of the helper's tenant it is for (Help on a device). */
+    async create(helper: Identity, address: string, deviceId?: string): Promise<Created> {
+      const device = deviceId === undefined ? null : await o.store.devices.get(helper.tenantId, deviceId);
+      // Another tenant's device and one that does not exist get the same answer: no oracle for which devices exist.
+      if (deviceId !== undefined && !device) throw new ProtocolError("not_found", "no device of that id in your organisation");
+      const { codeTtlMs } = await o.policy.create(helper, address, device);
+      const targetDevice = device ? { deviceId: device.id, name: device.name } : null;
       const now = o.clock.now();
       const resumeToken = o.secrets.newResumeToken();
       for (let attempt = 0; attempt < 5; attempt++) {
         const code = o.secrets.newCode();
-        const record = newSessionRecord(helper, now, now + codeTtlMs, o.secrets.hashResumeToken(resumeToken));
-        const created = { tenantId: helper.tenantId, sessionId: record.id, actorId: helper.userId, action: "session.created", detail: { expiresAt: record.codeExpiresAt }, at: now };
+        const record = newSessionRecord(helper, now, now + codeTtlMs, o.secrets.hashResumeToken(resumeToken), targetDevice);
+        const created = { tenantId: helper.tenantId, sessionId: record.id, actorId: helper.userId, action: "session.created", detail: { expiresAt: record.codeExpiresAt, ...(targetDevice ? { device: targetDevice } : {}) }, at: now };
         if (!(await o.store.insertSession({ ...record, codeHash: o.secrets.hashCode(code) }, created))) continue;
         armExpiry(record);
         const link = new URL(sharerLinkPath(code), o.publicOrigin).toString();
-        return { session: viewOf(record), code, link, expiresAt: record.codeExpiresAt, resumeToken, ice: await ice(record, helper.userId, "helper") };
+        return { session: viewOf(record), code, link, expiresAt: record.codeExpiresAt, resumeToken, ice: await ice(record, helper.userId, "helper"), targetDevice };
       }
       throw new ProtocolError("internal", "could not draw an unused code");
     },

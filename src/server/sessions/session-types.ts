@@ -1,4 +1,4 @@
-import type { ChatMessage, DeviceView, IceConfig, Party, PartyRole, SessionView } from "../../protocol/index.js";
+import type { ChatMessage, DeviceView, IceConfig, Party, PartyRole, SessionView, TargetDevice } from "../../protocol/index.js";
 import type { RefusalAudit } from "../audit/refusal-summaries.js";
 import type { Clock } from "../clock.js";
 import type { DeviceService } from "../devices/device-service.js";
@@ -35,6 +35,7 @@ export interface Created {
   expiresAt: number;
   resumeToken: string;
   ice: IceConfig;
+  targetDevice: TargetDevice | null;
 }
 
 export interface Attached {
@@ -45,4 +46,6 @@ export interface Attached {
   ice: IceConfig;
   chat: ChatMessage[];
   peerDevice: DeviceView | null;
+  targetDevice: TargetDevice | null;
+  otherDevice: boolean;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { initialSessionState, type Party, type PartyRole, type SessionState, type SessionView } from "../../protocol/index.js";
+import { initialSessionState, type Party, type PartyRole, type SessionState, type SessionView, type TargetDevice } from "../../protocol/index.js";
 import type { Identity } from "../identity/identity.js";
 import type { SessionRecord } from "../store/store.js";
 
@@ -17,6 +17,17 @@ export function viewOf(record: SessionRecord): SessionView {
   return { sessionId: record.id, ...stateOf(record) };
 }
 
+/**
+ * What the helper is told about the device a session was created for: which,
+ * and whether the sharer joined from another device (or the web page). From
+ * the broker's records, so the warning cannot be made up or missed by a page.
+ */
+export function deviceTargetOf(record: SessionRecord, role: PartyRole): { targetDevice: TargetDevice | null; otherDevice: boolean } {
+  if (role !== "helper" || !record.targetDevice) return { targetDevice: null, otherDevice: false };
+  const joined = record.sharerId !== null;
+  return { targetDevice: record.targetDevice, otherDevice: joined && (record.sharerTarget?.device?.deviceId ?? null) !== record.targetDevice.deviceId };
+}
+
 export function roleOf(record: SessionRecord, userId: string): PartyRole | null {
   if (record.helperId === userId) return "helper";
   if (record.sharerId === userId) return "sharer";
@@ -32,7 +43,7 @@ export function otherRole(role: PartyRole): PartyRole {
 }
 
 /** A new session as the helper creates it: their code not yet redeemed, nobody else in it. */
-export function newSessionRecord(helper: Identity, now: number, codeExpiresAt: number, helperResumeHash: string): SessionRecord {
+export function newSessionRecord(helper: Identity, now: number, codeExpiresAt: number, helperResumeHash: string, targetDevice: TargetDevice | null = null): SessionRecord {
   return {
     id: randomUUID(),
     tenantId: helper.tenantId,
@@ -45,6 +56,7 @@ export function newSessionRecord(helper: Identity, now: number, codeExpiresAt: n
     helperProfile: helper.profile,
     sharerProfile: null,
     sharerTarget: null,
+    targetDevice,
     helperResumeHash,
     sharerResumeHash: null,
     createdAt: now,

@@ -158,6 +158,13 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
         await db.schema.createIndex("sessions_tenant_sharer").on("sessions").columns(["tenant_id", "sharer_id"]).execute();
       },
     },
+    "0010_session_target_device": {
+      async up(db: Kysely<unknown>) {
+        // Help on a device: the session records which device it is for, so the broker tells the helper when another joins.
+        await db.schema.alterTable("sessions").addColumn("target_device_id", "text").execute();
+        await db.schema.alterTable("sessions").addColumn("target_device_name", "text").execute();
+      },
+    },
   };
 }
 

@@ -20,6 +20,8 @@ export interface SessionsTable {
   sharer_profile: string | null;
   /** JSON: the sharer's groups and device (with enrollment and compliance) at join, for policy checks. */
   sharer_target: string | null;
+  target_device_id: string | null;
+  target_device_name: string | null;
   version: Generated<number>;
   helper_away_since: number | null;
   sharer_away_since: number | null;

@@ -1,4 +1,4 @@
-import type { DevicePublicKey, DeviceView, EndReason, Level, Party, PartyRole, SessionStatus } from "../../protocol/index.js";
+import type { DevicePublicKey, DeviceView, EndReason, Level, Party, PartyRole, SessionStatus, TargetDevice } from "../../protocol/index.js";
 import type { ChainAnchor, ChainedRow } from "./audit-chain.js";
 
 /**
@@ -21,6 +21,8 @@ export interface SessionRecord {
   helperProfile: Party;
   sharerProfile: Party | null;
   sharerTarget: SharerTarget | null;
+  /** The device the helper created the session for (Help on a device), or null for a code anyone of the tenant may use. */
+  targetDevice: TargetDevice | null;
   helperResumeHash: string;
   sharerResumeHash: string | null;
   createdAt: number;

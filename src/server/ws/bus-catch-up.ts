@@ -2,7 +2,7 @@ import { toChatMessage } from "../sessions/chat-history.js";
 import type { Store } from "../store/store.js";
 import type { Hub } from "./hub.js";
 import type { RedisBus } from "../sessions/redis-bus.js";
-import { peerOf, viewOf } from "../sessions/session-view.js";
+import { deviceTargetOf, peerOf, viewOf } from "../sessions/session-view.js";
 
 /**
  * Redis pub/sub keeps nothing: what another broker published while this
@@ -22,7 +22,7 @@ export function catchUpAfterBusOutage(o: { bus: RedisBus; hub: Hub; store: Store
       const session = viewOf(record);
       const sharer = peerOf(record, "helper");
       // A helper whose sharer joined meanwhile needs who joined, not only that the state moved.
-      if (sharer && session.status !== "ended") o.bus.deliverLocally({ sessionId, to: "helper", message: { type: "session.peer_joined", session, peer: sharer, device: record.sharerTarget?.device ?? null } });
+      if (sharer && session.status !== "ended") o.bus.deliverLocally({ sessionId, to: "helper", message: { type: "session.peer_joined", session, peer: sharer, device: record.sharerTarget?.device ?? null, ...deviceTargetOf(record, "helper") } });
       o.bus.deliverLocally({ sessionId, to: "both", message: { type: "session.state", session } });
       for (const stored of await o.store.listChat(sessionId, catchUpAfterSeq, 500)) {
         o.bus.deliverLocally({ sessionId, to: "both", message: { type: "chat.message", sessionId, message: toChatMessage(stored) } });
