@@ -1,4 +1,3 @@
-import type { EndReason } from "../../protocol/index.js";
 import type { SessionFilter, SessionRecord, Store } from "../store/store.js";
 
 /** One row of the session report (JSON, and the CSV's columns in this order). */
