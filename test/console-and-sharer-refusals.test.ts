@@ -6,6 +6,7 @@ import { desktopSharer } from "./support/desktop-sharer.js";
 import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
 import { OffsetClock } from "./support/offset-clock.js";
 import { goToPage, newSessionCode, openConsole, typeCode } from "./support/web-session-steps.js";
+import { saveScreenshot } from "./support/screenshots.js";
 import { describeNeeding } from "./support/needs.js";
 
 /**
@@ -153,16 +154,20 @@ describeNeeding(missing)("refusals and warnings in the console and the sharer pa
   });
 
   it("helps a device from the device list: the code card names it, and the broker's warning shows when the person joins from the web page", { timeout: 60_000 }, async () => {
-    const { client: lea } = await desktopSharer(h, northwind.sharer2, { enrolled: true, admin: northwind.admin });
+    const { client: lea } = await desktopSharer(h, northwind.sharer2, { enrolled: true, admin: northwind.admin, name: "Léa's ThinkPad" });
     lea.kill();
     const helper = await openConsole(browser, h.origin, northwind.operator);
-    await helper.getByTestId("device").filter({ hasText: "lea's MacBook" }).getByRole("button", { name: "New remote help session" }).click();
-    expect(await helper.getByTestId("code-for-device").textContent()).toBe("For lea's MacBook");
+    await helper.getByTestId("device").filter({ hasText: "Léa's ThinkPad" }).getByRole("button", { name: "New remote help session" }).click();
+    expect(await helper.getByTestId("code-for-device").textContent()).toBe("For Léa's ThinkPad");
+    // The app of that device is closed: the helper is told to read the code instead.
+    await expect.poll(() => helper.getByTestId("offer-status").getAttribute("data-status"), { timeout: 5_000 }).toBe("offline");
+    expect(await helper.getByTestId("offer-status").textContent()).toBe("Léa's ThinkPad is not connected right now: read this code to the person.");
+    await saveScreenshot(helper, "console-offer-offline-en");
     const code = (await helper.getByTestId("session-code").textContent())!.replace("-", "");
     const sharer = await sharerPage();
     await join(sharer, code);
     await helper.getByTestId("trust-screen").waitFor();
-    expect(await helper.getByTestId("warning-other-device").textContent()).toBe("⚠ This session was made for lea's MacBook, but the person joined from another device. Make sure you are helping the right computer.");
+    expect(await helper.getByTestId("warning-other-device").textContent()).toBe("⚠ This session was made for Léa's ThinkPad, but the person joined from another device. Make sure you are helping the right computer.");
     await Promise.all([helper.context().close(), sharer.context().close()]);
   });
 

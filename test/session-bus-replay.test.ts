@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createRedisBus, type RedisBus } from "../src/server/sessions/redis-bus.js";
-import type { Delivery } from "../src/server/sessions/session-bus.js";
+import type { AnyDelivery } from "../src/server/sessions/session-bus.js";
 import { redisInstalled, type RedisServer, startRedis } from "../tools/redis-server.js";
 import { describeNeeding } from "./support/needs.js";
 
@@ -17,7 +17,7 @@ describeNeeding(redisInstalled() ? null : "Redis is not installed (apt-get insta
   let a: RedisBus;
   let b: RedisBus;
   let admin: Redis;
-  const receivedByB: Delivery[] = [];
+  const receivedByB: AnyDelivery[] = [];
   const prefix = `replay-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {

@@ -106,4 +106,30 @@ describeNeeding(missing)("permission onboarding in the desktop sharer page", () 
     expect(await again.getByTestId("allow").isEnabled()).toBe(true);
     await again.context().close();
   });
+  it("shows a helper's offer on the device while it waits, joins with one click, and tells the helper Not now", async () => {
+    const page = await newPage(browser);
+    await attachDesktopBridge(page, createInputRelay({ send: () => undefined }), device, { permissions: () => ({ platform: "macos", accessibility: "granted", screenRecording: "granted", unsupportedReason: null }), opened: [] });
+    await signIn(page, h.origin, "/s", northwind.sharer);
+    await page.getByTestId("code-box-0").waitFor();
+    const helper = await h.desktopClient(northwind.operator.username, northwind.operator.password);
+    const first = await helper.request({ type: "session.create", deviceId: device.id }, "session.created");
+    expect(await helper.next("session.offer_status", 10_000)).toMatchObject({ status: "notified" });
+    await page.getByTestId("offer").waitFor();
+    expect(await page.getByTestId("offer").locator("h1").textContent()).toBe("Hugo Moreau from Northwind Traders wants to help you");
+    await saveScreenshot(page, "sharer-offer-en");
+    await page.getByTestId("offer-join").click();
+    expect(await helper.next("session.peer_joined", 10_000)).toMatchObject({ session: { sessionId: first.session.sessionId }, device: { deviceId: device.id }, otherDevice: false });
+    await page.getByTestId("sharer-connected").waitFor();
+    helper.send({ type: "session.end", sessionId: first.session.sessionId });
+    await page.getByTestId("get-help-again").click();
+
+    const second = await helper.request({ type: "session.create", deviceId: device.id }, "session.created");
+    await page.getByTestId("offer").waitFor();
+    await page.getByTestId("offer-not-now").click();
+    expect(await helper.next((m) => m.type === "session.offer_status" && m.status === "declined", 10_000)).toMatchObject({ sessionId: second.session.sessionId });
+    expect(await page.getByTestId("offer").count()).toBe(0);
+    expect(await page.getByTestId("code-box-0").isVisible()).toBe(true); // the code still works
+    helper.kill();
+    await page.context().close();
+  });
 });

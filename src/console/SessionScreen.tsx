@@ -38,7 +38,7 @@ export function SessionScreen({ helper, me }: { helper: HelperSession; me: Me })
 
 function CodeCard({ helper }: { helper: HelperSession }) {
   const { t } = useTranslation();
-  const { code, link, expiresAt, targetDevice } = useStore(helper.store);
+  const { code, link, expiresAt, targetDevice, offerStatus } = useStore(helper.store);
   const now = useNow();
   const [copied, setCopied] = useState<string | null>(null);
   const copy = (what: "code" | "link", text: string) =>
@@ -47,6 +47,11 @@ function CodeCard({ helper }: { helper: HelperSession }) {
     <section className="card code-card">
       <h1>{t("code.title")}</h1>
       {targetDevice && <p className="muted" dir="auto" data-testid="code-for-device">{t("code.forDevice", { name: targetDevice.name })}</p>}
+      {targetDevice && (
+        <p className={`banner ${offerStatus === "notified" ? "ok" : offerStatus === null ? "info" : "warn"}`} role="status" dir="auto" data-testid="offer-status" data-status={offerStatus ?? "pending"}>
+          {t(`offer.${offerStatus ?? "pending"}`, { name: targetDevice.name })}
+        </p>
+      )}
       <p>{t("code.explanation")}</p>
       <p className="code" data-testid="session-code" aria-label={t("code.label")}>{formatCode(code ?? "")}</p>
       <p className="countdown" data-testid="code-countdown">{t("code.expiresIn", { time: mmss((expiresAt ?? now) - now) })}</p>

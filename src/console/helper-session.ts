@@ -1,10 +1,10 @@
-import type { CaptureFailure, DeviceView, DisplayChoice, IceConfig, InputEvent, Level, Party, PointerMove, ServerMessage, SessionView, TargetDevice } from "../protocol/index.js";
+import type { CaptureFailure, DeviceView, DisplayChoice, IceConfig, InputEvent, Level, Party, PointerMove, ServerMessage, SessionView, TargetDevice, OfferStatus } from "../protocol/index.js";
 import { BrokerConnection, type ConnectionStatus } from "../web-client/broker-connection.js";
 import type { ReceivedFrames } from "../web-client/frames-as-received.js";
 import { createHelperLink, type HelperLink } from "../web-client/helper-link.js";
 import type { LinkQuality } from "../web-client/link-quality.js";
 import type { LinkState } from "../web-client/peer-link.js";
-import { type ChatState, sendChatLine, type ShownError, shownError, withMessages } from "../web-client/session-common.js";
+import { type ChatState, markSeen, sendChatLine, type ShownError, shownError, withMessages } from "../web-client/session-common.js";
 import { Store } from "../web-client/store.js";
 
 /**
@@ -27,6 +27,8 @@ export interface HelperState extends ChatState {
   targetDevice: TargetDevice | null;
   /** The broker's word that the sharer joined from another device (or the web page) than the one the session is for. */
   otherDevice: boolean;
+  /** What became of the offer to the device's app (null while the broker has not said). */
+  offerStatus: OfferStatus | null;
   sharerAway: { graceMs: number; since: number } | null;
   /** How long the broker waited for the sharer before it ended the session (for the words of that ending). */
   lostAfterMs: number | null;
@@ -56,6 +58,7 @@ const initial: HelperState = {
   device: null,
   targetDevice: null,
   otherDevice: false,
+  offerStatus: null,
   sharerAway: null,
   lostAfterMs: null,
   notice: null,
@@ -151,13 +154,11 @@ export class HelperSession {
   }
 
   sendChat(text: string) {
-    const sessionId = this.sessionId;
-    if (!sessionId || !this.connection) return;
-    sendChatLine({ store: this.store, connection: this.connection, sessionId, from: "helper", senderName: this.myName, text });
+    sendChatLine({ store: this.store, connection: this.connection, sessionId: this.sessionId, from: "helper", senderName: this.myName, text });
   }
 
   markChatSeen() {
-    if (this.store.get().unread) this.store.set({ unread: 0 });
+    markSeen(this.store);
   }
 
   /** Back to the home page after an ended session. */
@@ -223,6 +224,9 @@ export class HelperSession {
         return;
       case "session.capture_failed":
         if (message.sessionId === sessionId) this.store.set({ captureFailed: message.reason });
+        return;
+      case "session.offer_status":
+        if (message.sessionId === sessionId) this.store.set({ offerStatus: message.status });
         return;
       case "session.peer_presence":
         if (message.sessionId !== sessionId) return;

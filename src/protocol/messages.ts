@@ -51,6 +51,13 @@ export const DeviceView = z.object({
 });
 export type DeviceView = z.infer<typeof DeviceView>;
 
+/**
+ * `notified`: the app on the device shows the offer; `offline`: no app of that device is connected;
+ * `declined`: the person chose Not now; `not_sent`: too many offers from this helper or to this device just now.
+ */
+export const OfferStatus = z.enum(["notified", "offline", "declined", "not_sent"]);
+export type OfferStatus = z.infer<typeof OfferStatus>;
+
 /** The device a session was created for, as the broker recorded it. */
 export const TargetDevice = z.object({ deviceId: z.string(), name: z.string() });
 export type TargetDevice = z.infer<typeof TargetDevice>;
@@ -97,6 +104,8 @@ export const ClientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("session.end"), reqId, sessionId }),
   /** The sharer's screen could not be captured (picker closed, source would not start): the helper is told why; the request stays open. */
   z.object({ type: z.literal("session.capture_failed"), reqId, sessionId, reason: CaptureFailure }),
+  /** The sharer's app says Not now to a helper's offer (only from the device the session was made for). */
+  z.object({ type: z.literal("session.decline_offer"), reqId, sessionId }),
   z.object({ type: z.literal("signal.offer"), reqId, sessionId, sdp: z.string().min(1).max(MAX_SDP_CHARS) }),
   z.object({ type: z.literal("signal.answer"), reqId, sessionId, sdp: z.string().min(1).max(MAX_SDP_CHARS) }),
   z.object({ type: z.literal("signal.ice"), reqId, sessionId, candidate: IceCandidate.nullable() }),
@@ -200,6 +209,13 @@ export const ServerMessage = z.discriminatedUnion("type", [
   /** To the sharer when the helper asks for control: the broker's signed offer, which the desktop app checks before its own prompt. */
   z.object({ type: z.literal("session.control_grant"), sessionId, grant: z.string().min(1).max(8192) }),
   z.object({ type: z.literal("session.capture_failed"), sessionId, reason: CaptureFailure }),
+  /**
+   * To a signed-in desktop app on the device a helper made a session for: who wants to help, and the
+   * session's code, so Join enters it as if the code had been typed.
+   */
+  z.object({ type: z.literal("session.offer"), sessionId, code: z.string(), helper: Party, expiresAt: z.number().int() }),
+  /** To the helper: what became of the offer on the device (the code stays valid either way). */
+  z.object({ type: z.literal("session.offer_status"), reqId, sessionId, status: OfferStatus }),
   z.object({
     type: z.literal("session.peer_presence"),
     sessionId,

@@ -34,7 +34,7 @@ function Sharing({ host, myName, myUserId, chatEnabled }: { host: SharerHost; my
   const session = useMemo(() => new SharerSession(host, myName, myUserId), [host, myName, myUserId]);
   useEffect(() => () => session.dispose(), [session]);
   // A reload keeps the tab in its session: back in with the resume token this tab kept.
-  useEffect(() => void session.restore(), [session]);
+  useEffect(() => void session.restore().then((back) => (back ? undefined : session.offers.listen())), [session]);
   const s = useStore(session.store);
   const initialCode = new URLSearchParams(location.search).get("code") ?? "";
   const showChat = s.phase !== "code" && s.phase !== "joining";
@@ -52,6 +52,7 @@ function Sharing({ host, myName, myUserId, chatEnabled }: { host: SharerHost; my
       {s.helperAway && <p className="banner warn" role="status" data-testid="helper-away">{t("sharer.helperAway")}</p>}
       <div className="session-body">
         <main className="session-main">
+          {s.phase === "code" && s.offer && <OfferCard session={session} />}
           {(s.phase === "code" || s.phase === "joining") && (
             <section className="card">
               <h1>{t("sharer.enterCode")}</h1>
@@ -88,6 +89,24 @@ function Sharing({ host, myName, myUserId, chatEnabled }: { host: SharerHost; my
 /** A lost connection says for how long, when the broker told how long it would wait. */
 function sharerEndKey(reason: string, graceMs: number | null): string {
   return reason === "helper_disconnected" && graceMs !== null ? "sharerEnd.helper_disconnected_after" : `sharerEnd.${reason}`;
+}
+
+/** A helper wants to help this device: who, verified, and Join or Not now (the code below still works). */
+function OfferCard({ session }: { session: SharerSession }) {
+  const { t } = useTranslation();
+  const { offer } = useStore(session.store);
+  if (!offer) return null;
+  return (
+    <section className="card trust" role="alert" data-testid="offer">
+      <h1 dir="auto">{t("sharer.offerTitle", { name: offer.helper.name, company: offer.helper.company || offer.helper.tenantName })}</h1>
+      <ProfileCard party={offer.helper} caption={t("trust.helperCaption")} />
+      <p>{t("sharer.offerExplanation")}</p>
+      <div className="row">
+        <button type="button" className="primary big" onClick={() => void session.offers.accept()} data-testid="offer-join">{t("sharer.offerJoin")}</button>
+        <button type="button" className="big" onClick={() => void session.offers.decline()} data-testid="offer-not-now">{t("sharer.offerNotNow")}</button>
+      </div>
+    </section>
+  );
 }
 
 function TrustScreen({ session, host }: { session: SharerSession; host: SharerHost }) {

@@ -1,3 +1,5 @@
+import type { SessionView } from "../protocol/index.js";
+
 /** What lets this tab come back into its session after a reload (kept per tab, gone with it). */
 const KEPT = "tandem.sharer.session";
 export interface Kept {
@@ -7,8 +9,8 @@ export interface Kept {
 }
 
 /** Kept for this tab while the session runs (sessionStorage: gone with the tab, never shared with another). */
-export function keepSession(kept: Kept): void {
-  sessionStorage.setItem(KEPT, JSON.stringify(kept satisfies Kept));
+export function keepSession(view: SessionView, code: string | null, resumeToken: string | null): void {
+  if (code && resumeToken && view.status !== "ended") sessionStorage.setItem(KEPT, JSON.stringify({ sessionId: view.sessionId, resumeToken, code } satisfies Kept));
 }
 
 export function forgetSession(): void {

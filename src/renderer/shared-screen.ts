@@ -1,3 +1,5 @@
+import { type ShownError, shownError } from "../web-client/session-common.js";
+
 /**
  * The screen the sharer shares: captured only on their click, watched so the
  * browser's own "Stop sharing" ends the session, hidden while paused, and
@@ -57,4 +59,9 @@ export class SharedScreen {
   }
 
   private readonly onEnded = () => this.onStoppedInBrowser();
+}
+
+/** Why a screen could not be captured, in the page's words (the browser's own message as the detail). */
+export function captureErrorShown(error: unknown): ShownError {
+  return error instanceof DOMException ? { key: "error.capture", values: { detail: error.message } } : shownError(error);
 }

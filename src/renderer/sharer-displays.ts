@@ -1,7 +1,6 @@
-import { shownError } from "../web-client/session-common.js";
 import type { SharerLink } from "../web-client/sharer-link.js";
 import type { Store } from "../web-client/store.js";
-import type { SharedScreen } from "./shared-screen.js";
+import { captureErrorShown, type SharedScreen } from "./shared-screen.js";
 import type { SharerHost } from "./sharer-host.js";
 import type { SharerState } from "./sharer-state.js";
 
@@ -39,7 +38,7 @@ export class SharerDisplays {
     try {
       await this.screen.replace((next) => link.replaceScreen(next));
     } catch (error) {
-      this.store.set({ error: error instanceof DOMException ? { key: "error.capture", values: { detail: error.message } } : shownError(error) });
+      this.store.set({ error: captureErrorShown(error) });
     }
     await this.tell();
   }

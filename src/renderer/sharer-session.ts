@@ -1,11 +1,12 @@
 import { captureFailureOf, type IceConfig, normalizeCode, type ServerMessage, type ServerMessageOf, type SessionView } from "../protocol/index.js";
 import { BrokerConnection } from "../web-client/broker-connection.js";
 import { createSharerLink, type SharerLink } from "../web-client/sharer-link.js";
-import { sendChatLine, type ShownError, shownError, withMessages } from "../web-client/session-common.js";
+import { markSeen, sendChatLine, type ShownError, shownError, withMessages } from "../web-client/session-common.js";
 import { Store } from "../web-client/store.js";
 import { forgetSession, keepSession, readKept } from "./kept-session.js";
-import { SharedScreen } from "./shared-screen.js";
+import { captureErrorShown, SharedScreen } from "./shared-screen.js";
 import { SharerDisplays } from "./sharer-displays.js";
+import { OffersOnDevice } from "./offers-on-device.js";
 import type { SharerHost } from "./sharer-host.js";
 import { initial, type SharerPhase, type SharerState } from "./sharer-state.js";
 
@@ -26,6 +27,8 @@ export class SharerSession {
   private readonly screen = new SharedScreen(() => this.host.captureScreen(), () => void this.end());
   private peerLink: SharerLink | null = null;
   private readonly displays: SharerDisplays;
+  /** Offers from helpers who started a session for this device (desktop app only). */
+  readonly offers: OffersOnDevice;
   /** The code this session was joined with: the reopened app rejoins with it. */
   private code: string | null = null;
   /** The broker's signed offer of control for the open request, which the desktop app checks before its own prompt. */
@@ -38,6 +41,7 @@ export class SharerSession {
     private readonly myUserId?: string,
   ) {
     this.displays = new SharerDisplays(this.store, host, this.screen);
+    this.offers = new OffersOnDevice(this.store, host, () => this.connected(), (code) => this.join(code));
     // The hotkey: control ends at once (main has already closed its gate); the session stays, view only.
     host.onRevokeHotkey(() => void (this.store.get().view?.level === "control" && this.downgrade()));
     host.onStopRequested(() => void this.end());
@@ -55,9 +59,7 @@ export class SharerSession {
     }
     this.store.set({ phase: "joining", error: null });
     try {
-      const connection = await this.connected();
-      const joined = await connection.request({ type: "session.join", code }, "session.joined");
-      this.attached(joined, code);
+      this.attached(await (await this.connected()).request({ type: "session.join", code }, "session.joined"), code);
     } catch (error) {
       this.store.set({ phase: "code", error: shownError(error) });
     }
@@ -93,7 +95,7 @@ export class SharerSession {
       this.store.set({ screenLost: false, error: null });
       this.startLink(view.sessionId);
     } catch (error) {
-      this.store.set({ error: error instanceof DOMException ? { key: "error.capture", values: { detail: error.message } } : shownError(error) });
+      this.store.set({ error: captureErrorShown(error) });
     }
   }
 
@@ -114,11 +116,7 @@ export class SharerSession {
     this.ice = joined.ice;
     this.store.set((s) => ({ ...withMessages(s, joined.chat, "sharer", false), helper: joined.peer, connection: "connected" }));
     this.apply(joined.session);
-    this.keep(joined.session);
-  }
-
-  private keep(view: SessionView) {
-    if (this.code && this.resumeToken && view.status !== "ended") keepSession({ sessionId: view.sessionId, resumeToken: this.resumeToken, code: this.code });
+    keepSession(joined.session, this.code, this.resumeToken);
   }
 
   /** Allow: capture first (the click is the user gesture the browser wants), then consent and share. */
@@ -194,13 +192,11 @@ export class SharerSession {
   }
 
   sendChat(text: string) {
-    const sessionId = this.sessionId;
-    if (!sessionId || !this.connection) return;
-    sendChatLine({ store: this.store, connection: this.connection, sessionId, from: "sharer", senderName: this.myName, text });
+    sendChatLine({ store: this.store, connection: this.connection, sessionId: this.sessionId, from: "sharer", senderName: this.myName, text });
   }
 
   markChatSeen() {
-    if (this.store.get().unread) this.store.set({ unread: 0 });
+    markSeen(this.store);
   }
 
   dispose() {
@@ -228,7 +224,7 @@ export class SharerSession {
     if (!sessionId || !this.resumeToken || this.store.get().phase === "ended") return;
     const joined = await connection.request({ type: "session.resume", sessionId, resumeToken: this.resumeToken }, "session.joined");
     this.resumeToken = joined.resumeToken;
-    this.keep(joined.session);
+    keepSession(joined.session, this.code, this.resumeToken);
     this.store.set((s) => withMessages(s, joined.chat, "sharer", !this.chatVisible));
     this.apply(joined.session);
     // The media path may have survived; if not, fresh ICE through whichever broker we reached.
@@ -247,6 +243,8 @@ export class SharerSession {
       case "session.peer_presence":
         if (message.sessionId === sessionId) this.store.set({ helperAway: message.status === "disconnected", helperGraceMs: message.graceMs });
         return;
+      case "session.offer":
+        return this.offers.offered(message);
       case "chat.message":
         if (message.sessionId === sessionId) this.store.set((s) => withMessages(s, [message.message], "sharer", !this.chatVisible));
         return;

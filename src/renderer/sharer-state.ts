@@ -22,6 +22,8 @@ export interface SharerState extends ChatState {
   displayAsked: DisplayChoice | null;
   /** Back in a running session after a reload: the screen must be picked again (a browser needs the sharer's click). */
   screenLost: boolean;
+  /** A helper's offer to this device's app (desktop only): who, and the code Join uses. */
+  offer: { sessionId: string; code: string; helper: Party; expiresAt: number } | null;
 }
 
-export const initial: SharerState = { phase: "code", connection: "connecting", view: null, helper: null, error: null, linkState: null, verificationCode: null, helperAway: false, helperGraceMs: null, displays: [], displayAsked: null, screenLost: false, chat: [], unread: 0 };
+export const initial: SharerState = { phase: "code", connection: "connecting", view: null, helper: null, error: null, linkState: null, verificationCode: null, helperAway: false, helperGraceMs: null, displays: [], displayAsked: null, screenLost: false, offer: null, chat: [], unread: 0 };

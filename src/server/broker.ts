@@ -56,6 +56,11 @@ import { registerWsEndpoint } from "./ws/endpoint.js";
 import { startMemoryGuard } from "./memory-guard.js";
 import { Hub } from "./ws/hub.js";
 
+/** Offers of a session to a device's app: a helper may send 20, a device receive 5, in 10 minutes (then the code is the way). */
+const OFFERS_PER_HELPER = 20;
+const OFFERS_PER_DEVICE = 5;
+const OFFER_WINDOW_MS = 10 * 60_000;
+
 export interface BrokerOverrides {
   clock?: Clock;
   store?: Store;
@@ -176,6 +181,12 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
           perUser: createAttemptLimiter(clock, config.codeFailuresPerUser, config.codeFailureWindowMs),
           perAddress: createAttemptLimiter(clock, config.codeFailuresPerAddress, config.codeFailureWindowMs),
         },
+    offerLimits: redisBus
+      ? {
+          perHelper: createRedisAttemptLimiter(redisBus.client, "offer-helper", clock, OFFERS_PER_HELPER, OFFER_WINDOW_MS),
+          perDevice: createRedisAttemptLimiter(redisBus.client, "offer-device", clock, OFFERS_PER_DEVICE, OFFER_WINDOW_MS),
+        }
+      : { perHelper: createAttemptLimiter(clock, OFFERS_PER_HELPER, OFFER_WINDOW_MS), perDevice: createAttemptLimiter(clock, OFFERS_PER_DEVICE, OFFER_WINDOW_MS) },
     policy,
     devices,
     turn: { stunUrls: config.stunUrls, turnUrls: config.turnUrls, turnSecret: config.turnSecret, ttlSeconds: config.turnTtlSeconds },

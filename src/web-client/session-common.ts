@@ -15,10 +15,12 @@ let nextClientMsgId = 1;
  * Sends a chat line: shown at once as "sending…", replaced by the broker's
  * copy when it arrives, taken away with the error if the broker refuses it.
  */
-export function sendChatLine(o: { store: Store<ChatState & { error: ShownError | null }>; connection: BrokerConnection; sessionId: string; from: PartyRole; senderName: string; text: string }) {
+export function sendChatLine(o: { store: Store<ChatState & { error: ShownError | null }>; connection: BrokerConnection | null; sessionId: string | null; from: PartyRole; senderName: string; text: string }) {
+  const { connection, sessionId } = o;
+  if (!connection || !sessionId) return; // no session (yet, or any more): nothing to send it in
   const line = pendingLine(o.from, o.senderName, o.text);
   o.store.set((s) => ({ chat: [...s.chat, line] }));
-  o.connection.request({ type: "chat.send", sessionId: o.sessionId, clientMsgId: line.clientMsgId, text: o.text }, "chat.ack").catch((error: unknown) => {
+  connection.request({ type: "chat.send", sessionId, clientMsgId: line.clientMsgId, text: o.text }, "chat.ack").catch((error: unknown) => {
     o.store.set((s) => ({ chat: s.chat.filter((l) => l.key !== line.key), error: shownError(error) }));
   });
 }
@@ -27,6 +29,11 @@ export function sendChatLine(o: { store: Store<ChatState & { error: ShownError |
 export function pendingLine(from: PartyRole, senderName: string, text: string): ChatLine & { clientMsgId: string } {
   const clientMsgId = `m${Date.now().toString(36)}${nextClientMsgId++}`;
   return { seq: null, key: clientMsgId, clientMsgId, from, senderName, text, at: Date.now() };
+}
+
+/** The chat was looked at: nothing unread. */
+export function markSeen(store: Store<ChatState>): void {
+  if (store.get().unread) store.set({ unread: 0 });
 }
 
 export function withMessages(state: ChatState, messages: ChatMessage[], me: PartyRole, countUnread: boolean): ChatState {

@@ -1,4 +1,4 @@
-import type { Delivery } from "./session-bus.js";
+import type { AnyDelivery } from "./session-bus.js";
 
 /**
  * Signaling is not in the database, so the catch-up after a Redis outage
@@ -11,11 +11,11 @@ import type { Delivery } from "./session-bus.js";
 const KEPT_MS = 15_000;
 const SEEN_KEPT = 5_000;
 
-export const replayable = (delivery: Delivery) => delivery.message.type.startsWith("signal.");
+export const replayable = (delivery: AnyDelivery) => delivery.message.type.startsWith("signal.");
 
 export interface Published {
   seq: number;
-  delivery: Delivery;
+  delivery: AnyDelivery;
 }
 
 /** What this broker published lately, numbered in order. */
@@ -25,7 +25,7 @@ export class RecentlyPublished {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  add(delivery: Delivery): Published {
+  add(delivery: AnyDelivery): Published {
     const item = { seq: this.next++, delivery };
     if (replayable(delivery)) this.kept.push({ at: this.now(), item });
     this.forgetOld();

@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 import { z } from "zod";
 import { ServerMessage } from "../../protocol/index.js";
 import { RecentlyPublished, replayable, SeenDeliveries } from "./bus-replay.js";
-import type { Delivery, SessionBus } from "./session-bus.js";
+import type { AnyDelivery, Delivery, SessionBus } from "./session-bus.js";
 
 /**
  * The session bus across brokers (REDIS_URL): a delivery is handed to this
@@ -18,7 +18,10 @@ const Envelope = z.union([
   z.object({
     origin: z.string(),
     seq: z.number().int().positive(),
-    delivery: z.object({ sessionId: z.string().uuid(), to: z.enum(["helper", "sharer", "both"]), message: ServerMessage }),
+    delivery: z.union([
+      z.object({ sessionId: z.string().uuid(), to: z.enum(["helper", "sharer", "both"]), message: ServerMessage }),
+      z.object({ sessionId: z.string().uuid(), to: z.literal("device"), tenantId: z.string(), deviceId: z.string(), message: ServerMessage }),
+    ]),
   }),
   z.object({ origin: z.string(), replayRequest: z.literal(true) }),
 ]);
@@ -43,8 +46,8 @@ export async function createRedisBus(url: string, prefix: string, brokerId: stri
   for (const connection of [publisher, subscriber]) connection.on("error", () => undefined); // ioredis reconnects; failed commands reject to their callers
   await Promise.all([publisher.connect(), subscriber.connect()]);
   await subscriber.subscribe(CHANNEL);
-  const handlers = new Set<(delivery: Delivery) => void>();
-  const deliverHere = (delivery: Delivery) => {
+  const handlers = new Set<(delivery: AnyDelivery) => void>();
+  const deliverHere = (delivery: AnyDelivery) => {
     for (const handler of handlers) handler(delivery);
   };
   const published = new RecentlyPublished();

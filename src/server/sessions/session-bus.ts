@@ -12,13 +12,24 @@ export interface Delivery {
   message: ServerMessage;
 }
 
+/** A message for the apps of one device, wherever in the cluster they are connected (a helper's offer). */
+export interface DeviceDelivery {
+  sessionId: string;
+  to: "device";
+  tenantId: string;
+  deviceId: string;
+  message: ServerMessage;
+}
+
+export type AnyDelivery = Delivery | DeviceDelivery;
+
 export interface SessionBus {
-  publish(delivery: Delivery): void;
-  subscribe(handler: (delivery: Delivery) => void): () => void;
+  publish(delivery: AnyDelivery): void;
+  subscribe(handler: (delivery: AnyDelivery) => void): () => void;
 }
 
 export function createLocalBus(): SessionBus {
-  const handlers = new Set<(delivery: Delivery) => void>();
+  const handlers = new Set<(delivery: AnyDelivery) => void>();
   return {
     publish(delivery) {
       for (const handler of handlers) handler(delivery);

@@ -4,6 +4,7 @@ import { addressBucket } from "../limits/address-bucket.js";
 import { ProtocolError } from "../protocol-error.js";
 import type { DeviceRecord, SessionPatch, SessionRecord, SharerTarget } from "../store/store.js";
 import { chatPage } from "./chat-history.js";
+import { createDeviceOffers } from "./device-offers.js";
 import { iceConfigFor } from "./ice-config.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import { auditOf, deviceAudit, type PartyCommand, toEvent } from "./session-events.js";
@@ -24,6 +25,7 @@ export type SessionService = ReturnType<typeof createSessionService>;
 export function createSessionService(o: SessionServiceOptions) {
   const mutex = new KeyedMutex();
   const timers = createSessionTimers(o.clock);
+  const offers = createDeviceOffers({ store: o.store, clock: o.clock, bus: o.bus, limits: o.offerLimits });
 
   const auditEvent = (tenantId: string, sessionId: string | null, actorId: string | null, action: string, detail: Record<string, unknown>) => ({
     tenantId,
@@ -193,8 +195,12 @@ export function createSessionService(o: SessionServiceOptions) {
   }
 
   return {
-    /** A new session and its code; `deviceId`: the device of the helper's tenant it is for (Help on a device). */
-    async create(helper: Identity, address: string, deviceId?: string): Promise<Created> {
+    /**
+     * A new session and its code; `deviceId`: the device of the helper's tenant it is for (Help on a device).
+     * `seated` runs once the session exists, before its offer goes to the device: the helper's connection
+     * takes its seat there, so it hears what became of the offer.
+     */
+    async create(helper: Identity, address: string, deviceId?: string, seated?: (created: Created) => void): Promise<Created> {
       const device = deviceId === undefined ? null : await o.store.devices.get(helper.tenantId, deviceId);
       // Another tenant's device and one that does not exist get the same answer: no oracle for which devices exist.
       if (deviceId !== undefined && !device) throw new ProtocolError("not_found", "no device of that id in your organisation");
@@ -205,11 +211,14 @@ export function createSessionService(o: SessionServiceOptions) {
       for (let attempt = 0; attempt < 5; attempt++) {
         const code = o.secrets.newCode();
         const record = newSessionRecord(helper, now, now + codeTtlMs, o.secrets.hashResumeToken(resumeToken), targetDevice);
-        const created = { tenantId: helper.tenantId, sessionId: record.id, actorId: helper.userId, action: "session.created", detail: { expiresAt: record.codeExpiresAt, ...(targetDevice ? { device: targetDevice } : {}) }, at: now };
-        if (!(await o.store.insertSession({ ...record, codeHash: o.secrets.hashCode(code) }, created))) continue;
+        const audit = { tenantId: helper.tenantId, sessionId: record.id, actorId: helper.userId, action: "session.created", detail: { expiresAt: record.codeExpiresAt, ...(targetDevice ? { device: targetDevice } : {}) }, at: now };
+        if (!(await o.store.insertSession({ ...record, codeHash: o.secrets.hashCode(code) }, audit))) continue;
         armExpiry(record);
         const link = new URL(sharerLinkPath(code), o.publicOrigin).toString();
-        return { session: viewOf(record), code, link, expiresAt: record.codeExpiresAt, resumeToken, ice: await ice(record, helper.userId, "helper"), targetDevice };
+        const created = { session: viewOf(record), code, link, expiresAt: record.codeExpiresAt, resumeToken, ice: await ice(record, helper.userId, "helper"), targetDevice };
+        seated?.(created);
+        if (targetDevice) await offers.offer(record, code, helper);
+        return created;
       }
       throw new ProtocolError("internal", "could not draw an unused code");
     },
@@ -281,8 +290,14 @@ export function createSessionService(o: SessionServiceOptions) {
     },
 
     /** Stops timers; the store stays open for the caller to close. */
+    /** Not now, from the sharer's app on the device the session was made for. */
+    async declineOffer(sharer: Identity, device: DeviceRecord | null, sessionId: string): Promise<void> {
+      await offers.decline(await o.store.getSession(sessionId), sharer, device);
+    },
+
     shutdown() {
       timers.shutdown();
+      offers.shutdown();
     },
   };
 }

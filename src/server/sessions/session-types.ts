@@ -7,6 +7,7 @@ import type { SessionPolicy } from "../policy/session-policy.js";
 import type { Store } from "../store/store.js";
 import type { CodeSecrets } from "./code-secrets.js";
 import type { ControlGrants } from "./control-grants.js";
+import type { OfferLimits } from "./device-offers.js";
 import type { TurnSettings } from "./ice-config.js";
 import type { SessionBus } from "./session-bus.js";
 
@@ -24,6 +25,8 @@ export interface SessionServiceOptions {
   publicOrigin: string;
   /** Where rejected codes are audited: repeats from one source summarised (the store itself when absent). */
   refusals?: RefusalAudit;
+  /** Offers to the apps of the device a session is made for: counted per helper and per device. */
+  offerLimits: OfferLimits;
   /** Signs the offer of control the desktop app checks before its own consent prompt. */
   grants?: ControlGrants;
 }

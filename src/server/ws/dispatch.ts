@@ -8,6 +8,7 @@ import { requireIdentity } from "./handlers/require-session.js";
 import { handleCommand, handleCreate, handleJoin, handleResume } from "./handlers/session-handlers.js";
 import { handleSignal } from "./handlers/signal-handler.js";
 import { handleCaptureFailed } from "./handlers/capture-handler.js";
+import { handleDeclineOffer } from "./handlers/offer-handler.js";
 
 /** What a broker short of memory refuses; what keeps running sessions going (signals, chat, consent, ending) still passes. */
 const STARTS_NEW_WORK = new Set<ClientMessage["type"]>(["hello", "session.create", "session.join", "chat.history", "device.register"]);
@@ -35,6 +36,8 @@ export async function dispatch(ctx: WsContext, connection: Connection, msg: Clie
       return handleCommand(ctx, connection, msg);
     case "session.capture_failed":
       return handleCaptureFailed(ctx, connection, msg);
+    case "session.decline_offer":
+      return handleDeclineOffer(ctx, connection, msg);
     case "signal.offer":
     case "signal.answer":
     case "signal.ice":

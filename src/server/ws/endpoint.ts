@@ -109,6 +109,7 @@ export function registerWsEndpoint(app: FastifyInstance, ctx: WsContext, limits:
 
     socket.on("close", () => {
       connections.delete(connection);
+      ctx.hub.deviceGone(connection);
       const session = connection.session;
       if (session && ctx.hub.detach(connection)) {
         ctx.sessions.partyLeft(session.id, session.role).catch((error: unknown) => app.log.error(error, "partyLeft failed"));

@@ -1,5 +1,5 @@
 import type { PartyRole, SessionView } from "../../protocol/index.js";
-import type { Delivery, SessionBus } from "../sessions/session-bus.js";
+import type { Delivery, DeviceDelivery, SessionBus } from "../sessions/session-bus.js";
 import { type Connection, sendSerialized } from "./connection.js";
 
 /**
@@ -18,12 +18,35 @@ export class Hub {
    */
   private readonly chatSeqs = new Map<string, Set<number>>();
   private readonly unsubscribe: () => void;
+  /** The desktop apps connected here, by the device they proved (`tenant:device`): they hear offers made for that device. */
+  private readonly devices = new Map<string, Set<Connection>>();
 
   /** Told when this broker takes or gives up a party's seat (cluster presence). */
   seats: { seated(sessionId: string, role: PartyRole): void; unseated(sessionId: string, role: PartyRole): void } | null = null;
 
-  constructor(bus: SessionBus) {
-    this.unsubscribe = bus.subscribe((delivery) => this.deliver(delivery));
+  constructor(private readonly bus: SessionBus) {
+    this.unsubscribe = bus.subscribe((delivery) => (delivery.to === "device" ? this.deliverToDevice(delivery) : this.deliver(delivery)));
+  }
+
+  /** A connection proved its device (the desktop app): while it stays, it hears offers for that device. */
+  deviceOnline(connection: Connection): void {
+    if (!connection.device || !connection.identity) return;
+    const key = `${connection.identity.tenantId}:${connection.device.id}`;
+    const set = this.devices.get(key) ?? new Set<Connection>();
+    set.add(connection);
+    this.devices.set(key, set);
+  }
+
+  deviceGone(connection: Connection): void {
+    if (!connection.device || !connection.identity) return;
+    const key = `${connection.identity.tenantId}:${connection.device.id}`;
+    const set = this.devices.get(key);
+    set?.delete(connection);
+    if (set?.size === 0) this.devices.delete(key);
+  }
+
+  get deviceCount(): number {
+    return this.devices.size;
   }
 
   attach(connection: Connection, view: SessionView, role: PartyRole): Connection | undefined {
@@ -75,6 +98,16 @@ export class Hub {
 
   close(): void {
     this.unsubscribe();
+  }
+
+  /** An offer for a device: to its apps here that are not in a session; the helper hears it was shown. */
+  private deliverToDevice({ sessionId, tenantId, deviceId, message }: DeviceDelivery): void {
+    // Not an app in a session (an offer never interrupts one), nor one whose socket is already closing.
+    const apps = [...(this.devices.get(`${tenantId}:${deviceId}`) ?? [])].filter((c) => !c.session && c.socket.readyState === c.socket.OPEN);
+    if (apps.length === 0) return;
+    const json = JSON.stringify(message);
+    for (const app of apps) sendSerialized(app, json);
+    this.bus.publish({ sessionId, to: "helper", message: { type: "session.offer_status", sessionId, status: "notified" } });
   }
 
   private deliver({ sessionId, to, message }: Delivery): void {

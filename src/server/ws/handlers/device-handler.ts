@@ -8,5 +8,6 @@ export async function handleDeviceRegister(ctx: WsContext, connection: Connectio
   const identity = requireIdentity(connection);
   const device = await ctx.devices.register(identity, connection.nonce, msg);
   connection.device = device;
+  ctx.hub.deviceOnline(connection);
   send(connection, { type: "device.registered", reqId: msg.reqId, deviceId: device.id, enrolled: device.enrolled });
 }

@@ -42,6 +42,7 @@ export async function handleHello(ctx: WsContext, connection: Connection, msg: H
     }
     throw error;
   }
+  ctx.hub.deviceOnline(connection);
   send(connection, {
     type: "welcome",
     reqId: msg.reqId,

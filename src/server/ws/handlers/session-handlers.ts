@@ -9,9 +9,10 @@ type Of<T extends ClientMessage["type"]> = Extract<ClientMessage, { type: T }>;
 export async function handleCreate(ctx: WsContext, connection: Connection, msg: Of<"session.create">) {
   const identity = requireIdentity(connection);
   requireNoSession(connection);
-  const created = await ctx.sessions.create(identity, connection.address, msg.deviceId);
-  ctx.hub.attach(connection, created.session, "helper");
-  send(connection, { type: "session.created", reqId: msg.reqId, ...created });
+  await ctx.sessions.create(identity, connection.address, msg.deviceId, (created) => {
+    ctx.hub.attach(connection, created.session, "helper");
+    send(connection, { type: "session.created", reqId: msg.reqId, ...created });
+  });
 }
 
 export async function handleJoin(ctx: WsContext, connection: Connection, msg: Of<"session.join">) {
