@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { type Broker, buildBroker } from "../src/server/broker.js";
 import { BrokerConfig } from "../src/server/config.js";
 import { BrokerClient } from "../tools/broker-client.js";
+import { newDeviceKey, signInWithDevice } from "../tools/device-key.js";
 import { startTestIssuer, type TestIssuer } from "../tools/token-issuer.js";
 import { api } from "./support/api.js";
 import { createTestDatabase } from "./support/postgres-database.js";
@@ -76,6 +77,26 @@ describeNeeding(postgresRedisMissing(postgresUrl, redisUrl))("a session whose pa
 
     await sharer.request({ type: "chat.send", sessionId, clientMsgId: "1", text: "مرحبا from broker 2" }, "chat.ack");
     expect((await helper.next("chat.message")).message).toMatchObject({ seq: 1, text: "مرحبا from broker 2" });
+  });
+
+  it("an offer for a device reaches its app on the other broker, and the helper hears it was shown", async () => {
+    const token = await issuer.mint({ sub: "cluster-device-owner", name: "Device Owner" });
+    const key = await newDeviceKey();
+    const registering = await BrokerClient.signIn(urls[1]!, token, { ca });
+    const { nonce } = await registering.next("challenge");
+    await registering.request({ type: "device.register", name: "Owner's laptop", publicKey: key.publicKey, facts: { platform: "windows", osVersion: "10.0.26100", appVersion: "1.1.0" }, signature: key.prove(nonce, "cluster-device-owner") }, "device.registered");
+    registering.kill();
+    const { client: app } = await signInWithDevice(urls[1]!, token, "cluster-device-owner", key, { ca });
+    clients.push(app);
+    const helper = await signIn(0, "cluster-offer-helper");
+    const created = await helper.request({ type: "session.create", deviceId: key.id }, "session.created");
+    expect(await app.next("session.offer")).toMatchObject({ sessionId: created.session.sessionId, code: created.code });
+    expect(await helper.next("session.offer_status")).toMatchObject({ status: "notified" });
+    // No "offline" later: the other broker's answer cancelled this broker's wait.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(helper.pending().filter((m) => m.type === "session.offer_status")).toEqual([]);
+    await app.request({ type: "session.decline_offer", sessionId: created.session.sessionId }, "session.offer_status");
+    expect(await helper.next("session.offer_status")).toMatchObject({ status: "declined" });
   });
 
   it("a sharer dropped on one broker resumes on the other; the helper sees it go and come back", async () => {
