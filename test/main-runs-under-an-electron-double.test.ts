@@ -159,6 +159,14 @@ describe("the desktop app's main process under an Electron double", () => {
     bridge.input(fresh.sessionId, move);
     expect(inputsToAgent(d)).toHaveLength(1);
 
+    // A helper's offer: the OS's notification in the sharer's language, and the window comes forward (again on a click).
+    const focusedBefore = d.windows()[0]!.focused;
+    bridge.offered({ name: "Hugo Moreau", company: "Northwind Traders" });
+    expect(d.record.notifications.map(({ title, body }) => ({ title, body }))).toEqual([{ title: "Tandem", body: "Hugo Moreau (Northwind Traders) souhaite vous aider" }]);
+    expect(d.windows()[0]!).toMatchObject({ shown: true, focused: focusedBefore + 1 });
+    d.record.notifications[0]!.clicked();
+    expect(d.windows()[0]!.focused).toBe(focusedBefore + 2);
+
     // From an iframe the bridge refuses before any check.
     d.setFrame({ url: d.windows()[0]!.loaded.at(-1)!, parent: {} });
     await expect(bridge.confirmControl(grant)).rejects.toMatchObject({ code: "forbidden" });

@@ -108,7 +108,8 @@ describeNeeding(missing)("permission onboarding in the desktop sharer page", () 
   });
   it("shows a helper's offer on the device while it waits, joins with one click, and tells the helper Not now", async () => {
     const page = await newPage(browser);
-    await attachDesktopBridge(page, createInputRelay({ send: () => undefined }), device, { permissions: () => ({ platform: "macos", accessibility: "granted", screenRecording: "granted", unsupportedReason: null }), opened: [] });
+    const notified: string[] = [];
+    await attachDesktopBridge(page, createInputRelay({ send: () => undefined }), device, { permissions: () => ({ platform: "macos", accessibility: "granted", screenRecording: "granted", unsupportedReason: null }), opened: [], offered: notified });
     await signIn(page, h.origin, "/s", northwind.sharer);
     await page.getByTestId("code-box-0").waitFor();
     const helper = await h.desktopClient(northwind.operator.username, northwind.operator.password);
@@ -117,6 +118,7 @@ describeNeeding(missing)("permission onboarding in the desktop sharer page", () 
     await page.getByTestId("offer").waitFor();
     expect(await page.getByTestId("offer").locator("h1").textContent()).toBe("Hugo Moreau from Northwind Traders wants to help you");
     await saveScreenshot(page, "sharer-offer-en");
+    expect(notified).toEqual(["Hugo Moreau"]); // main shows the OS's notification and brings the window forward
     await page.getByTestId("offer-join").click();
     expect(await helper.next("session.peer_joined", 10_000)).toMatchObject({ session: { sessionId: first.session.sessionId }, device: { deviceId: device.id }, otherDevice: false });
     await page.getByTestId("sharer-connected").waitFor();

@@ -12,6 +12,8 @@ export const ControlGrantText = z.string().min(1).max(8192);
 /** A normalised session code (what the page joined with), nothing else on the relaunch command line. */
 export const SessionCodeText = z.string().regex(new RegExp(`^[${CODE_ALPHABET}]{8}$`));
 export const ProveArgs = z.tuple([z.string().min(16).max(128), z.string().min(1).max(256)]);
+/** Who offers help, as the notification names them: short text only. */
+export const OfferedHelper = z.object({ name: z.string().min(1).max(200), company: z.string().max(200) }).strict();
 
 export class BridgeRefused extends Error {
   constructor(readonly code: "forbidden" | "bad_message", message: string) {
@@ -35,6 +37,8 @@ export interface BridgeBackend {
   confirmControl(grant: unknown): Promise<boolean>;
   /** Quit and reopen into this session code. */
   reopen(code: string): Promise<void>;
+  /** A helper's offer reached the page: the OS notification, and the window brought forward. */
+  offered(helper: { name: string; company: string }): void;
 }
 
 /** The part of Electron's ipcMain we use; the event carries the sending frame's URL. */
@@ -92,4 +96,5 @@ export function registerBridge(ipc: IpcMainLike, backend: BridgeBackend, isAppFr
     }),
   );
   ipc.on(CHANNELS.input, quietly((sessionId, event) => void backend.relay.input(sessionId, event)));
+  ipc.on(CHANNELS.offered, quietly((helper) => backend.offered(parsed(OfferedHelper, helper))));
 }

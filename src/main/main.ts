@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { app, BrowserWindow, desktopCapturer, dialog, globalShortcut, ipcMain, Menu, nativeImage, protocol, safeStorage, screen, session, shell, systemPreferences, Tray, utilityProcess } from "electron";
+import { app, BrowserWindow, desktopCapturer, dialog, globalShortcut, ipcMain, Menu, nativeImage, Notification, protocol, safeStorage, screen, session, shell, systemPreferences, Tray, utilityProcess } from "electron";
 import { askToBeListed, reopenArgs } from "./permission-requests.js";
 import electronUpdater from "electron-updater";
 import { BRIDGE_CHANNELS, CONTROL_GRANT_KEYS_PATH, FromAgent, type SessionView, type ToAgent } from "../protocol/index.js";
@@ -202,6 +202,18 @@ async function start() {
       },
       displays: async () => displayChoices(screen.getAllDisplays(), await desktopCapturer.getSources({ types: ["screen"] }), screen.getPrimaryDisplay().id, chosenDisplayId),
       confirmControl: async (grant) => (await consent.confirm(grant)).allowed,
+      // A helper's offer: the OS's own notification, and the window brought forward (clicking the notification does too).
+      offered: (helper) => {
+        const bringForward = () => {
+          window ??= openWindow();
+          window.show();
+          window.focus();
+        };
+        const notice = new Notification({ title: "Tandem", body: shellText(app.getLocale())("sharer.offerTitle", helper) });
+        notice.on("click", bringForward);
+        notice.show();
+        bringForward();
+      },
       selectDisplay: async (id) => {
         const display = screen.getAllDisplays().find((d) => String(d.id) === id);
         if (!display) return false;

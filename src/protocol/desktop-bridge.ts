@@ -27,6 +27,7 @@ export const BRIDGE_CHANNELS = {
   selectDisplay: "tandem:select-display",
   confirmControl: "tandem:confirm-control",
   reopen: "tandem:reopen",
+  offered: "tandem:offered",
 } as const;
 
 /** What the OS lets the app do, for the permission onboarding. */
@@ -71,4 +72,6 @@ export interface TandemDesktopBridge {
   confirmControl(grant: string): Promise<boolean>;
   /** Quits and reopens the app into this session's code (macOS applies Screen Recording only to a new process). */
   reopen(code: string): Promise<void>;
+  /** A helper offers a session to this device: main shows the OS's notification and brings the window forward. */
+  offered(helper: { name: string; company: string }): void;
 }

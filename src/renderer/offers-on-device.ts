@@ -26,7 +26,9 @@ export class OffersOnDevice {
 
   /** Shown only while the app waits for a code: an offer never interrupts a session. */
   offered(message: ServerMessageOf<"session.offer">): void {
-    if (this.store.get().phase === "code") this.store.set({ offer: { sessionId: message.sessionId, code: message.code, helper: message.helper, expiresAt: message.expiresAt } });
+    if (this.store.get().phase !== "code") return;
+    this.store.set({ offer: { sessionId: message.sessionId, code: message.code, helper: message.helper, expiresAt: message.expiresAt } });
+    this.host.offered?.({ name: message.helper.name, company: message.helper.company || message.helper.tenantName });
   }
 
   async accept(): Promise<void> {

@@ -35,6 +35,8 @@ export interface SharerHost {
   confirmControl?: (grant: string) => Promise<boolean>;
   /** The desktop app: quit and reopen into this session's code (macOS applies Screen Recording only to a new process). */
   reopen?: (code: string) => Promise<void>;
+  /** The desktop app: a helper's offer arrived; the OS shows a notification and the window comes forward. */
+  offered?: (helper: { name: string; company: string }) => void;
 }
 
 export const webHost: SharerHost = {
@@ -75,5 +77,6 @@ export function desktopHost(bridge: TandemDesktopBridge, brokerOrigin?: string):
     selectDisplay: (id) => bridge.selectDisplay(id),
     confirmControl: (grant) => bridge.confirmControl(grant),
     reopen: (code) => bridge.reopen(code),
+    offered: (helper) => bridge.offered(helper),
   };
 }

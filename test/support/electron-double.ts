@@ -85,6 +85,7 @@ export function createElectronDouble(o: { userData: string; platform?: string; p
     agentKilled: false,
     quitAndInstall: 0,
     trayTooltips: [] as string[],
+    notifications: [] as { title: string; body: string; clicked: () => void }[],
   };
   /** What the next consent dialog answers (its button index). */
   let dialogAnswer = 0;
@@ -134,6 +135,12 @@ export function createElectronDouble(o: { userData: string; platform?: string; p
     screen: screenDouble,
     session: { defaultSession: pageSession },
     shell: { openExternal: async () => undefined },
+    Notification: class extends EventEmitter {
+      constructor(private readonly options: { title: string; body: string }) {
+        super();
+      }
+      show = () => void record.notifications.push({ ...this.options, clicked: () => void this.emit("click") });
+    },
     Tray: class {
       setToolTip = (text: string) => void record.trayTooltips.push(text);
       setContextMenu = () => undefined;
