@@ -26,6 +26,7 @@ import { API_SCOPE, CONSOLE_CLIENT_ID } from "./identity/idp/provider.js";
 import { IDP_PREFIX } from "./identity/idp/mount.js";
 import { freePort } from "./http/free-port.js";
 import { createTokenVerifier, type TokenVerifier } from "./identity/token-verifier.js";
+import { createGraphProfiles } from "./identity/graph-profiles.js";
 import { registerStatusRoutes } from "./http/status-routes.js";
 import { registerAdminRoutes } from "./http/admin-routes.js";
 import { createApiGuard } from "./http/api-caller.js";
@@ -131,7 +132,12 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
           else app.log.warn(detail, "sign-in locked");
         },
       });
-  const verifier: TokenVerifier = idp?.verifier ?? createTokenVerifier({ issuer: config.jwtIssuer!, audience: config.jwtAudience!, keys: { jwksUrl: config.jwksUrl! } });
+  const entra = Boolean(config.entraTenant || config.oidcAuthority);
+  const graph =
+    entra && config.graphProfiles && config.oidcClientId && config.oidcClientSecret
+      ? createGraphProfiles({ graphUrl: config.graphUrl, tokenUrl: (tenant) => config.graphTokenUrl.replace("{tenant}", encodeURIComponent(tenant)), clientId: config.oidcClientId, clientSecret: config.oidcClientSecret, clock, log: (problem) => app.log.warn(problem) })
+      : undefined;
+  const verifier: TokenVerifier = idp?.verifier ?? createTokenVerifier({ issuer: config.jwtIssuer!, audience: config.jwtAudience!, keys: { jwksUrl: config.jwksUrl! }, enrich: graph });
 
   // /idp is served by the identity provider (a Koa app) before Fastify sees the request.
   const servedOverHttps = tls !== null || origin.startsWith("https:");

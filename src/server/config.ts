@@ -69,6 +69,14 @@ export const BrokerConfig = z.object({
   oidcClientSecret: z.string().optional(),
   /** Space-separated API scopes the console asks for, e.g. "api://<app id>/access_as_user". */
   oidcScopes: z.string().optional(),
+  /**
+   * With Entra sign-in: trust profiles (title, company, photo, verified domain) from Microsoft Graph with the
+   * app's credentials (application permissions User.Read.All and Organization.Read.All). Off: the token's claims only.
+   */
+  graphProfiles: strictBoolean(true),
+  graphUrl: z.string().url().startsWith("https://").default("https://graph.microsoft.com/v1.0"),
+  /** `{tenant}` is replaced with the user's tenant id. */
+  graphTokenUrl: z.string().url().startsWith("https://").includes("{tenant}").default("https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"),
   consoleSessionMaxAgeMs: ms(8 * 3600_000),
   /** JSON, e.g. {"allowUnenrolledDevices":true}: settings every new tenant starts with. */
   defaultTenantSettings: z
@@ -153,6 +161,9 @@ export const ENV_NAMES: Record<keyof BrokerConfig, string> = {
   oidcClientId: "TANDEM_OIDC_CLIENT_ID",
   oidcClientSecret: "TANDEM_OIDC_CLIENT_SECRET",
   oidcScopes: "TANDEM_OIDC_SCOPES",
+  graphProfiles: "TANDEM_GRAPH_PROFILES",
+  graphUrl: "TANDEM_GRAPH_URL",
+  graphTokenUrl: "TANDEM_GRAPH_TOKEN_URL",
   consoleSessionMaxAgeMs: "TANDEM_CONSOLE_SESSION_MAX_AGE_MS",
   defaultTenantSettings: "TANDEM_DEFAULT_TENANT_SETTINGS",
   stunUrls: "TANDEM_STUN_URLS",

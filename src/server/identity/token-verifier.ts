@@ -18,6 +18,8 @@ export interface TokenVerifierOptions {
   /** Remote JWKS (an IdP) or a key set held in process (the broker's own issuer). */
   keys: { jwksUrl: string } | { jwks: JSONWebKeySet };
   clockToleranceSeconds?: number;
+  /** Completes the profile from the directory (Microsoft Graph for Entra); never throws. */
+  enrich?: (identity: Identity, claims: JWTPayload) => Promise<Identity>;
 }
 
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
@@ -35,7 +37,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
           clockTolerance: options.clockToleranceSeconds ?? 30,
           requiredClaims: ["sub", "exp"],
         });
-        return identityFromClaims(payload);
+        const identity = identityFromClaims(payload);
+        return options.enrich ? await options.enrich(identity, payload) : identity;
       } catch (error) {
         throw new AuthError(describe(error));
       }
