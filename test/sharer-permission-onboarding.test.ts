@@ -118,6 +118,10 @@ describeNeeding(missing)("permission onboarding in the desktop sharer page", () 
     await page.getByTestId("offer").waitFor();
     expect(await page.getByTestId("offer").locator("h1").textContent()).toBe("Hugo Moreau from Northwind Traders wants to help you");
     await saveScreenshot(page, "sharer-offer-en");
+    await page.getByTestId("language").selectOption("ar");
+    await expect.poll(() => page.getByTestId("offer-join").textContent()).toBe("انضمام");
+    await saveScreenshot(page, "sharer-offer-ar");
+    await page.getByTestId("language").selectOption("en");
     expect(notified).toEqual(["Hugo Moreau"]); // main shows the OS's notification and brings the window forward
     await page.getByTestId("offer-join").click();
     expect(await helper.next("session.peer_joined", 10_000)).toMatchObject({ session: { sessionId: first.session.sessionId }, device: { deviceId: device.id }, otherDevice: false });
