@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrokerClient } from "../tools/broker-client.js";
-import { type DeviceKey, newDeviceKey, signInWithDevice } from "../tools/device-key.js";
+import { type DeviceKey, signInWithDevice } from "../tools/device-key.js";
+import { registerDevice } from "../tools/desktop-stand-in.js";
 import { api } from "./support/api.js";
 import { fabrikam, northwind } from "./support/demo-people.js";
 import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
@@ -25,18 +26,10 @@ describe("sessions bound to a device", () => {
     admin = await h.desktopToken(northwind.admin.username, northwind.admin.password);
     sam = await h.desktopToken(northwind.sharer.username, northwind.sharer.password);
     enrollmentToken = (await api(h.origin, h.ca, admin, "POST", "/api/enrollment-token")).body.token;
-    [deviceA, deviceB] = [await newDeviceKey(), await newDeviceKey()];
-    await register(deviceA, "Sam's MacBook");
-    await register(deviceB, "Front desk PC");
+    const register = (name: string) => registerDevice({ wsUrl: h.wsUrl, ca: h.ca, sharerToken: sam, enrollmentToken, name });
+    [deviceA, deviceB] = [await register("Sam's MacBook"), await register("Front desk PC")];
   });
   afterAll(() => h.close());
-
-  async function register(key: DeviceKey, name: string) {
-    const client = await BrokerClient.signIn(h.wsUrl, sam, { ca: h.ca });
-    const { nonce } = await client.next("challenge");
-    await client.request({ type: "device.register", name, publicKey: key.publicKey, facts: { platform: "macos", osVersion: "15.1", appVersion: "1.1.0" }, enrollmentToken, signature: key.prove(nonce, northwind.sharer.id) }, "device.registered");
-    client.kill();
-  }
 
   async function samJoinsFrom(key: DeviceKey | null, code: string) {
     const client = key ? (await signInWithDevice(h.wsUrl, sam, northwind.sharer.id, key, { ca: h.ca })).client : await BrokerClient.signIn(h.wsUrl, sam, { ca: h.ca });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrokerClient } from "../tools/broker-client.js";
-import { type DeviceKey, newDeviceKey, signInWithDevice } from "../tools/device-key.js";
+import { type DeviceKey, signInWithDevice } from "../tools/device-key.js";
+import { registerDevice } from "../tools/desktop-stand-in.js";
 import { api } from "./support/api.js";
 import { fabrikam, northwind } from "./support/demo-people.js";
 import { type IdpHarness, startIdpHarness } from "./support/idp-harness.js";
@@ -26,14 +27,7 @@ describe("offers to the app of the device a session is for", () => {
   afterAll(() => h.close());
 
   /** A registered device of Sam's, a new one per test (offers to a device are counted). */
-  async function samsDevice(name = "Sam's MacBook"): Promise<DeviceKey> {
-    const key = await newDeviceKey();
-    const client = await BrokerClient.signIn(h.wsUrl, sam, { ca: h.ca });
-    const { nonce } = await client.next("challenge");
-    await client.request({ type: "device.register", name, publicKey: key.publicKey, facts: { platform: "macos", osVersion: "15.1", appVersion: "1.1.0" }, enrollmentToken, signature: key.prove(nonce, northwind.sharer.id) }, "device.registered");
-    client.kill();
-    return key;
-  }
+  const samsDevice = (name = "Sam's MacBook") => registerDevice({ wsUrl: h.wsUrl, ca: h.ca, sharerToken: sam, enrollmentToken, name });
   const appOn = async (key: DeviceKey) => (await signInWithDevice(h.wsUrl, sam, northwind.sharer.id, key, { ca: h.ca })).client;
   const operator = () => h.desktopClient(northwind.operator.username, northwind.operator.password);
   const auditOf = async (sessionId: string) => {
