@@ -4,7 +4,7 @@ import path from "node:path";
 import { app, BrowserWindow, desktopCapturer, dialog, globalShortcut, ipcMain, Menu, nativeImage, Notification, protocol, safeStorage, screen, session, shell, systemPreferences, Tray, utilityProcess } from "electron";
 import { askToBeListed, reopenArgs } from "./permission-requests.js";
 import electronUpdater from "electron-updater";
-import { BRIDGE_CHANNELS, CONTROL_GRANT_KEYS_PATH, FromAgent, type SessionView, type ToAgent } from "../protocol/index.js";
+import { BRIDGE_CHANNELS, CONTROL_GRANT_KEYS_PATH, type SessionView } from "../protocol/index.js";
 import { caTrustingNetworkClient } from "../node-shared/ca-network-client.js";
 import { ALLOW_BUTTON, consentDialog } from "./consent-prompt.js";
 import { shellText } from "./shell-strings.js";
@@ -22,6 +22,8 @@ import { createUpdateGate, updateFeed } from "./update-policy.js";
 import { createIndicatorWindow, createSharerWindow, indicatorHtml, openExternally, SETTINGS_PANE_URLS, type WindowConstructor } from "./window-policy.js";
 import { APP_SCHEME_PRIVILEGES, appPageUrl, isAppUrl } from "./shipped-ui.js";
 import { fencePageSession } from "./page-session-fences.js";
+import { superviseAgent } from "./agent-supervisor.js";
+import { showOfferNotice } from "./offer-notice.js";
 
 /**
  * The desktop app's main process: Electron plumbing only. Every decision it
@@ -94,27 +96,11 @@ async function start() {
     await registrationFile.write(JSON.stringify({ ...result, brokerOrigin })).catch((error: unknown) => console.warn("registration not kept:", error));
   })().catch((error: unknown) => console.warn("device registration failed; the app works as the web page does until it succeeds:", error));
 
-  // The input agent in its own process; main's relay gates what reaches it.
-  let permissionWaiter: ((report: unknown) => void) | null = null;
-  // An agent that dies is started again with the gate closed: control needs the sharer's Allow again.
-  let agent = startAgent();
-  function startAgent() {
-    const child = utilityProcess.fork(path.join(__dirname, "agent.cjs"), [], { serviceName: "Tandem input agent" });
-    child.on("message", (raw: unknown) => {
-      const message = FromAgent.safeParse(raw);
-      if (message.success && message.data.type === "permissions") permissionWaiter?.(message.data.report);
-    });
-    child.once("exit", () => {
-      if (quitting) return;
-      console.warn("the input agent stopped; starting it again");
-      agent = startAgent();
-      relay.revoke();
-      sendDisplay();
-    });
-    return child;
-  }
-  let quitting = false;
-  const agentLink = { send: (message: ToAgent) => agent.postMessage(message) };
+  // The input agent in its own process; main's relay gates what reaches it. A restarted agent starts with the gate closed.
+  const agentLink = superviseAgent(() => utilityProcess.fork(path.join(__dirname, "agent.cjs"), [], { serviceName: "Tandem input agent" }), () => {
+    relay.revoke();
+    sendDisplay();
+  });
   const relay = createInputRelay(agentLink);
   // Control needs the sharer's Allow in main's own dialog, for a grant the broker signed.
   const keysUrl = `${brokerOrigin}${CONTROL_GRANT_KEYS_PATH}`;
@@ -184,7 +170,7 @@ async function start() {
       proveDevice: async (nonce, userId) => (await registration, registered ? { deviceId: identity.id, signature: identity.prove(nonce, userId), facts } : null),
       relay,
       helping: (view, helperName) => sharing(view, helperName),
-      permissions: () => new Promise((resolve) => ((permissionWaiter = resolve as never), agentLink.send({ type: "probe_permissions" }))),
+      permissions: () => agentLink.probePermissions(),
       openPermissionSettings: async (pane) => {
         if (platform !== "darwin") return;
         // Ask first, so Tandem is in the list the pane shows.
@@ -195,7 +181,7 @@ async function start() {
         await openOutside(SETTINGS_PANE_URLS[pane]);
       },
       reopen: async (code) => {
-        quitting = true;
+        agentLink.stop();
         relay.revoke();
         app.relaunch({ args: reopenArgs(process.argv.slice(1), code) });
         app.exit(0);
@@ -203,17 +189,7 @@ async function start() {
       displays: async () => displayChoices(screen.getAllDisplays(), await desktopCapturer.getSources({ types: ["screen"] }), screen.getPrimaryDisplay().id, chosenDisplayId),
       confirmControl: async (grant) => (await consent.confirm(grant)).allowed,
       // A helper's offer: the OS's own notification, and the window brought forward (clicking the notification does too).
-      offered: (helper) => {
-        const bringForward = () => {
-          window ??= openWindow();
-          window.show();
-          window.focus();
-        };
-        const notice = new Notification({ title: "Tandem", body: shellText(app.getLocale())("sharer.offerTitle", helper) });
-        notice.on("click", bringForward);
-        notice.show();
-        bringForward();
-      },
+      offered: (helper) => showOfferNotice(Notification, shellText(app.getLocale())("sharer.offerTitle", helper), bringForward),
       selectDisplay: async (id) => {
         const display = screen.getAllDisplays().find((d) => String(d.id) === id);
         if (!display) return false;
@@ -279,6 +255,13 @@ async function start() {
   }
   sharing(null, null);
 
+  /** The window to the front, opened again if it was closed. */
+  function bringForward() {
+    window ??= openWindow();
+    window.show();
+    window.focus();
+  }
+
   function openCode(request: LaunchRequest) {
     pending = request;
     if (!window) {
@@ -301,9 +284,8 @@ async function start() {
     if (platform !== "darwin") app.quit();
   });
   app.on("will-quit", () => {
-    quitting = true;
     globalShortcut.unregisterAll();
     relay.revoke();
-    agent.kill();
+    agentLink.stop();
   });
 }

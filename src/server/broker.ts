@@ -26,7 +26,7 @@ import { API_SCOPE, CONSOLE_CLIENT_ID } from "./identity/idp/provider.js";
 import { IDP_PREFIX } from "./identity/idp/mount.js";
 import { freePort } from "./http/free-port.js";
 import { createTokenVerifier, type TokenVerifier } from "./identity/token-verifier.js";
-import { createGraphProfiles } from "./identity/graph-profiles.js";
+import { graphProfilesFor } from "./identity/graph-profiles.js";
 import { registerStatusRoutes } from "./http/status-routes.js";
 import { registerAdminRoutes } from "./http/admin-routes.js";
 import { createApiGuard } from "./http/api-caller.js";
@@ -42,6 +42,7 @@ import { registerHttpRateLimits } from "./http/rate-limits.js";
 import { createAbuseLimits, verifiedCallerOf } from "./abuse-limits.js";
 import { type RecordPruning, startExpiredRecordPruning } from "./store/expired-record-pruning.js";
 import { createAttemptLimiter, createRedisAttemptLimiter } from "./limits/attempt-limiter.js";
+import { offerLimitsFor } from "./sessions/device-offers.js";
 import { createCodeSecrets } from "./sessions/code-secrets.js";
 import { loadOrCreateControlGrants } from "./sessions/control-grants.js";
 import { createLocalBus, type SessionBus } from "./sessions/session-bus.js";
@@ -57,10 +58,6 @@ import { registerWsEndpoint } from "./ws/endpoint.js";
 import { startMemoryGuard } from "./memory-guard.js";
 import { Hub } from "./ws/hub.js";
 
-/** Offers of a session to a device's app: a helper may send 20, a device receive 5, in 10 minutes (then the code is the way). */
-const OFFERS_PER_HELPER = 20;
-const OFFERS_PER_DEVICE = 5;
-const OFFER_WINDOW_MS = 10 * 60_000;
 
 export interface BrokerOverrides {
   clock?: Clock;
@@ -132,11 +129,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
           else app.log.warn(detail, "sign-in locked");
         },
       });
-  const entra = Boolean(config.entraTenant || config.oidcAuthority);
-  const graph =
-    entra && config.graphProfiles && config.oidcClientId && config.oidcClientSecret
-      ? createGraphProfiles({ graphUrl: config.graphUrl, tokenUrl: (tenant) => config.graphTokenUrl.replace("{tenant}", encodeURIComponent(tenant)), clientId: config.oidcClientId, clientSecret: config.oidcClientSecret, clock, log: (problem) => app.log.warn(problem) })
-      : undefined;
+  const graph = graphProfilesFor(config, clock, (problem) => app.log.warn(problem));
   const verifier: TokenVerifier = idp?.verifier ?? createTokenVerifier({ issuer: config.jwtIssuer!, audience: config.jwtAudience!, keys: { jwksUrl: config.jwksUrl! }, enrich: graph });
 
   // /idp is served by the identity provider (a Koa app) before Fastify sees the request.
@@ -187,12 +180,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
           perUser: createAttemptLimiter(clock, config.codeFailuresPerUser, config.codeFailureWindowMs),
           perAddress: createAttemptLimiter(clock, config.codeFailuresPerAddress, config.codeFailureWindowMs),
         },
-    offerLimits: redisBus
-      ? {
-          perHelper: createRedisAttemptLimiter(redisBus.client, "offer-helper", clock, OFFERS_PER_HELPER, OFFER_WINDOW_MS),
-          perDevice: createRedisAttemptLimiter(redisBus.client, "offer-device", clock, OFFERS_PER_DEVICE, OFFER_WINDOW_MS),
-        }
-      : { perHelper: createAttemptLimiter(clock, OFFERS_PER_HELPER, OFFER_WINDOW_MS), perDevice: createAttemptLimiter(clock, OFFERS_PER_DEVICE, OFFER_WINDOW_MS) },
+    offerLimits: offerLimitsFor(clock, redisBus?.client),
     policy,
     devices,
     turn: { stunUrls: config.stunUrls, turnUrls: config.turnUrls, turnSecret: config.turnSecret, ttlSeconds: config.turnTtlSeconds },

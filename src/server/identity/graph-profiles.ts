@@ -1,6 +1,7 @@
 import https from "node:https";
 import type { JWTPayload } from "jose";
 import type { Clock } from "../clock.js";
+import type { BrokerConfig } from "../config.js";
 import type { Identity } from "./identity.js";
 
 /**
@@ -43,6 +44,14 @@ interface Organisation {
 type Profile = Identity["profile"];
 
 export type ProfileEnricher = (identity: Identity, claims: JWTPayload) => Promise<Identity>;
+
+/** Graph profiles when the broker signs people in with Entra ID and has app credentials (and they are not turned off). */
+export function graphProfilesFor(config: BrokerConfig, clock: Clock, log: (problem: string) => void): ProfileEnricher | undefined {
+  const entra = Boolean(config.entraTenant || config.oidcAuthority);
+  if (!entra || !config.graphProfiles || !config.oidcClientId || !config.oidcClientSecret) return undefined;
+  const tokenUrl = (tenant: string) => config.graphTokenUrl.replace("{tenant}", encodeURIComponent(tenant));
+  return createGraphProfiles({ graphUrl: config.graphUrl, tokenUrl, clientId: config.oidcClientId, clientSecret: config.oidcClientSecret, clock, log });
+}
 
 export function createGraphProfiles(o: GraphSettings & { clock: Clock; log?: (problem: string) => void }): ProfileEnricher & { calls: () => number } {
   const ttl = o.ttlMs ?? PROFILE_TTL_MS;

@@ -1,7 +1,8 @@
 import type { OfferStatus } from "../../protocol/index.js";
 import type { Clock, Timer } from "../clock.js";
 import type { Identity } from "../identity/identity.js";
-import type { AttemptLimiter } from "../limits/attempt-limiter.js";
+import type { Redis } from "ioredis";
+import { type AttemptLimiter, createAttemptLimiter, createRedisAttemptLimiter } from "../limits/attempt-limiter.js";
 import { ProtocolError } from "../protocol-error.js";
 import type { DeviceRecord, SessionRecord, Store } from "../store/store.js";
 import type { SessionBus } from "./session-bus.js";
@@ -17,6 +18,13 @@ export interface OfferLimits {
   perHelper: AttemptLimiter;
   perDevice: AttemptLimiter;
 }
+
+/** A helper may send 20 offers, a device receive 5, in 10 minutes (then the code is the way); shared through Redis in a cluster. */
+export function offerLimitsFor(clock: Clock, redis?: Redis): OfferLimits {
+  const limiter = (name: string, max: number) => (redis ? createRedisAttemptLimiter(redis, name, clock, max, OFFER_WINDOW_MS) : createAttemptLimiter(clock, max, OFFER_WINDOW_MS));
+  return { perHelper: limiter("offer-helper", 20), perDevice: limiter("offer-device", 5) };
+}
+const OFFER_WINDOW_MS = 10 * 60_000;
 
 /** How long a device's broker has to say the offer is shown before the helper hears the device is offline. */
 export const OFFER_ANSWER_MS = 1500;

@@ -195,11 +195,7 @@ export function createSessionService(o: SessionServiceOptions) {
   }
 
   return {
-    /**
-     * A new session and its code; `deviceId`: the device of the helper's tenant it is for (Help on a device).
-     * `seated` runs once the session exists, before its offer goes to the device: the helper's connection
-     * takes its seat there, so it hears what became of the offer.
-     */
+    /** A new session and its code (for `deviceId`, Help on a device); `seated` runs before the offer goes out, so the helper hears its fate. */
     async create(helper: Identity, address: string, deviceId?: string, seated?: (created: Created) => void): Promise<Created> {
       const device = deviceId === undefined ? null : await o.store.devices.get(helper.tenantId, deviceId);
       // Another tenant's device and one that does not exist get the same answer: no oracle for which devices exist.
