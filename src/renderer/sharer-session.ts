@@ -1,5 +1,6 @@
 import { captureFailureOf, type IceConfig, normalizeCode, type ServerMessage, type ServerMessageOf, type SessionView } from "../protocol/index.js";
 import { BrokerConnection } from "../web-client/broker-connection.js";
+import { ConnectionKeeper } from "../web-client/connection-keeper.js";
 import { createSharerLink, type SharerLink } from "../web-client/sharer-link.js";
 import { markSeen, sendChatLine, type ShownError, shownError, withMessages } from "../web-client/session-common.js";
 import { Store } from "../web-client/store.js";
@@ -20,7 +21,15 @@ export type { SharerPhase, SharerState } from "./sharer-state.js";
  */
 export class SharerSession {
   readonly store = new Store<SharerState>(initial);
-  private connection: BrokerConnection | null = null;
+  private readonly connections = new ConnectionKeeper(() => {
+    const connection = new BrokerConnection({ url: this.host.brokerOrigin && `${this.host.brokerOrigin.replace(/^http/, "ws")}/ws`, token: this.host.token, proveDevice: this.host.proveDevice, userId: this.myUserId, onReconnected: (c) => this.resume(c) });
+    connection.onStatus((status) => this.store.set({ connection: status }));
+    connection.on((message) => this.receive(message));
+    return connection;
+  });
+  private get connection(): BrokerConnection | null {
+    return this.connections.current;
+  }
   private resumeToken: string | null = null;
   private ice: IceConfig | null = null;
   /** The browser's own "Stop sharing" ends the track; that ends the session too. */
@@ -41,7 +50,7 @@ export class SharerSession {
     private readonly myUserId?: string,
   ) {
     this.displays = new SharerDisplays(this.store, host, this.screen);
-    this.offers = new OffersOnDevice(this.store, host, () => this.connected(), (code) => this.join(code));
+    this.offers = new OffersOnDevice(this.store, host, () => this.connections.open(), (code) => this.join(code));
     // The hotkey: control ends at once (main has already closed its gate); the session stays, view only.
     host.onRevokeHotkey(() => void (this.store.get().view?.level === "control" && this.downgrade()));
     host.onStopRequested(() => void this.end());
@@ -59,7 +68,7 @@ export class SharerSession {
     }
     this.store.set({ phase: "joining", error: null });
     try {
-      this.attached(await (await this.connected()).request({ type: "session.join", code }, "session.joined"), code);
+      this.attached(await (await this.connections.open()).request({ type: "session.join", code }, "session.joined"), code);
     } catch (error) {
       this.store.set({ phase: "code", error: shownError(error) });
     }
@@ -74,7 +83,7 @@ export class SharerSession {
     if (!kept) return false;
     this.store.set({ phase: "joining", error: null });
     try {
-      const connection = await this.connected();
+      const connection = await this.connections.open();
       const joined = await connection.request({ type: "session.resume", sessionId: kept.sessionId, resumeToken: kept.resumeToken }, "session.joined");
       this.attached(joined, kept.code);
       if (joined.session.status === "active") this.store.set({ screenLost: true });
@@ -97,17 +106,6 @@ export class SharerSession {
     } catch (error) {
       this.store.set({ error: captureErrorShown(error) });
     }
-  }
-
-  private async connected(): Promise<BrokerConnection> {
-    if (this.connection && this.connection.status !== "closed") return this.connection;
-    const url = this.host.brokerOrigin ? `${this.host.brokerOrigin.replace(/^http/, "ws")}/ws` : undefined;
-    const connection = new BrokerConnection({ url, token: this.host.token, proveDevice: this.host.proveDevice, userId: this.myUserId, onReconnected: (c) => this.resume(c) });
-    connection.onStatus((status) => this.store.set({ connection: status }));
-    connection.on((message) => this.receive(message));
-    this.connection = connection;
-    await connection.open();
-    return connection;
   }
 
   private attached(joined: ServerMessageOf<"session.joined">, code: string) {
@@ -142,9 +140,7 @@ export class SharerSession {
       this.startLink(view.sessionId);
       this.apply((await consent).session);
     } catch (error) {
-      this.peerLink?.close();
-      this.peerLink = null;
-      this.displays.use(null);
+      this.dropLink();
       this.screen.stop();
       const shown = (error as { shown?: ShownError }).shown;
       if (shown) return this.store.set({ error: shown });
@@ -287,12 +283,16 @@ export class SharerSession {
     this.displays.decline();
   }
 
-  private finish(view: SessionView) {
-    forgetSession();
-    this.screen.stop();
+  private dropLink() {
     this.peerLink?.close();
     this.peerLink = null;
     this.displays.use(null);
+  }
+
+  private finish(view: SessionView) {
+    forgetSession();
+    this.screen.stop();
+    this.dropLink();
     this.store.set({ view, phase: "ended", helperAway: false });
   }
 }
