@@ -26,6 +26,10 @@ describe("admin API: bad input gets a typed 4xx and changes nothing", () => {
     ["an access policy with no stage", "PUT", "/api/access-policies/p1", { id: "p1", name: "P", enabled: true, conditions: { users: [], groups: [], addressRanges: [] }, control: "block", appliesTo: [] }],
     ["compliance with a non-version", "PUT", "/api/compliance-rules", { minOsVersion: { macos: "fourteen" } }],
     ["a report with a bad filter", "GET", "/api/reports/sessions?endReason=bored", undefined],
+    ["group names for something that is not a group id", "GET", "/api/group-names?ids=11111111-1111-4111-8111-111111111111,help-desk", undefined],
+    ["group names with no ids", "GET", "/api/group-names?ids=", undefined],
+    ["group names for 51 ids at once", "GET", `/api/group-names?ids=${Array.from({ length: 51 }, () => "11111111-1111-4111-8111-111111111111").join(",")}`, undefined],
+    ["group names with an extra parameter", "GET", "/api/group-names?ids=11111111-1111-4111-8111-111111111111&tenant=fabrikam.test", undefined],
   ];
 
   it.each(cases)("%s → 400 bad_message, nothing written", async (_what, method, path, body) => {
@@ -37,6 +41,12 @@ describe("admin API: bad input gets a typed 4xx and changes nothing", () => {
     expect(response.body).toMatchObject({ type: "error", code: "bad_message", message: expect.any(String) });
     expect(await newest()).toBe(before);
     expect((await api(h.origin, h.ca, admin, "GET", "/api/settings")).body).toEqual(settingsBefore);
+  });
+
+  it("names Entra group ids only for those who manage roles, and none without Graph (the embedded IdP)", async () => {
+    expect((await api(h.origin, h.ca, admin, "GET", "/api/group-names?ids=11111111-1111-4111-8111-111111111111,22222222-2222-4222-8222-222222222222")).body).toEqual({ names: {} });
+    const trainee = await h.desktopToken(northwind.readOnly.username, northwind.readOnly.password);
+    expect((await api(h.origin, h.ca, trainee, "GET", "/api/group-names?ids=11111111-1111-4111-8111-111111111111")).status).toBe(403);
   });
 
   it("built-in roles cannot be edited or deleted; a role in use cannot be deleted", async () => {

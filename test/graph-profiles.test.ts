@@ -54,6 +54,8 @@ describe("trust profiles from Microsoft Graph", () => {
       if (rest === "/organization") return json(200, { value: [{ displayName: "Contoso", verifiedDomains: [{ name: "contoso.com", isDefault: true }, { name: "contoso.onmicrosoft.com" }] }] });
       const photo = /^\/users\/([^/]+)\/photos\/48x48\/\$value$/.exec(rest);
       if (photo) return photo[1] === "oid-ana" ? res.writeHead(200, { "content-type": "image/jpeg" }).end(JPEG) : json(404, { error: { code: "ImageNotFound", message: "The photo wasn't found." } });
+      const group = /^\/groups\/([^/]+)$/.exec(rest);
+      if (group) return group[1] === "11111111-1111-4111-8111-111111111111" ? json(200, { displayName: "Help desk (Lisbon)" }) : json(404, { error: { code: "Request_ResourceNotFound" } });
       const user = /^\/users\/([^/]+)$/.exec(rest);
       if (user && USERS[user[1]!]) return json(200, USERS[user[1]!]);
       return json(404, { error: { code: "Request_ResourceNotFound" } });
@@ -142,5 +144,14 @@ describe("trust profiles from Microsoft Graph", () => {
     } finally {
       await issuer.close();
     }
+  });
+
+  it("names Entra group ids (unknown ones and non-ids left out), and keeps the names", async () => {
+    const { graph } = setUp();
+    expect(await graph.groupNames("graph", ["11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222", "help-desk"])).toEqual({ "11111111-1111-4111-8111-111111111111": "Help desk (Lisbon)" });
+    const calls = graph.calls();
+    expect(await graph.groupNames("graph", ["11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"])).toEqual({ "11111111-1111-4111-8111-111111111111": "Help desk (Lisbon)" });
+    expect(graph.calls()).toBe(calls);
+    expect(seen.filter((r) => r.includes("help-desk"))).toEqual([]); // a name that is not an id never reaches Graph
   });
 });

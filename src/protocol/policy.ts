@@ -79,3 +79,6 @@ export const AccessPolicy = z.object({
   appliesTo: z.array(z.enum(["sign_in", "session_create", "level_request"])).min(1),
 });
 export type AccessPolicy = z.infer<typeof AccessPolicy>;
+
+/** An Entra group object id (the groups claim carries these, not names); admin pages ask the broker for their names. */
+export const ENTRA_GROUP_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -219,7 +219,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
     { messagesPerSecond: config.messagesPerSecond, messageBurst: config.messageBurst, helloTimeoutMs: config.helloTimeoutMs, trustedProxies },
   );
   const guard = createApiGuard({ verifier, consoleAuth, policy });
-  registerAdminRoutes(app, { guard, tenants, devices });
+  registerAdminRoutes(app, { guard, tenants, devices, groupNames: graph?.groupNames });
   const verifyAudit = createAuditVerifier({ store, keys: auditKeys, checkpointFile: auditFiles.checkpointFile });
   registerReportRoutes(app, { guard, reports: createSessionReports(store), auditLog: createAuditLog({ store, verify: verifyAudit, peopleNames }) });
   registerPppcRoutes(app, { guard });

@@ -1,6 +1,6 @@
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Permission, type Role, type RoleAssignment } from "../../protocol/index.js";
+import { ENTRA_GROUP_ID, Permission, type Role, type RoleAssignment } from "../../protocol/index.js";
 import { api } from "../../web-client/api.js";
 import { useApi } from "../../ui/use-api.js";
 
@@ -10,6 +10,8 @@ export function RolesPage() {
   const roles = useApi<Role[]>("/api/roles");
   const assignments = useApi<RoleAssignment[]>("/api/assignments");
   const [error, setError] = useState<string | null>(null);
+  const groupNames = useGroupNames([...(assignments.data ?? []).flatMap((a) => (a.principal.type === "group" ? [a.principal.id] : [])), ...(assignments.data ?? []).flatMap((a) => a.scopeGroups ?? [])]);
+  const group = (id: string) => (groupNames[id] ? <span title={id} data-testid="group-name">{groupNames[id]}</span> : id);
   const act = (p: Promise<unknown>) => p.then(() => (roles.reload(), assignments.reload(), setError(null)), (e: Error) => setError(e.message));
 
   return (
@@ -39,9 +41,9 @@ export function RolesPage() {
         <tbody>
           {assignments.data?.map((a) => (
             <tr key={a.id}>
-              <td dir="auto">{t(`roles.principal_${a.principal.type}`)}: {a.principal.id}</td>
+              <td dir="auto">{t(`roles.principal_${a.principal.type}`)}: {a.principal.type === "group" ? group(a.principal.id) : a.principal.id}</td>
               <td>{roles.data?.find((r) => r.id === a.roleId)?.name ?? a.roleId}</td>
-              <td>{a.scopeGroups?.join(", ") ?? t("roles.everyone")}</td>
+              <td>{a.scopeGroups ? a.scopeGroups.map((g, i) => <span key={g}>{i > 0 && ", "}{group(g)}</span>) : t("roles.everyone")}</td>
               <td><button type="button" className="danger" onClick={() => act(api(`/api/assignments/${a.id}`, { method: "DELETE" }))}>{t("common.delete")}</button></td>
             </tr>
           ))}
@@ -111,4 +113,14 @@ function NewAssignment({ roles, onSave }: { roles: Role[]; onSave: (a: RoleAssig
       <button type="submit" className="primary">{t("common.save")}</button>
     </form>
   );
+}
+
+/** Entra group object ids in assignments, named by the broker (Microsoft Graph); ids it cannot name stay ids. */
+function useGroupNames(ids: string[]): Record<string, string> {
+  const wanted = [...new Set(ids.filter((id) => ENTRA_GROUP_ID.test(id)))].sort().slice(0, 50).join(",");
+  const [names, setNames] = useState<Record<string, string>>({});
+  useEffect(() => {
+    if (wanted) api<{ names: Record<string, string> }>(`/api/group-names?ids=${encodeURIComponent(wanted)}`).then((r) => setNames(r.names), () => setNames({}));
+  }, [wanted]);
+  return names;
 }

@@ -1,12 +1,24 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
-import { AccessPolicy, BUILT_IN_ROLES, type Permission, Role, RoleAssignment, TenantSettings } from "../../protocol/index.js";
+import { AccessPolicy, BUILT_IN_ROLES, type Permission, Role, RoleAssignment, TenantSettings, ENTRA_GROUP_ID } from "../../protocol/index.js";
 import { sendError } from "./typed-errors.js";
 import type { DeviceService } from "../devices/device-service.js";
 import { validCidr } from "../policy/access-policy.js";
 import { ComplianceRules } from "../policy/compliance.js";
 import type { TenantConfig, TenantSnapshot } from "../policy/tenant-config.js";
 import type { ApiCaller, ApiGuard } from "./api-caller.js";
+import type { GroupNames } from "../identity/graph-profiles.js";
+
+/** Up to 50 group object ids, comma-separated. */
+const GroupNamesQuery = z
+  .object({
+    ids: z
+      .string()
+      .max(50 * 37)
+      .transform((text) => text.split(",").filter(Boolean))
+      .pipe(z.array(z.string().regex(ENTRA_GROUP_ID, "not a group object id")).min(1).max(50)),
+  })
+  .strict();
 
 /**
  * The admin HTTP API: settings, roles, assignments, access policies,
@@ -29,7 +41,7 @@ interface DocumentRoutes<T extends { id: string }> {
   remove(tenantId: string, id: string, actorId: string): Promise<{ changed: boolean }>;
 }
 
-export function registerAdminRoutes(app: FastifyInstance, o: { guard: ApiGuard; tenants: TenantConfig; devices: DeviceService }) {
+export function registerAdminRoutes(app: FastifyInstance, o: { guard: ApiGuard; tenants: TenantConfig; devices: DeviceService; groupNames?: GroupNames }) {
   const { guard, tenants } = o;
   const snapshotOf = (caller: ApiCaller) => tenants.snapshot(caller.identity.tenantId);
 
@@ -137,6 +149,14 @@ export function registerAdminRoutes(app: FastifyInstance, o: { guard: ApiGuard; 
     const caller = await guard(request, reply, "devices.read");
     if (!caller) return reply;
     return o.devices.listForAdmin(caller.identity);
+  });
+
+  /** Names of Entra group ids for the Roles page (Graph, with Entra sign-in); an empty map otherwise. */
+  app.get("/api/group-names", async (request, reply) => {
+    const caller = await guard(request, reply, "roles.manage");
+    const q = caller && parse(reply, GroupNamesQuery, request.query);
+    if (!caller || !q) return reply;
+    return { names: o.groupNames ? await o.groupNames(caller.identity.tenantId, q.ids) : {} };
   });
 
   app.post("/api/enrollment-token", async (request, reply) => {

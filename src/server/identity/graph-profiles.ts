@@ -1,5 +1,6 @@
 import https from "node:https";
 import type { JWTPayload } from "jose";
+import { ENTRA_GROUP_ID } from "../../protocol/index.js";
 import type { Clock } from "../clock.js";
 import type { BrokerConfig } from "../config.js";
 import type { Identity } from "./identity.js";
@@ -45,17 +46,22 @@ type Profile = Identity["profile"];
 
 export type ProfileEnricher = (identity: Identity, claims: JWTPayload) => Promise<Identity>;
 
+/** Entra puts group object ids, not names, in the groups claim: an admin page shows Graph's name beside each. */
+export type GroupNames = (tenantId: string, ids: readonly string[]) => Promise<Record<string, string>>;
+
+
 /** Graph profiles when the broker signs people in with Entra ID and has app credentials (and they are not turned off). */
-export function graphProfilesFor(config: BrokerConfig, clock: Clock, log: (problem: string) => void): ProfileEnricher | undefined {
+export function graphProfilesFor(config: BrokerConfig, clock: Clock, log: (problem: string) => void): (ProfileEnricher & { groupNames: GroupNames }) | undefined {
   const entra = Boolean(config.entraTenant || config.oidcAuthority);
   if (!entra || !config.graphProfiles || !config.oidcClientId || !config.oidcClientSecret) return undefined;
   const tokenUrl = (tenant: string) => config.graphTokenUrl.replace("{tenant}", encodeURIComponent(tenant));
   return createGraphProfiles({ graphUrl: config.graphUrl, tokenUrl, clientId: config.oidcClientId, clientSecret: config.oidcClientSecret, clock, log });
 }
 
-export function createGraphProfiles(o: GraphSettings & { clock: Clock; log?: (problem: string) => void }): ProfileEnricher & { calls: () => number } {
+export function createGraphProfiles(o: GraphSettings & { clock: Clock; log?: (problem: string) => void }): ProfileEnricher & { groupNames: GroupNames; calls: () => number } {
   const ttl = o.ttlMs ?? PROFILE_TTL_MS;
   const profiles = new Map<string, { profile: Profile; until: number }>();
+  const groups = new Map<string, { name: string | null; until: number }>();
   const organisations = new Map<string, { org: Organisation; until: number }>();
   const appTokens = new Map<string, { token: string; until: number }>();
   /** Throttled by Graph (429): no call for that tenant before this time. */
@@ -167,5 +173,28 @@ export function createGraphProfiles(o: GraphSettings & { clock: Clock; log?: (pr
       return unverified(identity);
     }
   };
-  return Object.assign(enrich, { calls: () => calls });
+  /** Names of group object ids (unknown ones and anything but a group id are left out); cached like profiles. */
+  const groupNames: GroupNames = async (tenantId, ids) => {
+    const names: Record<string, string> = {};
+    for (const id of ids.filter((i) => ENTRA_GROUP_ID.test(i))) {
+      const key = `${tenantId}:${id.toLowerCase()}`;
+      let kept = groups.get(key);
+      if (!kept || kept.until <= o.clock.now()) {
+        if ((quietUntil.get(tenantId) ?? 0) > o.clock.now()) break;
+        try {
+          const res = await graphGet(tenantId, `/groups/${encodeURIComponent(id)}?$select=displayName`);
+          const name = res.status === 200 ? ((JSON.parse(res.body.toString("utf8")) as { displayName?: string }).displayName ?? null) : null;
+          kept = { name, until: o.clock.now() + ttl };
+          if (groups.size >= MAX_CACHED) groups.delete(groups.keys().next().value!);
+          groups.set(key, kept);
+        } catch (error) {
+          o.log?.(error instanceof Error ? error.message : String(error));
+          break;
+        }
+      }
+      if (kept.name) names[id] = kept.name;
+    }
+    return names;
+  };
+  return Object.assign(enrich, { groupNames, calls: () => calls });
 }
