@@ -60,11 +60,14 @@ export class BrokerClient {
     const secureContext = options.ca ? secureContextFor(options.ca) : undefined;
     const from = options.localAddress ? { localAddress: options.localAddress, family: 4 } : {};
     const socket = new WebSocket(url, { secureContext, headers: options.headers, maxPayload: 16 * 1024 * 1024, ...from } as unknown as WebSocket.ClientOptions);
+    // Listening before "open": the broker's challenge can come in the same packet as the upgrade's answer, and
+    // ws then emits it in the same tick as "open", before an await after "open" would have attached a listener.
+    const client = new BrokerClient(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once("open", () => resolve());
       socket.once("error", reject);
     });
-    return new BrokerClient(socket);
+    return client;
   }
 
   /** Connects, says hello with the token and starts heartbeats at the broker's pace. */

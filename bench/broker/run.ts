@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { BrokerClient } from "../../tools/broker-client.js";
+import { type DeviceKey, newDeviceKey, signInWithDevice } from "../../tools/device-key.js";
 import { type BrokerProcess, startBrokerProcess } from "./broker-process.js";
 import { openViewSession } from "./view-session.js";
 import { fmt, percentile, sleep, numberArg } from "./stats.js";
@@ -10,6 +11,7 @@ import { fmt, percentile, sleep, numberArg } from "./stats.js";
 // Starts a real broker process and measures it with real TLS WebSocket clients
 // from this process. Prints numbers; passes or fails nothing.
 const IDLE = numberArg("idle", 10_000);
+const DEVICES = numberArg("devices", 10_000);
 const SETUPS = numberArg("setups", 6_000);
 const SETUP_CONCURRENCY = numberArg("concurrency", 64);
 const RELAY_PAIRS = numberArg("relay-pairs", 100);
@@ -49,6 +51,45 @@ async function idleConnections(b: BrokerProcess) {
   report(`idle connections open and authenticated, ${where}`, `${alive} of ${IDLE} in ${fmt(openSeconds)} s`, "10,000");
   report(`broker RSS per idle connection, ${where}`, `${fmt((after - before) / IDLE / 1024)} KB (RSS ${fmt(before / 2 ** 20, 0)} → ${fmt(after / 2 ** 20, 0)} MiB)`, "< 20 KB");
   clients.forEach((c) => c.kill());
+  await sleep(1500);
+}
+
+/**
+ * Desktop apps waiting for an offer (Help on a device): each holds one connection that proved its device,
+ * registered in the hub's device table. What each costs the broker, with TLS terminated in front.
+ */
+async function idleDevices(b: BrokerProcess) {
+  console.log(`\n▶ ${DEVICES} idle desktop apps that proved their device (presence for offers), TLS terminated by a proxy in front`);
+  const keys: { key: DeviceKey; token: string; sub: string }[] = [];
+  for (let i = 0; i < DEVICES; i += 50) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(50, DEVICES - i) }, async (_, j) => {
+        const sub = `device-owner-${i + j}`;
+        const token = await b.issuer.mint({ sub, name: `Owner ${i + j}` });
+        const key = await newDeviceKey();
+        const client = await BrokerClient.signIn(b.wsUrl, token, { ca: b.ca });
+        const { nonce } = await client.next("challenge");
+        await client.request({ type: "device.register", name: `PC ${i + j}`, publicKey: key.publicKey, facts: { platform: "windows", osVersion: "10.0.26100", appVersion: "1.1.0" }, signature: key.prove(nonce, sub) }, "device.registered", 30_000);
+        client.kill();
+        return { key, token, sub };
+      }),
+    );
+    keys.push(...batch);
+  }
+  await sleep(3000);
+  const before = b.rssBytes();
+  const t0 = performance.now();
+  const apps: BrokerClient[] = [];
+  for (let i = 0; i < keys.length; i += 200) {
+    apps.push(...(await Promise.all(keys.slice(i, i + 200).map(async ({ key, token, sub }) => (await signInWithDevice(b.wsUrl, token, sub, key, { ca: b.ca })).client))));
+  }
+  const openSeconds = (performance.now() - t0) / 1000;
+  await sleep(3000);
+  const after = b.rssBytes();
+  const alive = apps.filter((c) => c.socket.readyState === c.socket.OPEN).length;
+  report("idle desktop apps connected with their device proved, TLS in front", `${alive} of ${DEVICES} in ${fmt(openSeconds)} s`, "10,000");
+  report("broker RSS per idle device, TLS in front", `${fmt((after - before) / DEVICES / 1024)} KB (RSS ${fmt(before / 2 ** 20, 0)} → ${fmt(after / 2 ** 20, 0)} MiB)`, "< 10 KB");
+  apps.forEach((c) => c.kill());
   await sleep(1500);
 }
 
@@ -167,6 +208,7 @@ const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf
 const phases: [(b: BrokerProcess) => Promise<void>, Record<string, string>][] = [
   [idleConnections, {}],
   [idleConnections, { TANDEM_TLS: "off" }],
+  [idleDevices, { TANDEM_TLS: "off" }],
   [sessionSetups, {}],
   [sessionSetups, { TANDEM_TLS: "off" }],
   [relayLatency, {}],
