@@ -1,5 +1,6 @@
 import type { CaptureFailure, DeviceView, DisplayChoice, IceConfig, InputEvent, Level, Party, PointerMove, ServerMessage, SessionView, TargetDevice, OfferStatus } from "../protocol/index.js";
 import { BrokerConnection, type ConnectionStatus } from "../web-client/broker-connection.js";
+import { ConnectionKeeper } from "../web-client/connection-keeper.js";
 import type { ReceivedFrames } from "../web-client/frames-as-received.js";
 import { createHelperLink, type HelperLink } from "../web-client/helper-link.js";
 import type { LinkQuality } from "../web-client/link-quality.js";
@@ -76,7 +77,16 @@ const initial: HelperState = {
 
 export class HelperSession {
   readonly store = new Store<HelperState>(initial);
-  private connection: BrokerConnection | null = null;
+  /** One connection, opened once: a second click while it opens waits for the same hello. */
+  private readonly connections = new ConnectionKeeper(() => {
+    const connection = new BrokerConnection({ onReconnected: (c) => this.resume(c) });
+    connection.onStatus((status) => this.store.set({ connection: status }));
+    connection.on((message) => this.receive(message));
+    return connection;
+  });
+  private get connection(): BrokerConnection | null {
+    return this.connections.current;
+  }
   private resumeToken: string | null = null;
   private ice: IceConfig | null = null;
   private peerLink: HelperLink | null = null;
@@ -104,12 +114,7 @@ export class HelperSession {
   }
 
   private async connect(): Promise<BrokerConnection> {
-    if (this.connection && this.connection.status !== "closed") return this.connection;
-    const connection = new BrokerConnection({ onReconnected: (c) => this.resume(c) });
-    connection.onStatus((status) => this.store.set({ connection: status }));
-    connection.on((message) => this.receive(message));
-    this.connection = connection;
-    await connection.open();
+    const connection = await this.connections.open();
     this.store.set({ connection: "connected" });
     return connection;
   }
