@@ -45,10 +45,6 @@ export class Hub {
     if (set?.size === 0) this.devices.delete(key);
   }
 
-  get deviceCount(): number {
-    return this.devices.size;
-  }
-
   attach(connection: Connection, view: SessionView, role: PartyRole): Connection | undefined {
     const seats = this.parties.get(view.sessionId) ?? {};
     const replaced = seats[role];
