@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHAT_PAGE_BYTES, type ServerMessage } from "../src/protocol/index.js";
+import { execFileSync } from "node:child_process";
 import { startMemoryGuard } from "../src/server/memory-guard.js";
+import { SettlingDecision } from "../src/server/memory-settling.js";
 import { CLOSE_FLOODING, CLOSE_SLOW_CONSUMER } from "../src/server/ws/connection.js";
 import { FLOOD_CLOSE_AFTER } from "../src/server/ws/endpoint.js";
 import { BrokerClient } from "../tools/broker-client.js";
@@ -144,5 +146,38 @@ describe("the broker-wide memory guard", () => {
     } finally {
       await h.close();
     }
+  });
+});
+
+describe("after a burst, the broker's memory settles", () => {
+  const MB = 1024 * 1024;
+  const quiet = (rssMb: number) => ({ rssBytes: rssMb * MB, busy: 0.02 });
+  const busy = (rssMb: number) => ({ rssBytes: rssMb * MB, busy: 0.9 });
+
+  it("collects once the broker is quiet again with its RSS well above where it settled, and not again for memory in use", () => {
+    const decision = new SettlingDecision();
+    expect(decision.next(quiet(300))).toBe(false); // settles at 300 MB
+    expect([busy(380), busy(410), busy(410)].map((r) => decision.next(r))).toEqual([false, false, false]); // a flood: never during it
+    expect(decision.next(quiet(410))).toBe(false); // one quiet reading is not yet quiet
+    expect(decision.next(quiet(410))).toBe(true);
+    expect(decision.next(quiet(360))).toBe(false); // the reading after a collection is the new baseline…
+    expect(decision.next(quiet(290))).toBe(false); // …and memory that goes down lowers it
+    expect([quiet(300), quiet(305), quiet(310)].map((r) => decision.next(r))).toEqual([false, false, false]); // under 10% above: left alone
+    expect(decision.next(quiet(340))).toBe(true); // 17% up, after a quiet while: collect…
+    expect([quiet(340), quiet(340), quiet(340), quiet(340)].map((r) => decision.next(r))).toEqual([false, false, false, false]); // …it was in use: no collection every period
+  });
+
+  it("small growth is left alone however quiet", () => {
+    const decision = new SettlingDecision();
+    decision.next(quiet(60));
+    expect([quiet(70), quiet(70), quiet(70)].map((r) => decision.next(r))).toEqual([false, false, false]); // +16% but only 10 MB
+  });
+
+  it("the memory-reducing collection gives a burst's pages back to the OS (a real V8 in its own process)", () => {
+    const out = execFileSync(process.execPath, ["--import", "tsx", "test/support/heap-burst.ts"], { encoding: "utf8" });
+    const m = JSON.parse(out) as { heapBefore: number; heapAfter: number; rssBefore: number; rssAfter: number };
+    expect(m.heapBefore).toBeGreaterThan(150);
+    expect(m.heapAfter).toBeLessThan(m.heapBefore / 4);
+    expect(m.rssAfter).toBeLessThan(m.rssBefore - 150);
   });
 });

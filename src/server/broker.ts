@@ -2,7 +2,7 @@ import fs from "node:fs";
 import http, { type RequestListener } from "node:http";
 import https from "node:https";
 import path from "node:path";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
 import { createChatService } from "./chat/chat-service.js";
 import { type Clock, systemClock } from "./clock.js";
@@ -43,7 +43,7 @@ import { createAbuseLimits, verifiedCallerOf } from "./abuse-limits.js";
 import { type RecordPruning, startExpiredRecordPruning } from "./store/expired-record-pruning.js";
 import { createAttemptLimiter, createRedisAttemptLimiter } from "./limits/attempt-limiter.js";
 import { offerLimitsFor } from "./sessions/device-offers.js";
-import { createCodeSecrets } from "./sessions/code-secrets.js";
+import { codeSecretsIn } from "./sessions/code-secrets.js";
 import { loadOrCreateControlGrants } from "./sessions/control-grants.js";
 import { createLocalBus, type SessionBus } from "./sessions/session-bus.js";
 import { createRedisBus } from "./sessions/redis-bus.js";
@@ -56,6 +56,7 @@ import type { Store } from "./store/store.js";
 import { loadOrCreateLocalTls, type TlsMaterial } from "./tls/local-ca.js";
 import { registerWsEndpoint } from "./ws/endpoint.js";
 import { startMemoryGuard } from "./memory-guard.js";
+import { startMemorySettling } from "./memory-settling.js";
 import { Hub } from "./ws/hub.js";
 
 
@@ -170,7 +171,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
     store,
     clock,
     bus,
-    secrets: createCodeSecrets(loadOrCreatePepper(config.dataDir)),
+    secrets: codeSecretsIn(config.dataDir),
     codeLimits: redisBus
       ? {
           perUser: createRedisAttemptLimiter(redisBus.client, "user", clock, config.codeFailuresPerUser, config.codeFailureWindowMs),
@@ -192,6 +193,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   if (consoleAuth) registerAuthRoutes(app, consoleAuth, limits.signInStarts);
   const hub = new Hub(bus);
   const memory = startMemoryGuard(config.memoryLimitMb * 1024 * 1024);
+  const settling = startMemorySettling(undefined, undefined, undefined, (before, after) => app.log.info({ before, after }, "memory settled after a burst"));
   const presence = redisBus
     ? startBrokerPresence({ redis: redisBus.client, brokerId, onPartyLost: (sessionId, role) => sessions.partyLeft(sessionId, role), log: (error) => app.log.warn({ err: error }, "cluster presence") })
     : null;
@@ -250,6 +252,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
       retention.stop();
       pruning.stop();
       memory.stop();
+      settling.stop();
       await presence?.stop();
       ws.close();
       sessions.shutdown();
@@ -288,11 +291,4 @@ async function loadTls(config: BrokerConfig): Promise<TlsMaterial> {
     return { cert: fs.readFileSync(config.tlsCertFile, "utf8"), key: fs.readFileSync(config.tlsKeyFile, "utf8") };
   }
   return loadOrCreateLocalTls(config.dataDir);
-}
-
-/** The key behind code and resume-token hashes; kept with the data, never in the database. */
-function loadOrCreatePepper(dataDir: string): Buffer {
-  const file = path.join(dataDir, "code-pepper.key");
-  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32).toString("base64"), { mode: 0o600 });
-  return Buffer.from(fs.readFileSync(file, "utf8"), "base64");
 }

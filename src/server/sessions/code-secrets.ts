@@ -1,4 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import { encodeCode } from "../../protocol/index.js";
 
 /**
@@ -21,4 +23,11 @@ export function createCodeSecrets(pepper: Buffer): CodeSecrets {
     newResumeToken: () => randomBytes(32).toString("base64url"),
     hashResumeToken: (token) => hmac("resume", token),
   };
+}
+
+/** The key behind the hashes, kept with the data folder, never in the database. */
+export function codeSecretsIn(dataDir: string): CodeSecrets {
+  const file = path.join(dataDir, "code-pepper.key");
+  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32).toString("base64"), { mode: 0o600 });
+  return createCodeSecrets(Buffer.from(fs.readFileSync(file, "utf8"), "base64"));
 }
