@@ -31,6 +31,7 @@ function setUp() {
     confirmControl: async () => false,
     reopen: async (code) => void opened.push(`reopen:${code}`),
     offered: (helper) => void opened.push(`offered:${helper.name}/${helper.company}`),
+    languageChosen: (code) => void opened.push(`language:${code}`),
   };
   registerBridge({ handle: (c, l) => handlers.set(c, l), on: (c, l) => handlers.set(c, l) }, backend, (url) => isAppUrl(url), (r) => refusals.push(r));
   const call = (channel: string, frameUrl: string | null, ...args: unknown[]) => handlers.get(channel)!({ senderFrame: frameUrl === null ? null : { url: frameUrl, parent: null } }, ...args);
@@ -55,7 +56,8 @@ describe("the preload bridge as main answers it", () => {
     t.call(BRIDGE_CHANNELS.input, page, sessionId, { t: "key", code: "KeyA", down: true, repeat: false, mods: { shift: false, ctrl: false, alt: false, meta: false } });
     expect(t.helping).toEqual([["active", "Hugo Moreau"]]);
     t.call(BRIDGE_CHANNELS.offered, page, { name: "Hugo Moreau", company: "Northwind Traders" });
-    expect(t.opened).toEqual(["accessibility", "offered:Hugo Moreau/Northwind Traders"]);
+    t.call(BRIDGE_CHANNELS.languageChosen, page, "pt-BR");
+    expect(t.opened).toEqual(["accessibility", "offered:Hugo Moreau/Northwind Traders", "language:pt-BR"]);
     // The page saying "control" is not the sharer's click in main's prompt: the agent hears view only, and no input goes.
     expect(t.toAgent).toEqual([{ type: "grant", sessionId, level: "view", paused: false }]);
     expect(t.refusals).toEqual([]);
@@ -83,8 +85,11 @@ describe("the preload bridge as main answers it", () => {
     t.call(BRIDGE_CHANNELS.offered, page, { name: "x".repeat(201), company: "" });
     t.call(BRIDGE_CHANNELS.offered, page, { name: "Mallory", company: "", actions: [{ type: "button" }] });
     t.call(BRIDGE_CHANNELS.offered, page, "Mallory");
+    // A language is one Tandem speaks, nothing else reaches the file main keeps it in.
+    t.fromIframe(BRIDGE_CHANNELS.languageChosen, "de");
+    for (const junk of ["tlh", "../../etc/passwd", "de\nx", { code: "de" }, "x".repeat(5000)]) t.call(BRIDGE_CHANNELS.languageChosen, page, junk);
     expect(t.helping).toEqual([]);
     expect(t.opened).toEqual([]);
-    expect(t.refusals.map((r) => r.code)).toEqual(["forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "bad_message", "bad_message", "bad_message", "bad_message", "forbidden", "bad_message", "bad_message", "forbidden", "bad_message", "bad_message", "bad_message"]);
+    expect(t.refusals.map((r) => r.code)).toEqual(["forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "bad_message", "bad_message", "bad_message", "bad_message", "forbidden", "bad_message", "bad_message", "forbidden", "bad_message", "bad_message", "bad_message", "forbidden", "bad_message", "bad_message", "bad_message", "bad_message", "bad_message"]);
   });
 });

@@ -40,7 +40,7 @@ export async function attachDesktopBridge(
   page: Page,
   relay: InputRelay,
   device: DeviceKey,
-  os: { permissions?: () => PermissionReport; opened?: string[]; displays?: DisplayChoice[]; selected?: string[]; consent?: StandInConsent; token?: string; reopened?: string[]; offered?: string[] } = {},
+  os: { permissions?: () => PermissionReport; opened?: string[]; displays?: DisplayChoice[]; selected?: string[]; consent?: StandInConsent; token?: string; reopened?: string[]; offered?: string[]; languages?: string[] } = {},
 ): Promise<void> {
   // Main's display list: by default the one screen this X display has.
   const displays = os.displays ?? [{ id: "1", label: "Screen 1", width: 1920, height: 1080, primary: true, current: true }];
@@ -73,6 +73,8 @@ export async function attachDesktopBridge(
     reopen: async (code) => void os.reopened?.push(code),
     // Main would show the OS's notification; the test hears who offered.
     offered: (helper) => void os.offered?.push(helper.name),
+    // Main would keep the choice and speak it in the tray and prompts; the test hears which language.
+    languageChosen: (code) => void os.languages?.push(code),
   };
   const handlers = new Map<string, Parameters<IpcMainLike["handle"]>[1]>();
   const listeners = new Map<string, Parameters<IpcMainLike["on"]>[1]>();

@@ -114,7 +114,7 @@ function Ended({ helper }: { helper: HelperSession }) {
   return (
     <section className={`card ended ${bad ? "bad" : ""}`} role="status" data-testid="session-ended" data-reason={reason}>
       <h1>{t("ended.title")}</h1>
-      <p className="reason" dir="auto" data-testid="end-reason">{t(key, { name: peer?.name ?? t("common.theSharer"), seconds: Math.round((lostAfterMs ?? 0) / 1000) })}</p>
+      <p className="reason" dir="auto" data-testid="end-reason">{t(key, { name: peer?.name ?? t("common.theSharer"), count: Math.round((lostAfterMs ?? 0) / 1000) })}</p>
       <div className="row">
         <button type="button" className="primary" onClick={() => void helper.create()}>{t("home.newSession")}</button>
         <button type="button" onClick={() => helper.reset()} data-testid="back-home">{t("ended.backHome")}</button>

@@ -1,4 +1,10 @@
-/** English, the reference: every other language must have exactly these keys (checked by the type). */
+/**
+ * English, the reference: every other language must have exactly these keys
+ * (checked by the type and by test/every-locale-is-complete.test.ts). A text
+ * with a number in it is a plural: one form per CLDR category of the language
+ * (English: one, other; Polish: one, few, many, other…), picked by i18next
+ * with Intl.PluralRules from `count`.
+ */
 export const en = {
   "common.loading": "Loading…",
   "common.signIn": "Sign in with your organisation account",
@@ -104,7 +110,7 @@ export const en = {
   "verify.explanation": "Read it to each other: if both screens show the same code, nobody is in the middle.",
 
   "chat.title": "Chat",
-  "chat.unread": "{{count}} new",
+  "chat.unread": { one: "{{count}} new", other: "{{count}} new" },
   "chat.disabled": "Chat is turned off by your organisation.",
   "chat.placeholder": "Write a message",
   "chat.ended": "The session has ended. The conversation stays here.",
@@ -123,7 +129,7 @@ export const en = {
   "end.code_cancelled": "You cancelled the code before anyone used it.",
   "end.helper_disconnected": "Your connection was lost for too long.",
   "end.sharer_disconnected": "{{name}} disconnected and did not come back.",
-  "end.sharer_disconnected_after": "The connection to {{name}} was lost for {{seconds}} s and did not come back.",
+  "end.sharer_disconnected_after": { one: "The connection to {{name}} was lost for {{count}} second and did not come back.", other: "The connection to {{name}} was lost for {{count}} seconds and did not come back." },
   "end.revoked": "The session was stopped by an administrator.",
   "end.policy_blocked": "Your organisation's policy stopped the session.",
   "endShort.helper_ended": "Ended by helper",
@@ -232,8 +238,8 @@ export const en = {
   "reports.exportCsv": "Export CSV",
 
   "audit.title": "Audit log",
-  "audit.intact": "The audit chain is intact ({{count}} records verified).",
-  "audit.broken": "The audit chain is broken at record {{first}} (problems found: {{count}}).",
+  "audit.intact": { one: "The audit chain is intact ({{count}} record verified).", other: "The audit chain is intact ({{count}} records verified)." },
+  "audit.broken": { one: "The audit chain is broken at record {{first}} ({{count}} problem found).", other: "The audit chain is broken at record {{first}} ({{count}} problems found)." },
   "audit.action": "Action",
   "audit.actor": "Who",
   "audit.byTandem": "Tandem (automatic)",
@@ -241,10 +247,10 @@ export const en = {
   "audit.detail": "Detail",
   "audit.actorId": "Who (user ID)",
   "audit.sessionId": "Session ID",
-  "audit.repeated": "{{count}} more like this in that minute, counted in this row",
+  "audit.repeated": { one: "{{count}} more like this in that minute, counted in this row", other: "{{count}} more like this in that minute, counted in this row" },
   "audit.none": "No events match.",
   "audit.older": "Show older events",
-  "audit.forged": "The audit checkpoints do not hold: {{count}} lines are not signed with this broker's key.",
+  "audit.forged": { one: "The audit checkpoints do not hold: {{count}} line is not signed with this broker's key.", other: "The audit checkpoints do not hold: {{count}} lines are not signed with this broker's key." },
   "audit.checkpoint": "Last signed checkpoint: record {{seq}}, {{when}}.",
   "audit.problem_edited": "Record {{seq}} was changed after it was written.",
   "audit.problem_missing_before": "Records are missing before record {{seq}}.",
@@ -349,7 +355,7 @@ export const en = {
   "sharerEnd.code_expired": "The code has expired.",
   "sharerEnd.code_cancelled": "Your helper cancelled this code.",
   "sharerEnd.helper_disconnected": "{{name}} disconnected.",
-  "sharerEnd.helper_disconnected_after": "The connection to {{name}} was lost for {{seconds}} s and did not come back. Nothing is shared any more.",
+  "sharerEnd.helper_disconnected_after": { one: "The connection to {{name}} was lost for {{count}} second and did not come back. Nothing is shared any more.", other: "The connection to {{name}} was lost for {{count}} seconds and did not come back. Nothing is shared any more." },
   "sharerEnd.sharer_disconnected": "Your connection was lost for too long.",
   "sharerEnd.revoked": "The session was stopped by an administrator.",
   "sharerEnd.policy_blocked": "Your organisation's policy stopped the session.",
@@ -359,7 +365,7 @@ export const en = {
   "error.code_expired": "That code has expired. Ask your helper for a new one.",
   "error.code_cancelled": "That code was cancelled by your helper. Ask them for a new one.",
   "error.code_used": "That code was already used. Ask your helper for a new one.",
-  "error.rate_limited": "Too many tries. Wait {{seconds}} seconds and try again.",
+  "error.rate_limited": { one: "Too many tries. Wait {{count}} second and try again.", other: "Too many tries. Wait {{count}} seconds and try again." },
   "error.policy_blocked": "Your organisation's policy does not allow this: {{detail}}",
   "error.forbidden": "You are not allowed to do this: {{detail}}",
   "error.unauthenticated": "Please sign in again.",
@@ -379,4 +385,9 @@ export const en = {
   "error.unavailable": "Tandem cannot reach its database right now. Nothing was changed; try again in a moment.",
 } as const;
 
-export type Strings = Record<keyof typeof en, string>;
+/** A text with a count: `other` always, and the language's other CLDR categories. */
+export type Plural = { other: string } & Partial<Record<Intl.LDMLPluralRule, string>>;
+type English = typeof en;
+export type StringKey = keyof English;
+/** What a language provides: a text for each key, a plural where English has one. */
+export type Strings = { [K in StringKey]: English[K] extends string ? string : Plural };

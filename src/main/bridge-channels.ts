@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LANGUAGES, type LanguageCode } from "../locales/languages.js";
 import { BRIDGE_CHANNELS as CHANNELS, CODE_ALPHABET, type BridgeDeviceProof, DisplayChoice, PermissionPane, type PermissionReport, SessionView } from "../protocol/index.js";
 
 /**
@@ -13,6 +14,9 @@ export const ControlGrantText = z.string().min(1).max(8192);
 export const SessionCodeText = z.string().regex(new RegExp(`^[${CODE_ALPHABET}]{8}$`));
 export const ProveArgs = z.tuple([z.string().min(16).max(128), z.string().min(1).max(256)]);
 /** Who offers help, as the notification names them: short text only. */
+/** Exactly one of the languages Tandem speaks (the shell keeps it in a file). */
+export const LanguageChoice = z.enum(LANGUAGES.map((l) => l.code) as [LanguageCode, ...LanguageCode[]]);
+export type LanguageChoice = z.infer<typeof LanguageChoice>;
 export const OfferedHelper = z.object({ name: z.string().min(1).max(200), company: z.string().max(200) }).strict();
 
 export class BridgeRefused extends Error {
@@ -39,6 +43,8 @@ export interface BridgeBackend {
   reopen(code: string): Promise<void>;
   /** A helper's offer reached the page: the OS notification, and the window brought forward. */
   offered(helper: { name: string; company: string }): void;
+  /** The sharer chose a language in the page (a code Tandem speaks). */
+  languageChosen(code: LanguageChoice): void;
 }
 
 /** The part of Electron's ipcMain we use; the event carries the sending frame's URL. */
@@ -97,4 +103,5 @@ export function registerBridge(ipc: IpcMainLike, backend: BridgeBackend, isAppFr
   );
   ipc.on(CHANNELS.input, quietly((sessionId, event) => void backend.relay.input(sessionId, event)));
   ipc.on(CHANNELS.offered, quietly((helper) => backend.offered(parsed(OfferedHelper, helper))));
+  ipc.on(CHANNELS.languageChosen, quietly((code) => backend.languageChosen(parsed(LanguageChoice, code))));
 }

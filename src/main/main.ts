@@ -7,6 +7,7 @@ import electronUpdater from "electron-updater";
 import { BRIDGE_CHANNELS, CONTROL_GRANT_KEYS_PATH, type SessionView } from "../protocol/index.js";
 import { caTrustingNetworkClient } from "../node-shared/ca-network-client.js";
 import { ALLOW_BUTTON, consentDialog } from "./consent-prompt.js";
+import { shellLanguage } from "./shell-language.js";
 import { shellText } from "./shell-strings.js";
 import { createControlConsent } from "./control-consent.js";
 import { type IpcMainLike, registerBridge } from "./bridge-channels.js";
@@ -97,6 +98,7 @@ async function start() {
   })().catch((error: unknown) => console.warn("device registration failed; the app works as the web page does until it succeeds:", error));
 
   // The input agent in its own process; main's relay gates what reaches it. A restarted agent starts with the gate closed.
+  const language = shellLanguage(path.join(userData, "language"), () => app.getLocale());
   const agentLink = superviseAgent(() => utilityProcess.fork(path.join(__dirname, "agent.cjs"), [], { serviceName: "Tandem input agent" }), () => {
     relay.revoke();
     sendDisplay();
@@ -108,7 +110,7 @@ async function start() {
     issuer: brokerOrigin,
     fetchKeys: async () => (brokerCa ? (await caTrustingNetworkClient(brokerCa).sendGetRequestAsync(keysUrl)).body : (await fetch(keysUrl)).json()),
     ask: async ({ helper }) => {
-      const options = consentDialog(helper, app.getLocale(), platform === "darwin" ? "⌘⌥⇧Esc" : "Ctrl+Alt+Shift+Esc");
+      const options = consentDialog(helper, language.locale, platform === "darwin" ? "⌘⌥⇧Esc" : "Ctrl+Alt+Shift+Esc");
       return (await (window ? dialog.showMessageBox(window, options) : dialog.showMessageBox(options))).response === ALLOW_BUTTON;
     },
     relay,
@@ -189,7 +191,11 @@ async function start() {
       displays: async () => displayChoices(screen.getAllDisplays(), await desktopCapturer.getSources({ types: ["screen"] }), screen.getPrimaryDisplay().id, chosenDisplayId),
       confirmControl: async (grant) => (await consent.confirm(grant)).allowed,
       // A helper's offer: the OS's own notification, and the window brought forward (clicking the notification does too).
-      offered: (helper) => showOfferNotice(Notification, shellText(app.getLocale())("sharer.offerTitle", helper), bringForward),
+      offered: (helper) => showOfferNotice(Notification, shellText(language.locale)("sharer.offerTitle", helper), bringForward),
+      languageChosen: (code) => {
+        language.choose(code);
+        sharing(...shown); // the tray and the strip in the new language at once
+      },
       selectDisplay: async (id) => {
         const display = screen.getAllDisplays().find((d) => String(d.id) === id);
         if (!display) return false;
@@ -213,8 +219,10 @@ async function start() {
   // Stop closes main's gate at once; the page then ends the session at the broker.
   const stop = () => (relay.revoke(), toPage(BRIDGE_CHANNELS.stopRequested));
   let shownHtml = "";
-  const t = shellText(app.getLocale());
+  let shown: [SessionView | null, string | null] = [null, null];
   function sharing(view: SessionView | null, helperName: string | null) {
+    shown = [view, helperName];
+    const t = shellText(language.locale);
     const running = view !== null && view.status !== "ended" && view.status !== "created";
     updates.sessionRunning(running);
     const helper = view?.status === "active" ? (helperName ?? t("shell.yourHelper")) : null;

@@ -1,23 +1,17 @@
-import { ar } from "../locales/ar.js";
-import { en, type Strings } from "../locales/en.js";
-import { es } from "../locales/es.js";
-import { fr } from "../locales/fr.js";
-import { it } from "../locales/it.js";
-import { sv } from "../locales/sv.js";
-import { zh } from "../locales/zh.js";
+import { ALL_STRINGS } from "../locales/all.js";
+import type { StringKey } from "../locales/en.js";
+import { directionOf, matchLanguage } from "../locales/languages.js";
+import { translate } from "../locales/resource.js";
 
 /**
  * What the desktop shell itself says (tray, on-top strip, dialogs, the
- * consent prompt), from the same locale files as the pages, in the OS's
- * language (English when Tandem does not speak it).
+ * consent prompt), from the same locale files as the pages, in the sharer's
+ * language (shell-language.ts; English when Tandem does not speak it).
  */
-const LOCALES: Record<string, Strings> = { en, es, fr, it, sv, zh, ar };
-
-export type ShellText = ((key: keyof Strings, values?: Record<string, string>) => string) & { rtl: boolean };
+export type ShellText = ((key: StringKey, values?: Record<string, string | number>) => string) & { rtl: boolean };
 
 export function shellText(locale: string): ShellText {
-  const language = locale.toLowerCase().split("-")[0]!;
-  const strings = LOCALES[language] ?? en;
-  const t = (key: keyof Strings, values: Record<string, string> = {}) => strings[key].replace(/\{\{(\w+)\}\}/g, (_, name: string) => values[name] ?? "");
-  return Object.assign(t, { rtl: language === "ar" && strings === ar });
+  const code = matchLanguage(locale) ?? "en";
+  const t = (key: StringKey, values: Record<string, string | number> = {}) => translate(ALL_STRINGS[code], code, key, values);
+  return Object.assign(t, { rtl: directionOf(code) === "rtl" });
 }

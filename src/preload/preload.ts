@@ -13,6 +13,7 @@ const bridge: TandemDesktopBridge = {
   proveDevice: (nonce, userId) => ipcRenderer.invoke(CHANNELS.proveDevice, nonce, userId),
   sessionChanged: (view, helperName) => ipcRenderer.send(CHANNELS.sessionChanged, view, helperName),
   offered: (helper) => ipcRenderer.send(CHANNELS.offered, helper),
+  languageChosen: (code) => ipcRenderer.send(CHANNELS.languageChosen, code),
   input: (sessionId, event) => ipcRenderer.send(CHANNELS.input, sessionId, event),
   onRevokeHotkey: (handler) => void ipcRenderer.on(CHANNELS.revokeHotkey, () => handler()),
   onStopRequested: (handler) => void ipcRenderer.on(CHANNELS.stopRequested, () => handler()),

@@ -28,6 +28,7 @@ export const BRIDGE_CHANNELS = {
   confirmControl: "tandem:confirm-control",
   reopen: "tandem:reopen",
   offered: "tandem:offered",
+  languageChosen: "tandem:language-chosen",
 } as const;
 
 /** What the OS lets the app do, for the permission onboarding. */
@@ -74,4 +75,6 @@ export interface TandemDesktopBridge {
   reopen(code: string): Promise<void>;
   /** A helper offers a session to this device: main shows the OS's notification and brings the window forward. */
   offered(helper: { name: string; company: string }): void;
+  /** The sharer picked a language in the page: the shell's tray, strip and prompts speak it from now on. */
+  languageChosen(code: string): void;
 }

@@ -72,7 +72,7 @@ function Sharing({ host, myName, myUserId, chatEnabled }: { host: SharerHost; my
           {s.phase === "ended" && (
             <section className="card ended" role="status" data-testid="sharer-ended" data-reason={s.view?.endReason ?? ""}>
               <h1>{t("ended.title")}</h1>
-              <p dir="auto" data-testid="sharer-end-reason">{t(sharerEndKey(s.view?.endReason ?? "sharer_ended", s.helperGraceMs), { name: s.helper?.name ?? "", seconds: Math.round((s.helperGraceMs ?? 0) / 1000) })}</p>
+              <p dir="auto" data-testid="sharer-end-reason">{t(sharerEndKey(s.view?.endReason ?? "sharer_ended", s.helperGraceMs), { name: s.helper?.name ?? "", count: Math.round((s.helperGraceMs ?? 0) / 1000) })}</p>
               <div className="row">
                 <button type="button" className="primary" onClick={() => session.startOver()} data-testid="get-help-again">{t("sharer.getHelpAgain")}</button>
               </div>

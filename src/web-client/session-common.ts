@@ -55,7 +55,7 @@ export interface ShownError {
 
 export function shownError(error: unknown): ShownError {
   if (error instanceof BrokerRequestError) {
-    return error.retryAfterMs ? { key: `error.${error.code}`, values: { seconds: Math.ceil(error.retryAfterMs / 1000) } } : { key: `error.${error.code}`, values: { detail: error.message } };
+    return error.retryAfterMs ? { key: `error.${error.code}`, values: { count: Math.ceil(error.retryAfterMs / 1000) } } : { key: `error.${error.code}`, values: { detail: error.message } };
   }
   return { key: "error.internal", values: { detail: error instanceof Error ? error.message : String(error) } };
 }

@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { ToolbarIcon } from "./ToolbarIcon.js";
 import { MAX_CHAT_CHARS, type PartyRole } from "../../protocol/index.js";
 import type { ChatLine } from "../../web-client/chat.js";
 
@@ -59,7 +60,10 @@ export function ChatPanel({ lines, me, disabled, ended = false, onSend, unread, 
           ) : (
             <form onSubmit={submit}>
               <input dir="auto" value={draft} maxLength={MAX_CHAT_CHARS * 2} onChange={(e) => setDraft(e.target.value)} placeholder={t("chat.placeholder")} aria-label={t("chat.placeholder")} data-testid="chat-input" />
-              <button type="submit" disabled={!draft.trim()}>{t("chat.send")}</button>
+              {/* An icon, named for screen readers and on hover: the input keeps the room in every language. */}
+              <button type="submit" className="icon-button" disabled={!draft.trim()} aria-label={t("chat.send")} title={t("chat.send")} data-testid="chat-send">
+                <ToolbarIcon name="send" />
+              </button>
             </form>
           )}
         </>

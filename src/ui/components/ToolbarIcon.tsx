@@ -1,5 +1,5 @@
 /**
- * Small line icons for the session toolbar, drawn here (no icon font, nothing
+ * Small line icons for the session toolbar and the chat's Send, drawn here (no icon font, nothing
  * fetched). Each button that shows one also carries its words as aria-label
  * and title, so a screen reader and a hovering pointer both get the name.
  */
@@ -8,6 +8,7 @@ const PATHS = {
   actual: "M9 4v5H4M20 9h-5V4M15 20v-5h5M4 15h5v5",
   fullScreen: "M3 8V3h5M16 3h5v5M21 16v5h-5M8 21H3v-5M8 8h8v8H8z",
   quality: "M4 20v-4M9 20v-8M14 20v-12M19 20V4",
+  send: "M21 3 3 10.5l7 2.5 2.5 7L21 3zM10 13l4.5-4.5",
 } as const;
 
 export type ToolbarIconName = keyof typeof PATHS;

@@ -1,58 +1,55 @@
 import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
 import { en } from "../../locales/en.js";
-import { es } from "../../locales/es.js";
-import { fr } from "../../locales/fr.js";
-import { it } from "../../locales/it.js";
-import { sv } from "../../locales/sv.js";
-import { ar } from "../../locales/ar.js";
-import { zh } from "../../locales/zh.js";
+import { directionOf, htmlLang, LANGUAGES, type LanguageCode, pickLanguage, PSEUDO } from "../../locales/languages.js";
+import { i18nextResource } from "../../locales/resource.js";
+
+export { LANGUAGES, PSEUDO, type LanguageCode };
 
 /**
  * All user-facing text goes through i18next. The browser's language is the
- * default; a choice made in the picker is remembered per browser. Arabic turns
- * the whole page right-to-left.
+ * default; a choice made in the picker is remembered per browser (and told to
+ * the desktop shell, which then speaks it too). Only the language in use is
+ * loaded. Hebrew and Arabic turn the whole page right-to-left.
  */
-export const LANGUAGES = [
-  { code: "en", name: "English", dir: "ltr" },
-  { code: "es", name: "Español", dir: "ltr" },
-  { code: "fr", name: "Français", dir: "ltr" },
-  { code: "it", name: "Italiano", dir: "ltr" },
-  { code: "sv", name: "Svenska", dir: "ltr" },
-  { code: "ar", name: "العربية", dir: "rtl" },
-  { code: "zh", name: "简体中文", dir: "ltr" },
-] as const;
-export type LanguageCode = (typeof LANGUAGES)[number]["code"];
-
 const STORAGE_KEY = "tandem.language";
-
-export function pickLanguage(preferred: readonly string[], saved: string | null): LanguageCode {
-  const known = (tag: string) => LANGUAGES.find((l) => l.code === tag.toLowerCase().split("-")[0])?.code;
-  return (saved && known(saved)) || preferred.map(known).find(Boolean) || "en";
-}
+/** Developers (and the layout tests) turn the pseudo-locale on in the picker with this key set to "1". */
+export const PSEUDO_KEY = "tandem.pseudo-locale";
+type Choice = LanguageCode | typeof PSEUDO.code;
 
 function applyDirection(code: string) {
-  const language = LANGUAGES.find((l) => l.code === code) ?? LANGUAGES[0];
-  document.documentElement.lang = language.code === "zh" ? "zh-Hans" : language.code;
-  document.documentElement.dir = language.dir;
+  document.documentElement.lang = htmlLang(code);
+  document.documentElement.dir = directionOf(code);
+}
+
+async function load(code: Choice) {
+  if (i18next.hasResourceBundle(code, "translation")) return;
+  const strings = code === PSEUDO.code ? (await import("../../locales/pseudo.js")).pseudoLocalize(en) : await LANGUAGES.find((l) => l.code === code)!.load();
+  i18next.addResourceBundle(code, "translation", i18nextResource(strings));
 }
 
 export async function initI18n(): Promise<typeof i18next> {
   const fromQuery = new URLSearchParams(location.search).get("lang");
   const lng = pickLanguage(navigator.languages ?? [navigator.language], fromQuery ?? localStorage.getItem(STORAGE_KEY));
   await i18next.use(initReactI18next).init({
-    lng,
+    lng: "en",
     fallbackLng: "en",
     keySeparator: false,
     interpolation: { escapeValue: false }, // React escapes
-    resources: { en: { translation: en }, es: { translation: es }, fr: { translation: fr }, it: { translation: it }, sv: { translation: sv }, ar: { translation: ar }, zh: { translation: zh } },
+    resources: { en: { translation: i18nextResource(en) } },
   });
-  applyDirection(lng);
   i18next.on("languageChanged", applyDirection);
+  await load(lng);
+  await i18next.changeLanguage(lng);
+  applyDirection(lng);
   return i18next;
 }
 
-export async function changeLanguage(code: LanguageCode) {
+export async function changeLanguage(code: Choice) {
   localStorage.setItem(STORAGE_KEY, code);
+  await load(code);
   await i18next.changeLanguage(code);
+  if (code !== PSEUDO.code) (window as { tandemDesktop?: { languageChosen?(code: string): void } }).tandemDesktop?.languageChosen?.(code);
 }
+
+export const pseudoLocaleOn = () => localStorage.getItem(PSEUDO_KEY) === "1";
