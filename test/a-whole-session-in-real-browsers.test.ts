@@ -140,6 +140,9 @@ describeNeeding(missing)("a whole session in real browsers", () => {
     await saveScreenshot(sharer, "sharer-ended-fr");
     await sharer.getByTestId("get-help-again").click();
     await sharer.getByTestId("join").waitFor();
+    // The link's code was used: it left the address, and the boxes start empty for the next one.
+    expect(new URL(sharer.url()).searchParams.has("code")).toBe(false);
+    expect(await sharer.getByTestId("code-box-0").inputValue()).toBe("");
 
     // The helper's history shows it.
     await helper.getByTestId("back-home").click();

@@ -119,7 +119,7 @@ describeNeeding(missing)("media paths, verification and disconnects in real brow
     expect(await helper.getByTestId("sharer-away").textContent()).toContain("The person's connection was lost");
     await helper.getByTestId("session-ended").waitFor({ timeout: 10_000 });
     const endedMs = Date.now() - killedAt;
-    expect(await helper.getByTestId("end-reason").textContent()).toBe("The connection to Sam Okafor was lost for 3 s and did not come back.");
+    expect(await helper.getByTestId("end-reason").textContent()).toBe("The connection to Sam Okafor was lost for 3 seconds and did not come back.");
     console.log(`sharer's browser killed: helper told in ${toldMs} ms; session ended (grace 3 s) after ${endedMs} ms`);
     expect(toldMs).toBeLessThan(2_000);
     await helper.context().close();
@@ -133,7 +133,7 @@ describeNeeding(missing)("media paths, verification and disconnects in real brow
       await helper.context().close(); // the helper's browser goes away
       await sharer.getByTestId("helper-away").waitFor({ timeout: 5_000 });
       await sharer.getByTestId("sharer-ended").waitFor({ timeout: 10_000 });
-      expect(await sharer.getByTestId("sharer-end-reason").textContent()).toBe("The connection to Hugo Moreau was lost for 3 s and did not come back. Nothing is shared any more.");
+      expect(await sharer.getByTestId("sharer-end-reason").textContent()).toBe("The connection to Hugo Moreau was lost for 3 seconds and did not come back. Nothing is shared any more.");
       expect(await sharer.getByTestId("sharing-bar").count()).toBe(0);
       await sharer.getByTestId("get-help-again").waitFor();
       await sharer.context().close();

@@ -109,7 +109,8 @@ describeNeeding(missing)("permission onboarding in the desktop sharer page", () 
   it("shows a helper's offer on the device while it waits, joins with one click, and tells the helper Not now", async () => {
     const page = await newPage(browser);
     const notified: string[] = [];
-    await attachDesktopBridge(page, createInputRelay({ send: () => undefined }), device, { permissions: () => ({ platform: "macos", accessibility: "granted", screenRecording: "granted", unsupportedReason: null }), opened: [], offered: notified });
+    const languages: string[] = [];
+    await attachDesktopBridge(page, createInputRelay({ send: () => undefined }), device, { permissions: () => ({ platform: "macos", accessibility: "granted", screenRecording: "granted", unsupportedReason: null }), opened: [], offered: notified, languages });
     await signIn(page, h.origin, "/s", northwind.sharer);
     await page.getByTestId("code-box-0").waitFor();
     const helper = await h.desktopClient(northwind.operator.username, northwind.operator.password);
@@ -122,6 +123,8 @@ describeNeeding(missing)("permission onboarding in the desktop sharer page", () 
     await expect.poll(() => page.getByTestId("offer-join").textContent()).toBe("انضمام");
     await saveScreenshot(page, "sharer-offer-ar");
     await page.getByTestId("language").selectOption("en");
+    // The picker in the app's page tells main, whose tray, strip and prompts then speak it too.
+    await expect.poll(() => languages).toEqual(["ar", "en"]);
     expect(notified).toEqual(["Hugo Moreau"]); // main shows the OS's notification and brings the window forward
     await page.getByTestId("offer-join").click();
     expect(await helper.next("session.peer_joined", 10_000)).toMatchObject({ session: { sessionId: first.session.sessionId }, device: { deviceId: device.id }, otherDevice: false });

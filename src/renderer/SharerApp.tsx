@@ -38,6 +38,13 @@ function Sharing({ host, myName, myUserId, chatEnabled }: { host: SharerHost; my
   const s = useStore(session.store);
   const initialCode = new URLSearchParams(location.search).get("code") ?? "";
   const showChat = s.phase !== "code" && s.phase !== "joining";
+  // A code from a link works once: once in, it leaves the address, so Get help again (or a reload that cannot resume) starts empty.
+  useEffect(() => {
+    if (!showChat || !initialCode) return;
+    const url = new URL(location.href);
+    url.searchParams.delete("code");
+    history.replaceState(history.state, "", url);
+  }, [showChat, initialCode]);
 
   return (
     <div className={`sharer phase-${s.phase}`} data-testid="sharer" data-phase={s.phase}>
