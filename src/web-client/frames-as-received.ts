@@ -14,7 +14,7 @@
  * helper's pointer and keys never wait on a 1080p frame. The first <video>
  * keeps playing underneath from the very same frames, and is what shows
  * whenever this path is not running (no support, another codec, a decoder
- * error, a helper machine too slow to keep up).
+ * error it cannot start again from, a helper machine too slow to keep up).
  */
 
 /** The screen decoded as received: a track to show, and word (with the reason) when this path stops (the first <video> shows again). */
@@ -35,6 +35,14 @@ declare const MediaStreamTrackGenerator: { new (init: { kind: "video" }): TrackG
 
 /** Decoding a second behind (at 30 fps): the helper's machine cannot keep up, the first <video> takes over. A busy moment is not that. */
 const MAX_QUEUED = 30;
+/**
+ * A frame lost on the way breaks the next ones for both decoders; the
+ * browser's own asks the sharer for a key frame, and this one starts again
+ * from it. No key frame this soon after an error, or a second error within
+ * RESTART_WINDOW_MS: the first <video> takes over for good.
+ */
+const KEY_FRAME_WAIT_MS = 2_000;
+const RESTART_WINDOW_MS = 10_000;
 
 export function framesAsReceivedSupported(): boolean {
   return typeof RTCRtpReceiver !== "undefined" && "createEncodedStreams" in RTCRtpReceiver.prototype && typeof VideoDecoder !== "undefined" && typeof MediaStreamTrackGenerator !== "undefined";
@@ -56,11 +64,22 @@ export function decodeAsReceived(receiver: RTCRtpReceiver): ReceivedFrames {
   const stoppedHandlers = new Set<(reason: string) => void>();
   let decoder: VideoDecoder | null = null;
   let stoppedBecause: string | null = null;
+  let lastRestartAt = -Infinity;
+  let keyFrameWait: ReturnType<typeof setTimeout> | null = null;
   const stop = (reason: string) => {
     if (stoppedBecause !== null) return;
     stoppedBecause = reason;
+    if (keyFrameWait) clearTimeout(keyFrameWait);
     if (decoder && decoder.state !== "closed") decoder.close();
     for (const handler of stoppedHandlers) handler(reason);
+  };
+  const startAgain = (reason: string) => {
+    if (stoppedBecause !== null) return;
+    if (performance.now() - lastRestartAt < RESTART_WINDOW_MS) return stop(reason);
+    lastRestartAt = performance.now();
+    if (decoder && decoder.state !== "closed") decoder.close();
+    decoder = null; // the next key frame makes a new one
+    keyFrameWait = setTimeout(() => decoder === null && stop(`${reason}; no key frame to start again from`), KEY_FRAME_WAIT_MS);
   };
   const show = (picture: VideoFrame) => {
     // The track takes the picture (and closes it); one it cannot take yet is dropped: the next is newer.
@@ -69,11 +88,14 @@ export function decodeAsReceived(receiver: RTCRtpReceiver): ReceivedFrames {
   };
   const decode = (frame: EncodedFrame) => {
     if (stoppedBecause !== null || frame.type === "empty") return;
+    if (decoder?.state === "closed") return; // failed; its error callback (queued) starts again
     if (!decoder) {
       if (frame.type !== "key") return; // a decoder starts at a key frame
       const codec = codecOf(frame);
       if (!codec) return stop(`codec ${frame.getMetadata().mimeType ?? "unknown"}`);
-      decoder = new VideoDecoder({ output: show, error: (error) => stop(`decoder: ${error.message}`) });
+      if (keyFrameWait) clearTimeout(keyFrameWait);
+      const made: VideoDecoder = new VideoDecoder({ output: show, error: (error) => decoder === made && startAgain(`decoder: ${error.message}`) });
+      decoder = made;
       decoder.configure({ codec, optimizeForLatency: true });
     }
     if (decoder.decodeQueueSize > MAX_QUEUED) return stop(`decoding ${decoder.decodeQueueSize} frames behind`);
