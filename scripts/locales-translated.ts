@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { ALL_STRINGS } from "../src/locales/all.js";
 import { en } from "../src/locales/en.js";
-import { fingerprint, type LocaleRecord } from "../src/locales/fingerprint.js";
+import { fingerprint, type LocaleRecord } from "./locale-fingerprint.js";
 import { LANGUAGES } from "../src/locales/languages.js";
 
 // `npm run locales:translated -- de fr [--same key1,key2]`: after translating

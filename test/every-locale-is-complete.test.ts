@@ -3,7 +3,7 @@ import i18next from "i18next";
 import { describe, expect, it } from "vitest";
 import { ALL_STRINGS } from "../src/locales/all.js";
 import { en, type Plural, type StringKey } from "../src/locales/en.js";
-import { fingerprint, type LocaleRecord } from "../src/locales/fingerprint.js";
+import { fingerprint, type LocaleRecord } from "../scripts/locale-fingerprint.js";
 import { LANGUAGES, matchLanguage, pickLanguage } from "../src/locales/languages.js";
 import { pseudoLocalize } from "../src/locales/pseudo.js";
 import { i18nextResource, translate } from "../src/locales/resource.js";
