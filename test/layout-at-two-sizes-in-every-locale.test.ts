@@ -3,6 +3,7 @@ import type { Page } from "playwright-core";
 import { ALL_STRINGS } from "../src/locales/all.js";
 import type { Plural } from "../src/locales/en.js";
 import { LANGUAGES, PSEUDO } from "../src/locales/languages.js";
+import { PSEUDO_KEY } from "../src/ui/i18n/index.js";
 import { type BrowserStack, startBrowserStack } from "./support/browser-stack.js";
 import { browserStackMissing } from "./support/browsers.js";
 import { northwind } from "./support/demo-people.js";
@@ -63,7 +64,7 @@ function layoutProblems(): string[] {
 /** The page in each language and size: no problems, and a screenshot of each. */
 async function checkLayout(page: Page, name: string, everyLanguage = false) {
   // The picker lists the pseudo-locale once a developer turned it on (it reads the flag when it renders).
-  await page.evaluate((key) => localStorage.setItem(key, "1"), "tandem.pseudo-locale");
+  await page.evaluate((key) => localStorage.setItem(key, "1"), PSEUDO_KEY);
   for (const locale of [...FULL, ...(everyLanguage ? EVERY : [])]) {
     await page.getByTestId("language").selectOption(locale);
     await page.waitForFunction((code) => document.documentElement.lang === code || (code === "zh" && document.documentElement.lang === "zh-Hans"), locale);

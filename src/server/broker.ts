@@ -193,7 +193,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
   if (consoleAuth) registerAuthRoutes(app, consoleAuth, limits.signInStarts);
   const hub = new Hub(bus);
   const memory = startMemoryGuard(config.memoryLimitMb * 1024 * 1024);
-  const settling = startMemorySettling(undefined, undefined, undefined, (before, after) => app.log.info({ before, after }, "memory settled after a burst"));
+  const settling = startMemorySettling((before, after) => app.log.info({ before, after }, "memory settled after a burst"));
   const presence = redisBus
     ? startBrokerPresence({ redis: redisBus.client, brokerId, onPartyLost: (sessionId, role) => sessions.partyLeft(sessionId, role), log: (error) => app.log.warn({ err: error }, "cluster presence") })
     : null;

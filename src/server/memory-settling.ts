@@ -65,16 +65,15 @@ export function memoryReducingCollection(): Collect {
 }
 
 export function startMemorySettling(
-  collect: Collect = memoryReducingCollection(),
-  rss: () => number = () => process.memoryUsage.rss(),
-  everyMs = 5_000,
-  onCollected: (before: number, after: number) => void = () => undefined,
+  onCollected: (before: number, after: number) => void,
+  { collect = memoryReducingCollection(), rss = () => process.memoryUsage.rss(), everyMs = 5_000 }: { collect?: Collect; rss?: () => number; everyMs?: number } = {},
 ): { stop(): void } {
   const decision = new SettlingDecision();
   let loop = performance.eventLoopUtilization();
   const timer = setInterval(() => {
-    const since = performance.eventLoopUtilization(loop);
-    loop = performance.eventLoopUtilization();
+    const now = performance.eventLoopUtilization();
+    const since = performance.eventLoopUtilization(now, loop);
+    loop = now;
     const before = rss();
     if (!decision.next({ rssBytes: before, busy: since.utilization })) return;
     collect();

@@ -6,6 +6,7 @@ import { type AttemptLimiter, createAttemptLimiter, createRedisAttemptLimiter } 
 import { ProtocolError } from "../protocol-error.js";
 import type { DeviceRecord, SessionRecord, Store } from "../store/store.js";
 import type { SessionBus } from "./session-bus.js";
+import { auditRow } from "./session-events.js";
 
 /**
  * Reaching the sharer without a code: when a helper makes a session for a
@@ -40,7 +41,7 @@ export function createDeviceOffers(o: { store: Store; clock: Clock; bus: Session
   });
   const tellHelper = (sessionId: string, status: OfferStatus) => o.bus.publish({ sessionId, to: "helper", message: { type: "session.offer_status", sessionId, status } });
   const audit = (record: SessionRecord, actorId: string, action: string, detail: Record<string, unknown>) =>
-    o.store.appendAudit({ tenantId: record.tenantId, sessionId: record.id, actorId, action, detail, at: o.clock.now() });
+    o.store.appendAudit(auditRow(record.tenantId, record.id, actorId, action, detail, o.clock.now()));
 
   return {
     /** Offers a new session to the apps of the device it was made for. */

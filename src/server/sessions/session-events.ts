@@ -25,9 +25,12 @@ export function toEvent(command: PartyCommand, by: PartyRole): SessionEvent {
   }
 }
 
+/** An audit row about a session (or about an attempt at one, without a session). */
+export const auditRow = (tenantId: string, sessionId: string | null, actorId: string | null, action: string, detail: Record<string, unknown>, at: number): NewAuditEvent => ({ tenantId, sessionId, actorId, action, detail, at });
+
 /** The audit row of an applied event: what changed, in the session's own words. */
 export function auditOf(event: SessionEvent, before: SessionRecord, after: SessionRecord, actorId: string | null, at: number): NewAuditEvent {
-  return { tenantId: before.tenantId, sessionId: before.id, actorId, action: auditAction(event), detail: auditDetail(event, before, after), at };
+  return auditRow(before.tenantId, before.id, actorId, auditAction(event), auditDetail(event, before, after), at);
 }
 
 function auditAction(event: SessionEvent): string {

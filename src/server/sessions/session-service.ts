@@ -7,7 +7,7 @@ import { chatPage } from "./chat-history.js";
 import { createDeviceOffers } from "./device-offers.js";
 import { iceConfigFor } from "./ice-config.js";
 import { KeyedMutex } from "./keyed-mutex.js";
-import { auditOf, deviceAudit, type PartyCommand, toEvent } from "./session-events.js";
+import { auditOf, auditRow, deviceAudit, type PartyCommand, toEvent } from "./session-events.js";
 import { awayOf, awayPatch, createSessionTimers } from "./session-timers.js";
 import type { Attached, Created, SessionServiceOptions } from "./session-types.js";
 import { deviceTargetOf, newSessionRecord, otherRole, peerOf, roleOf, stateOf, viewOf } from "./session-view.js";
@@ -27,14 +27,7 @@ export function createSessionService(o: SessionServiceOptions) {
   const timers = createSessionTimers(o.clock);
   const offers = createDeviceOffers({ store: o.store, clock: o.clock, bus: o.bus, limits: o.offerLimits });
 
-  const auditEvent = (tenantId: string, sessionId: string | null, actorId: string | null, action: string, detail: Record<string, unknown>) => ({
-    tenantId,
-    sessionId,
-    actorId,
-    action,
-    detail,
-    at: o.clock.now(),
-  });
+  const auditEvent = (tenantId: string, sessionId: string | null, actorId: string | null, action: string, detail: Record<string, unknown>) => auditRow(tenantId, sessionId, actorId, action, detail, o.clock.now());
 
   async function load(sessionId: string): Promise<SessionRecord> {
     const record = await o.store.getSession(sessionId);

@@ -38,10 +38,9 @@ export async function initI18n(): Promise<typeof i18next> {
     interpolation: { escapeValue: false }, // React escapes
     resources: { en: { translation: i18nextResource(en) } },
   });
-  i18next.on("languageChanged", applyDirection);
+  i18next.on("languageChanged", applyDirection); // from here on, every change (this first one too) sets lang and dir
   await load(lng);
   await i18next.changeLanguage(lng);
-  applyDirection(lng);
   return i18next;
 }
 
