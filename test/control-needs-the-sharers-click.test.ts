@@ -45,7 +45,7 @@ describeNeeding(missing)("control that needs the sharer's click in main's prompt
     await new Promise((r) => setTimeout(r, 150));
     return pointer();
   };
-  const active = (sessionId: string, patch: Partial<SessionView> = {}): SessionView => ({ sessionId, status: "active", level: "control", requestedLevel: null, paused: false, endReason: null, ...patch });
+  const active = (sessionId: string, patch: Partial<SessionView> = {}): SessionView => ({ sessionId, status: "active", level: "control", requestedLevel: null, paused: false, endReason: null, tools: [], toolsOff: [], ...patch });
 
   /** A session in which the helper asked for control: the grant the broker sent the sharer. */
   async function controlRequested(helperSub: string, sharerSub: string): Promise<{ sessionId: string; grant: string; sharer: BrokerClient }> {

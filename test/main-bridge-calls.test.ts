@@ -42,7 +42,7 @@ function setUp() {
 describe("the preload bridge as main answers it", () => {
   const page = appPageUrl(BROKER, { code: "abcd2345" });
   const sessionId = randomUUID();
-  const active = { sessionId, status: "active", level: "control", requestedLevel: null, paused: false, endReason: null };
+  const active = { sessionId, status: "active", level: "control", requestedLevel: null, paused: false, endReason: null, tools: [], toolsOff: [] };
 
   it("answers the app's own page, with parsed arguments", async () => {
     const t = setUp();

@@ -5,7 +5,7 @@ import type { SessionView, ToAgent } from "../src/protocol/index.js";
 
 /** Main's input gate, without Electron: what reaches the agent for each state the renderer reports. */
 const id = randomUUID();
-const view = (patch: Partial<SessionView>): SessionView => ({ sessionId: id, status: "active", level: "control", requestedLevel: null, paused: false, endReason: null, ...patch });
+const view = (patch: Partial<SessionView>): SessionView => ({ sessionId: id, status: "active", level: "control", requestedLevel: null, paused: false, endReason: null, tools: [], toolsOff: [], ...patch });
 const move = { t: "move", x: 0.5, y: 0.5 };
 
 function relay() {

@@ -90,7 +90,7 @@ describe("the desktop app's main process under an Electron double", () => {
     return { sessionId: created.session.sessionId, grant: (await sharer.next("session.control_grant")).grant };
   }
   const appPage = (pending: { code: string }) => `app://tandem/renderer/index.html?broker=${encodeURIComponent(origin)}&code=${pending.code}`;
-  const view = (sessionId: string, patch: Partial<SessionView> = {}): SessionView => ({ sessionId, status: "active", level: "control", requestedLevel: null, paused: false, endReason: null, ...patch });
+  const view = (sessionId: string, patch: Partial<SessionView> = {}): SessionView => ({ sessionId, status: "active", level: "control", requestedLevel: null, paused: false, endReason: null, tools: [], toolsOff: [], ...patch });
   const move = { t: "move", x: 0.5, y: 0.5 } as const;
   const inputsToAgent = (d: ElectronDouble) => d.record.toAgent.filter((m) => (m as { type: string }).type === "input");
 

@@ -26,6 +26,8 @@ function newSession(patch: Partial<NewSession> = {}): NewSession {
     helperProfile: profile("helper-1", "Ana"),
     helperResumeHash: "resume-helper",
     targetDevice: null,
+    tools: [],
+    toolsOff: [],
     createdAt: T0,
     ...patch,
   };

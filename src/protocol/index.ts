@@ -11,3 +11,5 @@ export * from "./version.js";
 export * from "./agent.js";
 export * from "./desktop-bridge.js";
 export * from "./page-csp.js";
+export * from "./tools.js";
+export * from "./annotations.js";

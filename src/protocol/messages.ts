@@ -2,6 +2,7 @@ import { z } from "zod";
 import { EndReason, ErrorCode } from "./errors.js";
 import { MAX_CHAT_CHARS, MAX_ICE_CHARS, MAX_SDP_CHARS } from "./limits.js";
 import { Level, PartyRole, SessionStatus } from "./session-machine.js";
+import { Tool, ToolOutcome, ToolUse, ToolUseKind } from "./tools.js";
 
 /**
  * Every message on the broker WebSocket, one discriminated union per direction.
@@ -106,6 +107,12 @@ export const ClientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("session.capture_failed"), reqId, sessionId, reason: CaptureFailure }),
   /** The sharer's app says Not now to a helper's offer (only from the device the session was made for). */
   z.object({ type: z.literal("session.decline_offer"), reqId, sessionId }),
+  /** The sharer turns drawing, the clipboard or files off (or on again) for this session. */
+  z.object({ type: z.literal("session.tool"), reqId, sessionId, tool: Tool, on: z.boolean() }),
+  /** Announces a use of the clipboard or a file offer before anything is sent; the broker refuses or audits it and tells the other side. */
+  z.object({ type: z.literal("tool.use"), reqId, sessionId, useId: z.string().uuid(), use: ToolUse }),
+  /** What became of a use: the side it was for answers (either side may cancel a file); `chars` is the length of clipboard text read. */
+  z.object({ type: z.literal("tool.answer"), reqId, sessionId, useId: z.string().uuid(), kind: ToolUseKind, outcome: ToolOutcome, chars: z.number().int().min(0).max(1_000_000).optional() }),
   z.object({ type: z.literal("signal.offer"), reqId, sessionId, sdp: z.string().min(1).max(MAX_SDP_CHARS) }),
   z.object({ type: z.literal("signal.answer"), reqId, sessionId, sdp: z.string().min(1).max(MAX_SDP_CHARS) }),
   z.object({ type: z.literal("signal.ice"), reqId, sessionId, candidate: IceCandidate.nullable() }),
@@ -159,6 +166,10 @@ export const SessionView = z.object({
   requestedLevel: Level.nullable(),
   paused: z.boolean(),
   endReason: EndReason.nullable(),
+  /** What the helper's role and the tenant allow besides the level (set when a level is asked). */
+  tools: z.array(Tool),
+  /** What the sharer turned off. */
+  toolsOff: z.array(Tool),
 });
 export type SessionView = z.infer<typeof SessionView>;
 
@@ -226,6 +237,11 @@ export const ServerMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("signal.offer"), sessionId, from: PartyRole, sdp: z.string() }),
   z.object({ type: z.literal("signal.answer"), sessionId, from: PartyRole, sdp: z.string() }),
   z.object({ type: z.literal("signal.ice"), sessionId, from: PartyRole, candidate: IceCandidate.nullable() }),
+  /** To the other party: a use the broker allowed and audited; the bytes follow peer to peer. */
+  z.object({ type: z.literal("tool.used"), sessionId, useId: z.string(), from: PartyRole, use: ToolUse }),
+  z.object({ type: z.literal("tool.answered"), sessionId, useId: z.string(), from: PartyRole, outcome: ToolOutcome, chars: z.number().int().optional() }),
+  /** The broker took a `tool.use` or `tool.answer`. */
+  z.object({ type: z.literal("tool.ack"), reqId, sessionId, useId: z.string() }),
   z.object({ type: z.literal("chat.ack"), reqId, sessionId, clientMsgId: z.string(), seq: z.number().int(), at: z.number().int() }),
   z.object({ type: z.literal("chat.message"), sessionId, message: ChatMessage }),
   /** One page, oldest first; `more` when messages after the last one remain (ask again with its seq as afterSeq). */

@@ -8,6 +8,9 @@ export const Permission = z.enum([
   "session.view", // view a sharer's screen
   "session.control", // take full control
   "session.unenrolled", // help devices that are not enrolled
+  "session.annotate", // point and draw on the sharer's screen
+  "session.clipboard", // send text to, and ask for, the sharer's clipboard
+  "session.files", // send and receive files
   "reports.read",
   "devices.read",
   "settings.manage",
@@ -25,8 +28,8 @@ export type Role = z.infer<typeof Role>;
 
 export const BUILT_IN_ROLES: readonly Role[] = [
   { id: "administrator", name: "Administrator", permissions: [...Permission.options], builtIn: true },
-  { id: "help-desk-operator", name: "Help desk operator", permissions: ["session.view", "session.control", "session.unenrolled", "devices.read"], builtIn: true },
-  { id: "read-only-helper", name: "Read-only helper", permissions: ["session.view"], builtIn: true },
+  { id: "help-desk-operator", name: "Help desk operator", permissions: ["session.view", "session.control", "session.unenrolled", "session.annotate", "session.clipboard", "session.files", "devices.read"], builtIn: true },
+  { id: "read-only-helper", name: "Read-only helper", permissions: ["session.view", "session.annotate"], builtIn: true },
   { id: "auditor", name: "Auditor", permissions: ["reports.read", "devices.read"], builtIn: true },
 ];
 
@@ -47,6 +50,10 @@ const settingFields = {
   reconnectGraceSeconds: z.number().int().min(1).max(300),
   auditRetentionDays: z.number().int().min(30).max(3650),
   relayOnlyForSharers: z.boolean(),
+  annotationEnabled: z.boolean(),
+  clipboardEnabled: z.boolean(),
+  fileTransferEnabled: z.boolean(),
+  maxFileMegabytes: z.number().int().min(1).max(10_240),
 };
 
 export const TenantSettings = z.object({
@@ -58,6 +65,12 @@ export const TenantSettings = z.object({
   auditRetentionDays: settingFields.auditRetentionDays.default(365),
   /** Sharers' media only through TURN: their addresses are never offered to the helper. */
   relayOnlyForSharers: settingFields.relayOnlyForSharers.default(false),
+  /** Helpers may point and draw on the sharer's screen (their role must allow it too). */
+  annotationEnabled: settingFields.annotationEnabled.default(true),
+  clipboardEnabled: settingFields.clipboardEnabled.default(true),
+  fileTransferEnabled: settingFields.fileTransferEnabled.default(true),
+  /** The largest file either side may offer. */
+  maxFileMegabytes: settingFields.maxFileMegabytes.default(500),
 });
 export type TenantSettings = z.infer<typeof TenantSettings>;
 

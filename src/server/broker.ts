@@ -50,6 +50,7 @@ import { createRedisBus } from "./sessions/redis-bus.js";
 import { startBrokerPresence } from "./sessions/broker-presence.js";
 import { catchUpAfterBusOutage } from "./ws/bus-catch-up.js";
 import { createSessionService } from "./sessions/session-service.js";
+import { createSessionTools } from "./sessions/session-tools.js";
 import { openPostgres, openSqlite } from "./store/engine.js";
 import { createKyselyStore } from "./store/kysely-store.js";
 import type { Store } from "./store/store.js";
@@ -190,6 +191,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
     grants,
   });
   const chat = createChatService({ store, clock, bus, policy });
+  const tools = createSessionTools({ store, clock, bus, policy });
   if (consoleAuth) registerAuthRoutes(app, consoleAuth, limits.signInStarts);
   const hub = new Hub(bus);
   const memory = startMemoryGuard(config.memoryLimitMb * 1024 * 1024);
@@ -205,6 +207,7 @@ export async function buildBroker(config: BrokerConfig, overrides: BrokerOverrid
     {
       verifier,
       sessions,
+      tools,
       devices,
       policy,
       chat,

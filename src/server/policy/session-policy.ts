@@ -1,9 +1,9 @@
-import type { Level, Permission } from "../../protocol/index.js";
+import { type Level, type Permission, type TenantSettings, Tool, type ToolUse, toolOf } from "../../protocol/index.js";
 import type { Clock } from "../clock.js";
 import type { RefusalAudit } from "../audit/refusal-summaries.js";
 import type { Identity } from "../identity/identity.js";
 import { ProtocolError } from "../protocol-error.js";
-import type { DeviceRecord, SharerTarget, Store } from "../store/store.js";
+import type { DeviceRecord, SessionRecord, SharerTarget, Store } from "../store/store.js";
 import { type AccessStage, evaluateAccess } from "./access-policy.js";
 import { permissionsFor } from "./rbac.js";
 import type { TenantConfig } from "./tenant-config.js";
@@ -14,6 +14,13 @@ import type { TenantConfig } from "./tenant-config.js";
  * device rule and conditional access. Refusals are typed errors and audited.
  */
 export type SessionPolicy = ReturnType<typeof createSessionPolicy>;
+
+const TOOL_PERMISSION: Record<Tool, Permission> = { annotate: "session.annotate", clipboard: "session.clipboard", files: "session.files" };
+const TOOL_WORDS: Record<Tool, string> = { annotate: "drawing on the screen", clipboard: "the clipboard", files: "sending files" };
+
+function toolEnabled(settings: TenantSettings, tool: Tool): boolean {
+  return { annotate: settings.annotationEnabled, clipboard: settings.clipboardEnabled, files: settings.fileTransferEnabled }[tool];
+}
 
 export function createSessionPolicy(o: { tenants: TenantConfig; store: Store; clock: Clock; refusals?: RefusalAudit }) {
   const auditRefusal = o.refusals?.append ?? o.store.appendAudit;
@@ -69,8 +76,8 @@ export function createSessionPolicy(o: { tenants: TenantConfig; store: Store; cl
       }
     },
 
-    /** Asking the sharer for a level: the level's permission for this sharer, the device rule, access policy. */
-    async requestLevel(identity: Identity, sessionId: string, level: Level, target: SharerTarget, address: string): Promise<void> {
+    /** Asking the sharer for a level: the level's permission for this sharer, the device rule, access policy. Returns the tools the role and tenant allow. */
+    async requestLevel(identity: Identity, sessionId: string, level: Level, target: SharerTarget, address: string): Promise<Tool[]> {
       const { settings } = await o.tenants.snapshot(identity.tenantId);
       const granted = await permissions(identity, target);
       const needed: Permission = level === "control" ? "session.control" : "session.view";
@@ -80,6 +87,24 @@ export function createSessionPolicy(o: { tenants: TenantConfig; store: Store; cl
         if (!granted.has("session.unenrolled")) await refuse(identity, "forbidden", "this device is not enrolled, and your role does not allow helping unenrolled devices", { sessionId, level });
       }
       await conditionalAccess(identity, "level_request", address, sessionId);
+      return Tool.options.filter((tool) => granted.has(TOOL_PERMISSION[tool]) && toolEnabled(settings, tool));
+    },
+
+    /**
+     * A use of the clipboard or a file offer, checked at the moment it is made: the session allows the tool (role and
+     * tenant when the level was asked, not turned off by the sharer), the tenant still allows it now, and a file fits
+     * its size cap. Refusals are audited like any other.
+     */
+    async toolUse(identity: Identity, record: SessionRecord, use: ToolUse): Promise<void> {
+      const tool = toolOf(use.kind);
+      const detail = { sessionId: record.id, tool, kind: use.kind };
+      const { settings } = await o.tenants.snapshot(record.tenantId);
+      if (!toolEnabled(settings, tool)) await refuse(identity, "policy_blocked", `${TOOL_WORDS[tool]} is turned off by your organisation`, detail);
+      if (!record.tools.includes(tool)) await refuse(identity, "forbidden", `the helper's role does not allow ${TOOL_WORDS[tool]}`, detail);
+      if (record.toolsOff.includes(tool)) await refuse(identity, "forbidden", `the person being helped turned ${TOOL_WORDS[tool]} off`, detail);
+      if (use.kind === "file.offer" && use.size > settings.maxFileMegabytes * 1024 * 1024) {
+        await refuse(identity, "policy_blocked", `files may be at most ${settings.maxFileMegabytes} MB in your organisation`, { ...detail, size: use.size });
+      }
     },
 
     async relayOnlyForSharers(tenantId: string): Promise<boolean> {

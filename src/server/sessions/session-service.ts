@@ -41,18 +41,18 @@ export function createSessionService(o: SessionServiceOptions) {
    * broker changed the session meanwhile, the event is decided again on the
    * new state instead of overwriting it.
    */
-  async function apply(sessionId: string, event: SessionEvent, actorId: string | null, check?: (r: SessionRecord) => Promise<void> | void) {
+  async function apply(sessionId: string, event: SessionEvent, actorId: string | null, check?: (r: SessionRecord) => Promise<SessionPatch | void> | SessionPatch | void) {
     return mutex.run(sessionId, async () => {
       for (let attempt = 1; ; attempt++) {
         const record = await load(sessionId);
-        await check?.(record);
+        const extra = (await check?.(record)) ?? {};
         const next = transition(stateOf(record), event);
         if (isTransitionError(next)) throw new ProtocolError(next.error, next.message);
         const now = o.clock.now();
         const endedAt = next.status === "ended" ? now : null;
-        const updated: SessionRecord = { ...record, ...next, endedAt, version: record.version + 1 };
+        const updated: SessionRecord = { ...record, ...extra, ...next, endedAt, version: record.version + 1 };
         const audit = auditOf(event, record, updated, actorId, now);
-        if (!(await o.store.updateSession(sessionId, { ...next, ...(endedAt ? { endedAt } : {}) }, audit, record.version))) {
+        if (!(await o.store.updateSession(sessionId, { ...extra, ...next, ...(endedAt ? { endedAt } : {}) }, audit, record.version))) {
           if (attempt < 5) continue;
           throw new ProtocolError("internal", "the session kept changing; try again");
         }
@@ -251,7 +251,8 @@ export function createSessionService(o: SessionServiceOptions) {
         if (roleOf(record, user.userId) !== role) throw new ProtocolError("forbidden", "you are not a party of this session");
         // Checked for the state the machine would accept, so an out-of-state request is still invalid_transition.
         if (command.type === "request" && !isTransitionError(transition(stateOf(record), event))) {
-          await o.policy.requestLevel(user, sessionId, command.level, record.sharerTarget ?? { groups: [], device: null }, address);
+          // The tools (drawing, clipboard, files) the helper's role and the tenant allow are decided with the level.
+          return { tools: await o.policy.requestLevel(user, sessionId, command.level, record.sharerTarget ?? { groups: [], device: null }, address) };
         }
       });
     },

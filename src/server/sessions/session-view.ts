@@ -14,7 +14,7 @@ export function stateOf(record: SessionRecord): SessionState {
 }
 
 export function viewOf(record: SessionRecord): SessionView {
-  return { sessionId: record.id, ...stateOf(record) };
+  return { sessionId: record.id, ...stateOf(record), tools: record.tools, toolsOff: record.toolsOff };
 }
 
 /**
@@ -57,6 +57,8 @@ export function newSessionRecord(helper: Identity, now: number, codeExpiresAt: n
     sharerProfile: null,
     sharerTarget: null,
     targetDevice,
+    tools: [],
+    toolsOff: [],
     helperResumeHash,
     sharerResumeHash: null,
     createdAt: now,

@@ -165,6 +165,13 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
         await db.schema.alterTable("sessions").addColumn("target_device_name", "text").execute();
       },
     },
+    "0011_session_tools": {
+      async up(db: Kysely<unknown>) {
+        // Drawing, clipboard and files: what the helper's role and the tenant allow, and what the sharer turned off.
+        await db.schema.alterTable("sessions").addColumn("tools", "text", (c) => c.notNull().defaultTo("")).execute();
+        await db.schema.alterTable("sessions").addColumn("tools_off", "text", (c) => c.notNull().defaultTo("")).execute();
+      },
+    },
   };
 }
 

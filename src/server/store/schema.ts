@@ -22,6 +22,10 @@ export interface SessionsTable {
   sharer_target: string | null;
   target_device_id: string | null;
   target_device_name: string | null;
+  /** The tools the helper's role and the tenant allowed when a level was asked, comma-separated. */
+  tools: string;
+  /** The tools the sharer turned off, comma-separated. */
+  tools_off: string;
   version: Generated<number>;
   helper_away_since: number | null;
   sharer_away_since: number | null;

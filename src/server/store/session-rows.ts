@@ -1,5 +1,5 @@
 import { type Kysely, type Selectable, sql } from "kysely";
-import type { EndReason, Level, Party, SessionStatus } from "../../protocol/index.js";
+import { type EndReason, type Level, type Party, type SessionStatus, Tool } from "../../protocol/index.js";
 import type { InsertAudit } from "./audit-rows.js";
 import type { GroupCommit } from "./group-commit.js";
 import type { Database, SessionsTable } from "./schema.js";
@@ -34,6 +34,8 @@ export function createSessionRows(db: Kysely<Database>, writes: GroupCommit<Data
             sharer_target: null,
             target_device_id: s.targetDevice?.deviceId ?? null,
             target_device_name: s.targetDevice?.name ?? null,
+            tools: s.tools.join(","),
+            tools_off: s.toolsOff.join(","),
             helper_resume_hash: s.helperResumeHash,
             sharer_resume_hash: null,
             chat_seq: 0,
@@ -102,6 +104,8 @@ export function createSessionRows(db: Kysely<Database>, writes: GroupCommit<Data
       if (patch.paused !== undefined) set.paused = patch.paused ? 1 : 0;
       if (patch.endReason !== undefined) set.end_reason = patch.endReason;
       if (patch.endedAt !== undefined) set.ended_at = patch.endedAt;
+      if (patch.tools !== undefined) set.tools = patch.tools.join(",");
+      if (patch.toolsOff !== undefined) set.tools_off = patch.toolsOff.join(",");
       if (patch.helperResumeHash !== undefined) set.helper_resume_hash = patch.helperResumeHash;
       if (patch.sharerResumeHash !== undefined) set.sharer_resume_hash = patch.sharerResumeHash;
       if (patch.helperAwaySince !== undefined) set.helper_away_since = patch.helperAwaySince;
@@ -149,6 +153,10 @@ export function createSessionRows(db: Kysely<Database>, writes: GroupCommit<Data
   };
 }
 
+function toolsOf(column: string | null): Tool[] {
+  return (column ?? "").split(",").filter((t): t is Tool => (Tool.options as string[]).includes(t));
+}
+
 function toSession(row: Selectable<SessionsTable>): SessionRecord {
   return {
     id: row.id,
@@ -167,6 +175,8 @@ function toSession(row: Selectable<SessionsTable>): SessionRecord {
     sharerProfile: row.sharer_profile === null ? null : (JSON.parse(row.sharer_profile) as Party),
     sharerTarget: row.sharer_target === null ? null : (JSON.parse(row.sharer_target) as SharerTarget),
     targetDevice: row.target_device_id === null ? null : { deviceId: row.target_device_id, name: row.target_device_name ?? "" },
+    tools: toolsOf(row.tools),
+    toolsOff: toolsOf(row.tools_off),
     helperResumeHash: row.helper_resume_hash,
     sharerResumeHash: row.sharer_resume_hash,
     createdAt: Number(row.created_at),

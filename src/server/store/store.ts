@@ -1,4 +1,4 @@
-import type { DevicePublicKey, DeviceView, EndReason, Level, Party, PartyRole, SessionStatus, TargetDevice } from "../../protocol/index.js";
+import type { DevicePublicKey, DeviceView, EndReason, Level, Party, PartyRole, SessionStatus, TargetDevice, Tool } from "../../protocol/index.js";
 import type { ChainAnchor, ChainedRow } from "./audit-chain.js";
 
 /**
@@ -23,6 +23,10 @@ export interface SessionRecord {
   sharerTarget: SharerTarget | null;
   /** The device the helper created the session for (Help on a device), or null for a code anyone of the tenant may use. */
   targetDevice: TargetDevice | null;
+  /** What the helper's role and the tenant allowed when a level was last asked (drawing, clipboard, files). */
+  tools: Tool[];
+  /** What the sharer turned off for this session. */
+  toolsOff: Tool[];
   helperResumeHash: string;
   sharerResumeHash: string | null;
   createdAt: number;
@@ -62,7 +66,7 @@ export type NewSession = Omit<SessionRecord, "sharerId" | "sharerName" | "sharer
 export type SessionPatch = Partial<
   Pick<
     SessionRecord,
-    "status" | "level" | "requestedLevel" | "paused" | "endReason" | "endedAt" | "helperResumeHash" | "sharerResumeHash" | "helperAwaySince" | "sharerAwaySince"
+    "status" | "level" | "requestedLevel" | "paused" | "endReason" | "endedAt" | "tools" | "toolsOff" | "helperResumeHash" | "sharerResumeHash" | "helperAwaySince" | "sharerAwaySince"
   >
 >;
 

@@ -5,6 +5,7 @@ import type { Identity } from "../identity/identity.js";
 import type { TokenVerifier } from "../identity/token-verifier.js";
 import type { SessionBus } from "../sessions/session-bus.js";
 import type { SessionService } from "../sessions/session-service.js";
+import type { SessionTools } from "../sessions/session-tools.js";
 import type { MemoryGuard } from "../memory-guard.js";
 import type { Hub } from "./hub.js";
 
@@ -12,6 +13,7 @@ import type { Hub } from "./hub.js";
 export interface WsContext {
   verifier: TokenVerifier;
   sessions: SessionService;
+  tools: SessionTools;
   devices: DeviceService;
   policy: SessionPolicy;
   chat: ChatService;

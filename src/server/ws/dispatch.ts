@@ -9,6 +9,7 @@ import { handleCommand, handleCreate, handleJoin, handleResume } from "./handler
 import { handleSignal } from "./handlers/signal-handler.js";
 import { handleCaptureFailed } from "./handlers/capture-handler.js";
 import { handleDeclineOffer } from "./handlers/offer-handler.js";
+import { handleToolAnswer, handleToolSwitch, handleToolUse } from "./handlers/tool-handlers.js";
 
 /** What a broker short of memory refuses; what keeps running sessions going (signals, chat, consent, ending) still passes. */
 const STARTS_NEW_WORK = new Set<ClientMessage["type"]>(["hello", "session.create", "session.join", "chat.history", "device.register"]);
@@ -38,6 +39,12 @@ export async function dispatch(ctx: WsContext, connection: Connection, msg: Clie
       return handleCaptureFailed(ctx, connection, msg);
     case "session.decline_offer":
       return handleDeclineOffer(ctx, connection, msg);
+    case "session.tool":
+      return handleToolSwitch(ctx, connection, msg);
+    case "tool.use":
+      return handleToolUse(ctx, connection, msg);
+    case "tool.answer":
+      return handleToolAnswer(ctx, connection, msg);
     case "signal.offer":
     case "signal.answer":
     case "signal.ice":
