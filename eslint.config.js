@@ -13,6 +13,7 @@ export const MAY_IMPORT = {
   "src/ui": ["src/protocol", "src/web-client", "src/locales"], // React components, i18n and hooks
   "src/console": ["src/protocol", "src/web-client", "src/ui"],
   "src/renderer": ["src/protocol", "src/web-client", "src/ui"],
+  "src/overlay": ["src/protocol", "src/web-client"], // the desktop app's drawing overlay page (no React)
   "src/server": ["src/protocol", "src/node-shared", "src/pppc"], // the broker serves the PPPC profile endpoint
   "src/pppc": ["src/protocol"],
   "src/main": ["src/protocol", "src/node-shared", "src/locales"], // the shell's own words (tray, consent dialog)

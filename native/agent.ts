@@ -5,6 +5,7 @@ import { probePermissions, WAYLAND_UNSUPPORTED, waylandSession } from "./permiss
 import type { KeyBackend } from "./key-backend.js";
 import { nutKeys } from "./key-codes.js";
 import { connectX11Keys } from "./x11-keys.js";
+import { readClipboard, writeClipboard } from "./clipboard.js";
 
 /**
  * The input agent process: Electron's utilityProcess in the app (messages on
@@ -48,6 +49,16 @@ function handle(raw: unknown): Promise<void> {
     case "display":
       injector.setDisplay(message.bounds);
       return Promise.resolve();
+    case "clipboard_write":
+    case "clipboard_read": {
+      // The clipboard is not input: any level of a live grant of this session, not paused.
+      if (!grant || grant.sessionId !== message.sessionId || grant.level === null || grant.paused) {
+        out.send({ type: "clipboard", id: message.id, ok: false });
+        return Promise.resolve();
+      }
+      const done = message.type === "clipboard_write" ? writeClipboard(message.text).then(() => ({})) : readClipboard().then((text) => ({ text }));
+      return done.then((answer) => out.send({ type: "clipboard", id: message.id, ok: true, ...answer }), () => out.send({ type: "clipboard", id: message.id, ok: false }));
+    }
     case "probe_permissions":
       return probePermissions({ platform: process.platform, env: process.env }).then((report) => out.send({ type: "permissions", report }));
     case "input": {

@@ -21,7 +21,9 @@ const platform = arg("--platform", process.platform);
 const app = path.resolve(arg("--app", path.join(root, "app")));
 const out = path.join(app, "dist");
 const NATIVE = ["bindings", "file-uri-to-path", `@nut-tree-fork/libnut-${platform}`, ...(platform === "darwin" ? ["@nut-tree-fork/node-mac-permissions"] : [])];
-const EXTERNAL = ["bindings", "file-uri-to-path", "@nut-tree-fork/libnut-darwin", "@nut-tree-fork/libnut-linux", "@nut-tree-fork/libnut-win32", "@nut-tree-fork/node-mac-permissions"];
+// clipboardy (the agent's clipboard, through nut-js) runs helper programs that ship beside it: it stays a package, with what it needs.
+const CLIPBOARD = ["clipboardy"];
+const EXTERNAL = [...CLIPBOARD, "bindings", "file-uri-to-path", "@nut-tree-fork/libnut-darwin", "@nut-tree-fork/libnut-linux", "@nut-tree-fork/libnut-win32", "@nut-tree-fork/node-mac-permissions"];
 if (app !== path.join(root, "app")) {
   fs.mkdirSync(app, { recursive: true });
   fs.copyFileSync(path.join(root, "app", "package.json"), path.join(app, "package.json"));
@@ -52,10 +54,19 @@ await viteBuild({
   base: "./",
   logLevel: "warn",
   plugins: [react()],
-  build: { outDir: path.join(out, "ui"), emptyOutDir: true, target: "es2022", sourcemap: false, rollupOptions: { input: { sharer: path.join(root, "src", "renderer", "index.html") } } },
+  build: { outDir: path.join(out, "ui"), emptyOutDir: true, target: "es2022", sourcemap: false, rollupOptions: { input: { sharer: path.join(root, "src", "renderer", "index.html"), overlay: path.join(root, "src", "overlay", "index.html") } } },
 });
-// Only the platform packages npm installed here (optional dependencies of nut-js).
-for (const name of NATIVE) {
+/** A package and every package it depends on, as npm installed them here (hoisted). */
+function withDependencies(names, seen = new Set()) {
+  for (const name of names) {
+    if (seen.has(name) || !fs.existsSync(path.join(root, "node_modules", name, "package.json"))) continue;
+    seen.add(name);
+    withDependencies(Object.keys(JSON.parse(fs.readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")).dependencies ?? {}), seen);
+  }
+  return [...seen];
+}
+// Only the platform packages npm installed here (optional dependencies of nut-js), and the clipboard's.
+for (const name of [...NATIVE, ...withDependencies(CLIPBOARD)]) {
   const from = path.join(root, "node_modules", name);
   // Build leftovers (ninja logs, import libraries) stay behind: only the loader and the .node ship.
   const leftover = (file) => /\.ninja|\.(lib|exp|pdb)$|\.md$/.test(path.basename(file));

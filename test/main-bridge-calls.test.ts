@@ -1,3 +1,5 @@
+import { createAnnotationOverlays } from "../src/main/annotation-overlays.js";
+import { createClipboardRelay } from "../src/main/clipboard-relay.js";
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { type BridgeBackend, BridgeRefused, type IpcMainLike, registerBridge } from "../src/main/bridge-channels.js";
@@ -19,7 +21,11 @@ function setUp() {
   const helping: unknown[] = [];
   const opened: string[] = [];
   const refusals: BridgeRefused[] = [];
+  const drawn: string[] = [];
+  const clipboardWrites: string[] = [];
   const backend: BridgeBackend = {
+    overlays: createAnnotationOverlays({ open: () => ({ draw: (json) => void drawn.push(json), close: () => undefined }), displays: () => [{ id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 } }], sharedDisplayId: () => 1 }),
+    clipboard: createClipboardRelay({ agent: { clipboardWrite: async (_id, text) => (clipboardWrites.push(text), true), clipboardRead: async () => "from the clipboard" }, ask: async () => true }),
     accessToken: async () => "token-1",
     proveDevice: async (nonce, userId) => ({ deviceId: "d".repeat(43), signature: `${nonce}:${userId}`.padEnd(64, "x"), facts: { platform: "linux", osVersion: "6.1", appVersion: "1.0.0" } }),
     relay: createInputRelay({ send: (m) => toAgent.push(m) }),
@@ -36,7 +42,7 @@ function setUp() {
   registerBridge({ handle: (c, l) => handlers.set(c, l), on: (c, l) => handlers.set(c, l) }, backend, (url) => isAppUrl(url), (r) => refusals.push(r));
   const call = (channel: string, frameUrl: string | null, ...args: unknown[]) => handlers.get(channel)!({ senderFrame: frameUrl === null ? null : { url: frameUrl, parent: null } }, ...args);
   const fromIframe = (channel: string, ...args: unknown[]) => handlers.get(channel)!({ senderFrame: { url: appPageUrl(BROKER, null), parent: {} } }, ...args);
-  return { call, fromIframe, toAgent, helping, opened, refusals };
+  return { call, fromIframe, toAgent, helping, opened, refusals, drawn, clipboardWrites };
 }
 
 describe("the preload bridge as main answers it", () => {

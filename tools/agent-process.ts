@@ -48,3 +48,20 @@ export async function startAgent(display: string): Promise<AgentProcess> {
     },
   };
 }
+
+/** Main's clipboard requests to the agent (as agent-supervisor.ts sends them), over this test process's IPC. */
+export function clipboardAgent(agent: AgentProcess): { clipboardWrite(sessionId: string, text: string): Promise<boolean>; clipboardRead(sessionId: string): Promise<string | null> } {
+  let nextId = 1_000_000;
+  const ask = async (request: { type: "clipboard_write"; sessionId: string; text: string } | { type: "clipboard_read"; sessionId: string }) => {
+    const id = nextId++;
+    agent.send({ ...request, id });
+    return (await agent.next((m) => m.type === "clipboard" && m.id === id, 5_000)) as Extract<FromAgent, { type: "clipboard" }>;
+  };
+  return {
+    clipboardWrite: async (sessionId, text) => (await ask({ type: "clipboard_write", sessionId, text })).ok,
+    clipboardRead: async (sessionId) => {
+      const answer = await ask({ type: "clipboard_read", sessionId });
+      return answer.ok ? (answer.text ?? "") : null;
+    },
+  };
+}

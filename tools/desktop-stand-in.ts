@@ -6,6 +6,8 @@ import { createControlConsent } from "../src/main/control-consent.js";
 import { type BridgeBackend, type IpcMainLike, registerBridge } from "../src/main/bridge-channels.js";
 import { build } from "esbuild";
 import { registerDevice as registerWithBroker } from "../src/main/device-enrollment.js";
+import { createAnnotationOverlays, type DisplayArea } from "../src/main/annotation-overlays.js";
+import { type ClipboardAgent, type ClipboardDirection, createClipboardRelay } from "../src/main/clipboard-relay.js";
 import { type DeviceKey, newDeviceKey } from "./device-key.js";
 
 /**
@@ -40,7 +42,21 @@ export async function attachDesktopBridge(
   page: Page,
   relay: InputRelay,
   device: DeviceKey,
-  os: { permissions?: () => PermissionReport; opened?: string[]; displays?: DisplayChoice[]; selected?: string[]; consent?: StandInConsent; token?: string; reopened?: string[]; offered?: string[]; languages?: string[] } = {},
+  os: {
+    permissions?: () => PermissionReport;
+    opened?: string[];
+    displays?: DisplayChoice[];
+    selected?: string[];
+    consent?: StandInConsent;
+    token?: string;
+    reopened?: string[];
+    offered?: string[];
+    languages?: string[];
+    /** What main's overlays were opened for and drew (the annotation JSON, per display id). */
+    overlays?: { opened: DisplayArea[]; drawn: { display: number; json: string }[]; closed: number };
+    /** The agent main's clipboard relay uses, the sharer's answer in main's clipboard prompt (Allow by default), and what was asked. */
+    clipboard?: { agent: ClipboardAgent; answer?: (direction: ClipboardDirection) => boolean; asked?: ClipboardDirection[] };
+  } = {},
 ): Promise<void> {
   // Main's display list: by default the one screen this X display has.
   const displays = os.displays ?? [{ id: "1", label: "Screen 1", width: 1920, height: 1080, primary: true, current: true }];
@@ -53,7 +69,20 @@ export async function attachDesktopBridge(
         relay,
       })
     : null;
+  const screens: DisplayArea[] = [{ id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 } }];
+  const overlays = createAnnotationOverlays({
+    open: (display) => (os.overlays?.opened.push(display), { draw: (json) => void os.overlays?.drawn.push({ display: display.id, json }), close: () => void (os.overlays && os.overlays.closed++) }),
+    displays: () => screens,
+    sharedDisplayId: () => 1,
+  });
+  const noAgent: ClipboardAgent = { clipboardWrite: async () => false, clipboardRead: async () => null };
+  const clipboard = createClipboardRelay({
+    agent: os.clipboard?.agent ?? noAgent,
+    ask: async ({ direction }) => (os.clipboard?.asked?.push(direction), (os.clipboard?.answer ?? (() => true))(direction)),
+  });
   const backend: BridgeBackend = {
+    overlays,
+    clipboard,
     // The app's own sign-in (null: the page signs in with the broker's cookie, as when the broker serves it).
     accessToken: async () => os.token ?? null,
     proveDevice: async (nonce, userId) => ({ deviceId: device.id, signature: device.prove(nonce, userId), facts: STAND_IN_FACTS }),

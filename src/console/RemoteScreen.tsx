@@ -1,9 +1,13 @@
-import { type KeyboardEvent, type PointerEvent, useEffect, useRef, useState, type WheelEvent } from "react";
+import { type KeyboardEvent, type PointerEvent, useEffect, useMemo, useRef, useState, type WheelEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { mayInjectNow, mouseButtonOf } from "../protocol/index.js";
+import { mayInjectNow, mouseButtonOf, toolOn } from "../protocol/index.js";
 import type { LinkQuality } from "../web-client/link-quality.js";
-import { ToolbarIcon, type ToolbarIconName } from "../ui/components/ToolbarIcon.js";
 import { useStore } from "../ui/use-store.js";
+import { AnnotationLayer } from "./AnnotationLayer.js";
+import { AnnotationTools } from "./AnnotationTools.js";
+import { ClipboardPanel } from "./ClipboardPanel.js";
+import { type DrawingMode, HelperDrawing } from "./helper-drawing.js";
+import { IconButton } from "./IconButton.js";
 import type { HelperSession } from "./helper-session.js";
 import { normalisedPoint } from "./pointer-mapping.js";
 
@@ -24,6 +28,15 @@ export function RemoteScreen({ helper, canControl }: { helper: HelperSession; ca
   const [focused, setFocused] = useState(false);
   // The console injects nothing itself: it captures input while the shared rule says input may flow.
   const controlling = s.view !== null && mayInjectNow(s.view, s.view.sessionId, "not_required") === null;
+  // Pointing and drawing (view only too): while a mode is on, the pointer over the screen draws instead of controlling.
+  const drawing = useMemo(() => new HelperDrawing((a) => helper.annotate(a)), [helper]);
+  const canDraw = toolOn(s.view, "annotate");
+  const [drawMode, setDrawMode] = useState<DrawingMode | null>(null);
+  const mode = canDraw ? drawMode : null;
+  const [showClipboard, setShowClipboard] = useState(false);
+  const sharerName = s.peer?.name ?? t("common.theSharer");
+  const offBySharer = (tool: "annotate" | "clipboard") => s.view?.tools.includes(tool) && s.view.toolsOff.includes(tool);
+  const clipboardWhy = s.device === null ? t("clipboard.appOnly") : offBySharer("clipboard") ? t("clipboard.offBySharer", { name: sharerName }) : null;
 
   useEffect(() => {
     if (video.current && s.stream && video.current.srcObject !== s.stream) video.current.srcObject = s.stream;
@@ -62,7 +75,7 @@ export function RemoteScreen({ helper, canControl }: { helper: HelperSession; ca
     return v ? normalisedPoint(e.clientX, e.clientY, v.getBoundingClientRect(), v.videoWidth, v.videoHeight) : null;
   };
   const sendMove = (e: { clientX: number; clientY: number }) => {
-    if (!controlling || !focused) return;
+    if (!controlling || !focused || mode) return;
     const p = point(e);
     if (p) helper.sendPointer({ t: "move", ...p });
   };
@@ -125,6 +138,8 @@ export function RemoteScreen({ helper, canControl }: { helper: HelperSession; ca
             </select>
           </label>
         )}
+        {canDraw && <AnnotationTools mode={mode} setMode={setDrawMode} drawing={drawing} />}
+        {s.view?.tools.includes("clipboard") && <IconButton icon="clipboard" label={t("clipboard.title")} pressed={showClipboard} onClick={() => setShowClipboard(!showClipboard)} testId="toggle-clipboard" />}
         <IconButton icon={fit === "fit" ? "actual" : "fit"} label={fit === "fit" ? t("remote.actualSize") : t("remote.fit")} onClick={() => setFit(fit === "fit" ? "actual" : "fit")} testId="toggle-fit" />
         <IconButton icon="fullScreen" label={t("remote.fullScreen")} onClick={() => void frame.current?.requestFullscreen?.()} />
         <IconButton icon="quality" label={t("remote.quality")} pressed={showQuality} onClick={() => setShowQuality(!showQuality)} testId="toggle-quality" />
@@ -137,7 +152,9 @@ export function RemoteScreen({ helper, canControl }: { helper: HelperSession; ca
       {s.view?.paused && <p className="banner warn" role="status" data-testid="paused-by-sharer" dir="auto">{t("remote.pausedBanner", { name: s.peer?.name ?? t("common.theSharer") })}</p>}
       {controlling && <p className="banner control" role="status" data-testid="controlling">{t(focused ? "remote.controllingBanner" : "remote.clickToControl")}</p>}
       {s.linkState !== "connected" && <p className="banner info" role="status" data-testid="link-state">{t(`link.${s.linkState ?? "connecting"}`)}</p>}
+      {offBySharer("annotate") && <p className="banner info" role="status" data-testid="drawing-off">{t("draw.offBySharer", { name: sharerName })}</p>}
       {showQuality && <QualityPanel helper={helper} />}
+      {showClipboard && <ClipboardPanel handOver={helper.handOver} why={clipboardWhy} />}
       <div
         ref={frame}
         className={`screen ${fit} ${controlling ? "controllable" : ""}`}
@@ -159,6 +176,7 @@ export function RemoteScreen({ helper, canControl }: { helper: HelperSession; ca
         <div className="picture">
           <video ref={video} autoPlay playsInline muted data-testid="remote-video" />
           <video ref={fastVideo} autoPlay playsInline muted hidden={!fastFrames} aria-hidden="true" className="as-received" data-testid="remote-fast" data-stopped={fastStopped ?? undefined} />
+          <AnnotationLayer drawing={drawing} mode={mode} video={video} />
         </div>
       </div>
     </section>
@@ -186,14 +204,5 @@ function QualityPanel({ helper }: { helper: HelperSession }) {
       <dt>{t("quality.resolution")}</dt>
       <dd>{q?.width ? `${q.width}×${q.height}` : dash}</dd>
     </dl>
-  );
-}
-
-/** A toolbar button that shows an icon and says its name to a screen reader and on hover: the row stays one line in every language. */
-function IconButton({ icon, label, onClick, pressed, testId }: { icon: ToolbarIconName; label: string; onClick: () => void; pressed?: boolean; testId?: string }) {
-  return (
-    <button type="button" className="icon-button" onClick={onClick} aria-label={label} title={label} aria-pressed={pressed} data-testid={testId}>
-      <ToolbarIcon name={icon} />
-    </button>
   );
 }

@@ -9,6 +9,8 @@ import { formatCode, mmss, useNow } from "../ui/use-now.js";
 import type { HelperSession } from "./helper-session.js";
 import { DeviceWarnings } from "./DeviceWarnings.js";
 import { RemoteScreen } from "./RemoteScreen.js";
+import { FileTransfers } from "../ui/components/FileTransfers.js";
+import { toolOn } from "../protocol/index.js";
 
 /** One session from the helper's side, from the code to the end, each state unmistakable. */
 export function SessionScreen({ helper, me }: { helper: HelperSession; me: Me }) {
@@ -29,7 +31,7 @@ export function SessionScreen({ helper, me }: { helper: HelperSession; me: Me })
           <ErrorText error={s.error} />
         </div>
         {showChat && (
-          <ChatPanel lines={s.chat} me="helper" disabled={!me.chatEnabled} ended={s.phase === "ended"} unread={s.unread} onSend={(text) => helper.sendChat(text)} onSeen={() => helper.markChatSeen()} />
+          <ChatPanel lines={s.chat} me="helper" disabled={!me.chatEnabled} ended={s.phase === "ended"} unread={s.unread} onSend={(text) => helper.sendChat(text)} onSeen={() => helper.markChatSeen()} files={s.view?.tools.includes("files") && s.phase === "active" ? <FileTransfers handOver={helper.handOver} canSend={toolOn(s.view, "files") && !s.view.paused} offReason={s.view.toolsOff.includes("files") ? t("files.offBySharer", { name: s.peer?.name ?? t("common.theSharer") }) : null} /> : null} />
         )}
       </div>
     </main>

@@ -1,4 +1,4 @@
-import type { CaptureFailure, DeviceView, DisplayChoice, IceConfig, InputEvent, Level, Party, PointerMove, ServerMessage, SessionView, TargetDevice, OfferStatus } from "../protocol/index.js";
+import type { Annotation, CaptureFailure, DeviceView, DisplayChoice, IceConfig, InputEvent, Level, Party, PointerMove, ServerMessage, SessionView, TargetDevice, OfferStatus } from "../protocol/index.js";
 import { BrokerConnection, type ConnectionStatus } from "../web-client/broker-connection.js";
 import { ConnectionKeeper } from "../web-client/connection-keeper.js";
 import type { ReceivedFrames } from "../web-client/frames-as-received.js";
@@ -7,6 +7,8 @@ import type { LinkQuality } from "../web-client/link-quality.js";
 import type { LinkState } from "../web-client/peer-link.js";
 import { type ChatState, markSeen, sendChatLine, type ShownError, shownError, withMessages } from "../web-client/session-common.js";
 import { Store } from "../web-client/store.js";
+import { HandOver } from "../web-client/hand-over.js";
+import { saveFile } from "../web-client/save-file.js";
 
 /**
  * The helper's side of one session, outside React: the broker connection,
@@ -92,6 +94,8 @@ export class HelperSession {
   private peerLink: HelperLink | null = null;
   /** Whether the helper is looking at the chat (no unread count then). */
   chatVisible = true;
+  /** Files both ways and the sharer's clipboard. */
+  readonly handOver = new HandOver({ role: "helper", connection: () => this.connection, view: () => this.store.get().view, save: saveFile });
 
   constructor(private readonly myName: string) {}
 
@@ -106,6 +110,11 @@ export class HelperSession {
 
   sendPointer(move: PointerMove): void {
     this.peerLink?.sendPointer(move);
+  }
+
+  /** Pointing and drawing on the sharer's screen (view only too); the sharer's side draws it only while the tool is on. */
+  annotate(annotation: Annotation): void {
+    this.peerLink?.annotate(annotation);
   }
 
   /** The link's quality now, or null without a link. */
@@ -171,6 +180,7 @@ export class HelperSession {
     this.peerLink?.close();
     this.peerLink = null;
     this.resumeToken = null;
+    this.handOver.forget();
     this.store.set({ ...initial, connection: this.connection?.status ?? "connecting" });
   }
 
@@ -197,6 +207,7 @@ export class HelperSession {
         void this.ensureLink(sessionId)?.acceptOffer(offer);
       },
     });
+    this.handOver.attach(this.peerLink);
     return this.peerLink;
   }
 
@@ -218,6 +229,7 @@ export class HelperSession {
   private receive(message: ServerMessage) {
     const sessionId = this.sessionId;
     if (!("sessionId" in message || "session" in message)) return;
+    this.handOver.receive(message);
     switch (message.type) {
       case "session.peer_joined":
         if (message.session.sessionId !== sessionId) return;
@@ -252,6 +264,7 @@ export class HelperSession {
     if (view.status === "ended") {
       this.peerLink?.close();
       this.peerLink = null;
+      this.handOver.stopAll();
     }
     this.store.set((s) => ({
       view,

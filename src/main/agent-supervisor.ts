@@ -16,11 +16,14 @@ export interface AgentChild {
 export function superviseAgent(fork: () => AgentChild, restarted: () => void) {
   let stopped = false;
   let permissionWaiter: ((report: PermissionReport) => void) | null = null;
+  const clipboardWaiters = new Map<number, (answer: { ok: boolean; text?: string }) => void>();
+  let nextClipboardId = 1;
   const start = (): AgentChild => {
     const child = fork();
     child.on("message", (raw: unknown) => {
       const message = FromAgent.safeParse(raw);
       if (message.success && message.data.type === "permissions") permissionWaiter?.(message.data.report);
+      if (message.success && message.data.type === "clipboard") clipboardWaiters.get(message.data.id)?.(message.data);
     });
     child.once("exit", () => {
       if (stopped) return;
@@ -31,6 +34,15 @@ export function superviseAgent(fork: () => AgentChild, restarted: () => void) {
     return child;
   };
   let agent = start();
+  function clipboard(request: { type: "clipboard_write"; sessionId: string; text: string } | { type: "clipboard_read"; sessionId: string }): Promise<{ ok: boolean; text?: string }> {
+    const id = nextClipboardId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done({ ok: false }), 5_000);
+      const done = (answer: { ok: boolean; text?: string }) => (clearTimeout(timer), clipboardWaiters.delete(id), resolve(answer));
+      clipboardWaiters.set(id, done);
+      agent.postMessage({ ...request, id } satisfies ToAgent);
+    });
+  }
   return {
     send: (message: ToAgent) => agent.postMessage(message),
     /** Accessibility and Screen Recording as the agent's probe finds them. */
@@ -39,6 +51,13 @@ export function superviseAgent(fork: () => AgentChild, restarted: () => void) {
         permissionWaiter = resolve;
         agent.postMessage({ type: "probe_permissions" } satisfies ToAgent);
       }),
+    /** Text onto the OS clipboard; false when the agent could not (or did not answer within 5 s). */
+    clipboardWrite: async (sessionId: string, text: string) => (await clipboard({ type: "clipboard_write", sessionId, text })).ok,
+    /** The OS clipboard's text, or null. */
+    clipboardRead: async (sessionId: string) => {
+      const answer = await clipboard({ type: "clipboard_read", sessionId });
+      return answer.ok ? (answer.text ?? "") : null;
+    },
     stop() {
       stopped = true;
       agent.kill();

@@ -45,6 +45,10 @@ export interface BridgeBackend {
   offered(helper: { name: string; company: string }): void;
   /** The sharer chose a language in the page (a code Tandem speaks). */
   languageChosen(code: LanguageChoice): void;
+  /** The helper's drawing: shown over the screen only while the session allows it (annotation-overlays.ts). */
+  overlays: { sessionChanged(raw: unknown): void; annotate(sessionId: unknown, raw: unknown): boolean };
+  /** The OS clipboard, after the sharer's yes in main's prompt (clipboard-relay.ts). */
+  clipboard: { sessionChanged(raw: unknown, helperName: string | null): void; write(sessionId: unknown, text: unknown): Promise<"completed" | "declined" | "failed">; read(sessionId: unknown): Promise<string | null> };
 }
 
 /** The part of Electron's ipcMain we use; the event carries the sending frame's URL. */
@@ -84,6 +88,8 @@ export function registerBridge(ipc: IpcMainLike, backend: BridgeBackend, isAppFr
   ipc.handle(CHANNELS.selectDisplay, guard((id: unknown) => backend.selectDisplay(parsed(DisplayChoice.shape.id, id))));
   ipc.handle(CHANNELS.confirmControl, guard((grant: unknown) => backend.confirmControl(parsed(ControlGrantText, grant))));
   ipc.handle(CHANNELS.reopen, guard((code: unknown) => backend.reopen(parsed(SessionCodeText, code))));
+  ipc.handle(CHANNELS.clipboardWrite, guard((sessionId: unknown, text: unknown) => backend.clipboard.write(sessionId, text)));
+  ipc.handle(CHANNELS.clipboardRead, guard((sessionId: unknown) => backend.clipboard.read(sessionId)));
   // Fire-and-forget channels: a refusal is logged, never thrown back into the page.
   const quietly =
     (fn: (...args: unknown[]) => void) =>
@@ -98,10 +104,13 @@ export function registerBridge(ipc: IpcMainLike, backend: BridgeBackend, isAppFr
     CHANNELS.sessionChanged,
     quietly((view, name) => {
       backend.relay.sessionChanged(view);
+      backend.overlays.sessionChanged(view);
+      backend.clipboard.sessionChanged(view, parsed(HelperName, name ?? null));
       backend.helping(view === null ? null : SessionView.parse(view), parsed(HelperName, name ?? null));
     }),
   );
   ipc.on(CHANNELS.input, quietly((sessionId, event) => void backend.relay.input(sessionId, event)));
+  ipc.on(CHANNELS.annotate, quietly((sessionId, annotation) => void backend.overlays.annotate(sessionId, annotation)));
   ipc.on(CHANNELS.offered, quietly((helper) => backend.offered(parsed(OfferedHelper, helper))));
   ipc.on(CHANNELS.languageChosen, quietly((code) => backend.languageChosen(parsed(LanguageChoice, code))));
 }

@@ -35,3 +35,19 @@ export function consentDialog(helper: Party, locale: string, hotkey: string): Co
     noLink: true,
   };
 }
+
+/** Main's prompt for the clipboard, once per direction in a session; Don't allow is the default. */
+export function clipboardDialog(direction: "to_sharer" | "from_sharer", helperName: string | null, locale: string): ConsentDialog {
+  const t = shellText(locale);
+  const name = helperName ?? t("shell.yourHelper", {});
+  return {
+    type: "question",
+    title: t("consent.clipboardTitle", {}),
+    message: t(direction === "to_sharer" ? "consent.clipboardWrite" : "consent.clipboardRead", { name }),
+    detail: t("consent.clipboardDetail", {}),
+    buttons: [t("consent.deny", {}), t("consent.clipboardAllow", {})],
+    defaultId: 0,
+    cancelId: 0,
+    noLink: true,
+  };
+}

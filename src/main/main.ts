@@ -6,7 +6,7 @@ import { askToBeListed, reopenArgs } from "./permission-requests.js";
 import electronUpdater from "electron-updater";
 import { BRIDGE_CHANNELS, CONTROL_GRANT_KEYS_PATH, type SessionView } from "../protocol/index.js";
 import { caTrustingNetworkClient } from "../node-shared/ca-network-client.js";
-import { ALLOW_BUTTON, consentDialog } from "./consent-prompt.js";
+import { ALLOW_BUTTON, clipboardDialog, consentDialog } from "./consent-prompt.js";
 import { shellLanguage } from "./shell-language.js";
 import { shellText } from "./shell-strings.js";
 import { createControlConsent } from "./control-consent.js";
@@ -20,7 +20,10 @@ import { createInputRelay } from "./input-relay.js";
 import { readManagedConfig, systemSources } from "./managed-config.js";
 import { secureFile } from "./secure-file.js";
 import { createUpdateGate, updateFeed } from "./update-policy.js";
-import { createIndicatorWindow, createSharerWindow, indicatorHtml, openExternally, SETTINGS_PANE_URLS, type WindowConstructor } from "./window-policy.js";
+import { createSharerWindow, openExternally, openOverlayWindow, SETTINGS_PANE_URLS, type WindowConstructor } from "./window-policy.js";
+import { indicatorStrip } from "./indicator-strip.js";
+import { createAnnotationOverlays } from "./annotation-overlays.js";
+import { createClipboardRelay } from "./clipboard-relay.js";
 import { APP_SCHEME_PRIVILEGES, appPageUrl, isAppUrl } from "./shipped-ui.js";
 import { fencePageSession } from "./page-session-fences.js";
 import { superviseAgent } from "./agent-supervisor.js";
@@ -121,6 +124,10 @@ async function start() {
     const display = chosenDisplay(screen.getAllDisplays(), chosenDisplayId, screen.getPrimaryDisplay().id);
     if (display) agentLink.send({ type: "display", bounds: agentBounds(display, platform, (b) => screen.dipToScreenRect(null, b)) });
   };
+  // The helper's drawing over the real screen (overlay windows of main's own), and the clipboard after the sharer's yes in main's prompt.
+  const displayAreas = () => screen.getAllDisplays().map((d) => ({ id: d.id, bounds: d.bounds }));
+  const overlays = createAnnotationOverlays({ open: (d) => openOverlayWindow(BrowserWindow as WindowConstructor<BrowserWindow>, d.bounds), displays: displayAreas, sharedDisplayId: () => chosenDisplayId ?? screen.getPrimaryDisplay().id });
+  const clipboard = createClipboardRelay({ agent: agentLink, ask: async (r) => (await dialog.showMessageBox(clipboardDialog(r.direction, r.helperName, language.locale))).response === ALLOW_BUTTON });
   screen.on("display-metrics-changed", sendDisplay);
   screen.on("display-removed", sendDisplay);
   sendDisplay();
@@ -131,6 +138,7 @@ async function start() {
     brokerCa,
     // TANDEM_APP_UI_DIR: a developer's fresh build of the UI (tests use it too); otherwise the copy inside the signed app.
     uiRoot: process.env.TANDEM_APP_UI_DIR ?? path.join(__dirname, "ui"),
+    downloadsDir: app.getPath("downloads"),
     screenSource: async () => {
       const sources = await desktopCapturer.getSources({ types: ["screen"] });
       const display = chosenDisplay(screen.getAllDisplays(), chosenDisplayId, screen.getPrimaryDisplay().id);
@@ -171,6 +179,8 @@ async function start() {
       accessToken,
       proveDevice: async (nonce, userId) => (await registration, registered ? { deviceId: identity.id, signature: identity.prove(nonce, userId), facts } : null),
       relay,
+      overlays,
+      clipboard,
       helping: (view, helperName) => sharing(view, helperName),
       permissions: () => agentLink.probePermissions(),
       openPermissionSettings: async (pane) => {
@@ -215,10 +225,9 @@ async function start() {
 
   // Tray with status and Stop sharing; the on-top strip while someone helps.
   const tray = new Tray(nativeImage.createFromPath(path.join(__dirname, "tray.png")));
-  let indicator: BrowserWindow | null = null;
+  const strip = indicatorStrip(BrowserWindow, () => screen.getPrimaryDisplay().workArea);
   // Stop closes main's gate at once; the page then ends the session at the broker.
   const stop = () => (relay.revoke(), toPage(BRIDGE_CHANNELS.stopRequested));
-  let shownHtml = "";
   let shown: [SessionView | null, string | null] = [null, null];
   function sharing(view: SessionView | null, helperName: string | null) {
     shown = [view, helperName];
@@ -235,21 +244,7 @@ async function start() {
         { label: t("shell.quit"), click: () => app.quit() },
       ]),
     );
-    if (helper && !indicator) {
-      indicator = createIndicatorWindow(BrowserWindow as WindowConstructor<BrowserWindow>, screen.getPrimaryDisplay().workArea);
-      indicator.setAlwaysOnTop(true, "screen-saver");
-      indicator.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
-      indicator.webContents.on("will-navigate", (event) => event.preventDefault());
-      indicator.showInactive();
-    }
-    // The strip says what the helper can do right now: it changes with the level (control ↔ view).
-    const html = helper ? indicatorHtml(helper, view?.level === "control" && !view.paused, t) : "";
-    if (indicator && helper && html !== shownHtml) void indicator.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
-    shownHtml = html;
-    if (!helper && indicator) {
-      indicator.destroy();
-      indicator = null;
-    }
+    strip(helper, view?.level === "control" && !view.paused, t);
   }
 
   // Updates from the broker's generic feed; never installed mid-session.
@@ -294,6 +289,7 @@ async function start() {
   app.on("will-quit", () => {
     globalShortcut.unregisterAll();
     relay.revoke();
+    overlays.close();
     agentLink.stop();
   });
 }

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import type { DesktopCapturerSource, Session } from "electron";
 import { PAGE_CSP } from "../protocol/index.js";
 import { issuedByPrivateCa } from "./private-ca.js";
+import { downloadPlan } from "./downloads.js";
 import { APP_SCHEME, appFile, appPageCsp, isAppUrl } from "./shipped-ui.js";
 import { permissionAllowed } from "./window-policy.js";
 
@@ -11,7 +12,7 @@ import { permissionAllowed } from "./window-policy.js";
  * policy; permissions and screen capture only for that page; the broker's
  * certificate trusted only when the organisation's CA issued it.
  */
-export function fencePageSession(pageSession: Session, o: { brokerOrigin: string; brokerCa: string | undefined; uiRoot: string; screenSource: () => Promise<DesktopCapturerSource | undefined> }): void {
+export function fencePageSession(pageSession: Session, o: { brokerOrigin: string; brokerCa: string | undefined; uiRoot: string; downloadsDir: string; screenSource: () => Promise<DesktopCapturerSource | undefined> }): void {
   const csp = appPageCsp(o.brokerOrigin);
   pageSession.protocol.handle(APP_SCHEME, async (request) => {
     const found = appFile(o.uiRoot, request.url);
@@ -30,6 +31,12 @@ export function fencePageSession(pageSession: Session, o: { brokerOrigin: string
     // 0: trusted; -3: Chromium's own verdict stands.
     const host = new URL(o.brokerOrigin).hostname;
     callback(o.brokerCa && request.hostname === host && issuedByPrivateCa(request.certificate.data, o.brokerCa, host) ? 0 : -3);
+  });
+  // A file the helper sent (a blob of the page, hash-checked there): saved where the sharer chooses, under a safe name; nothing else downloads.
+  pageSession.on("will-download", (event, item) => {
+    const plan = downloadPlan(item.getURL(), item.getFilename(), o.downloadsDir);
+    if (plan) item.setSaveDialogOptions({ defaultPath: plan.defaultPath });
+    else event.preventDefault();
   });
   // Anything else the session loads (the broker's photos) gets the broker page's policy, should it ever be a document.
   pageSession.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: { ...details.responseHeaders, "Content-Security-Policy": [PAGE_CSP] } }));

@@ -83,6 +83,95 @@ export function createIndicatorWindow<W>(BrowserWindow: WindowConstructor<W>, di
   });
 }
 
+/**
+ * The helper's drawing over one display: transparent, frameless, on top of
+ * everything, never focused, never in the task bar; no preload and no Node,
+ * only the app's own overlay page (JavaScript on: it draws on a canvas).
+ */
+export function createOverlayWindow<W>(BrowserWindow: WindowConstructor<W>, bounds: { x: number; y: number; width: number; height: number }): W {
+  return new BrowserWindow({
+    ...bounds,
+    transparent: true,
+    frame: false,
+    resizable: false,
+    movable: false,
+    minimizable: false,
+    maximizable: false,
+    fullscreenable: false,
+    skipTaskbar: true,
+    alwaysOnTop: true,
+    focusable: false,
+    hasShadow: false,
+    enableLargerThanScreen: true,
+    show: false,
+    backgroundColor: "#00000000",
+    webPreferences: {
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      disableBlinkFeatures: "Auxclick",
+    },
+  });
+}
+
+/** What main does with an overlay window once built (Electron's BrowserWindow has all of it; tests pass a recorder). */
+export interface OverlayBrowserWindow {
+  setIgnoreMouseEvents(ignore: boolean): void;
+  setAlwaysOnTop(flag: boolean, level: "screen-saver"): void;
+  setVisibleOnAllWorkspaces(visible: boolean, options: { visibleOnFullScreen: boolean }): void;
+  setContentProtection(enable: boolean): void;
+  loadURL(url: string): Promise<void>;
+  showInactive(): void;
+  destroy(): void;
+  webContents: {
+    on(event: "will-navigate", listener: (event: { preventDefault(): void }) => void): unknown;
+    once(event: "did-finish-load", listener: () => void): unknown;
+    executeJavaScript(code: string): Promise<unknown>;
+  };
+}
+
+/** The overlay page the app ships: the same origin as the sharer UI, nothing from the network. */
+export const OVERLAY_PAGE = "app://tandem/overlay/index.html";
+const QUEUED_BEFORE_LOAD = 256;
+
+/**
+ * Opens an overlay that ignores the mouse (clicks go through to the sharer's
+ * apps), is kept out of screen capture (the helper already sees its own
+ * drawing, without the delay of the video), and cannot navigate. `draw` hands
+ * the page an annotation main has already parsed: numbers and names only.
+ */
+export function openOverlayWindow<W extends OverlayBrowserWindow>(BrowserWindow: WindowConstructor<W>, bounds: { x: number; y: number; width: number; height: number }) {
+  const overlay = createOverlayWindow(BrowserWindow, bounds);
+  overlay.setIgnoreMouseEvents(true);
+  overlay.setAlwaysOnTop(true, "screen-saver");
+  overlay.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
+  overlay.setContentProtection(true);
+  overlay.webContents.on("will-navigate", (event) => event.preventDefault());
+  let queued: string[] | null = [];
+  const run = (json: string) => void overlay.webContents.executeJavaScript(`window.tandemOverlay && window.tandemOverlay.apply(${json})`).catch(() => undefined);
+  overlay.webContents.once("did-finish-load", () => {
+    for (const json of queued ?? []) run(json);
+    queued = null;
+  });
+  void overlay.loadURL(OVERLAY_PAGE);
+  overlay.showInactive();
+  return {
+    draw(json: string) {
+      if (queued) {
+        if (queued.length < QUEUED_BEFORE_LOAD) queued.push(json);
+      } else run(json);
+    },
+    close: () => overlay.destroy(),
+  };
+}
+
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The strip's content: static HTML, no script, in the sharer's language; the helper's name is escaped (it comes from the directory, but still). */

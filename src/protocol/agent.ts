@@ -2,6 +2,7 @@ import { z } from "zod";
 import { PermissionReport } from "./desktop-bridge.js";
 import { InjectedEvent } from "./input.js";
 import { Level } from "./session-machine.js";
+import { MAX_CLIPBOARD_CHARS } from "./tools.js";
 
 /**
  * Between the desktop app's main process and the input agent (its own
@@ -28,6 +29,9 @@ export const ToAgent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("input"), sessionId: z.string().uuid(), event: InjectedEvent, id: z.number().int().optional() }),
   /** Check Accessibility / Screen Recording (or Wayland) now: the sharer may have just changed them. */
   z.object({ type: z.literal("probe_permissions") }),
+  /** Text for the OS clipboard, or the clipboard's text: under a live grant of this session (any level), not paused. */
+  z.object({ type: z.literal("clipboard_write"), id: z.number().int(), sessionId: z.string().uuid(), text: z.string().max(MAX_CLIPBOARD_CHARS) }),
+  z.object({ type: z.literal("clipboard_read"), id: z.number().int(), sessionId: z.string().uuid() }),
 ]);
 export type ToAgent = z.infer<typeof ToAgent>;
 
@@ -37,5 +41,7 @@ export const FromAgent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("injected"), id: z.number().int().optional() }),
   z.object({ type: z.literal("dropped"), id: z.number().int().optional(), reason: z.enum(["no_grant", "paused", "view_only", "other_session", "bad_message", "unknown_key"]) }),
   z.object({ type: z.literal("permissions"), report: PermissionReport }),
+  /** A clipboard request done (with the text read), or not. */
+  z.object({ type: z.literal("clipboard"), id: z.number().int(), ok: z.boolean(), text: z.string().optional() }),
 ]);
 export type FromAgent = z.infer<typeof FromAgent>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Annotation } from "./annotations.js";
 import type { DisplayChoice, InjectedEvent } from "./input.js";
 import { DeviceFacts, DeviceProof, type SessionView } from "./messages.js";
 
@@ -29,6 +30,9 @@ export const BRIDGE_CHANNELS = {
   reopen: "tandem:reopen",
   offered: "tandem:offered",
   languageChosen: "tandem:language-chosen",
+  annotate: "tandem:annotate",
+  clipboardWrite: "tandem:clipboard-write",
+  clipboardRead: "tandem:clipboard-read",
 } as const;
 
 /** What the OS lets the app do, for the permission onboarding. */
@@ -77,4 +81,10 @@ export interface TandemDesktopBridge {
   offered(helper: { name: string; company: string }): void;
   /** The sharer picked a language in the page: the shell's tray, strip and prompts speak it from now on. */
   languageChosen(code: string): void;
+  /** The helper's pointing and drawing: main draws it in its own overlay over the shared screen, while the session allows it. */
+  annotate(sessionId: string, annotation: Annotation): void;
+  /** Text from the helper for the OS clipboard: main asks the sharer in its own prompt the first time in a session. */
+  clipboardWrite(sessionId: string, text: string): Promise<"completed" | "declined" | "failed">;
+  /** The OS clipboard's text for the helper, after the sharer's yes in main's prompt (first time in a session); null when they said no. */
+  clipboardRead(sessionId: string): Promise<string | null>;
 }

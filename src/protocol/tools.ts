@@ -58,6 +58,7 @@ export function toolOn(view: { tools: readonly Tool[]; toolsOff: readonly Tool[]
 export function safeFileName(name: string): string {
   const last = name.split(/[/\\]/).filter((part) => part !== "").pop() ?? "";
   let clean = last
+    // eslint-disable-next-line no-control-regex -- removing control characters is the point
     .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, "")
     .replace(/[<>:"|?*]/g, "_")
     .replace(/^[.\s]+/, "")

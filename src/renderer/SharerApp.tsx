@@ -11,6 +11,9 @@ import { CodeEntry } from "./CodeEntry.js";
 import { PermissionOnboarding } from "./PermissionOnboarding.js";
 import type { SharerHost } from "./sharer-host.js";
 import { SharerSession } from "./sharer-session.js";
+import { SharerToolsPanel } from "./SharerToolsPanel.js";
+import { FileTransfers } from "../ui/components/FileTransfers.js";
+import { type SessionView, toolOn } from "../protocol/index.js";
 
 /** The page a person opens to get help: sign in, enter the code, see who it is, allow, share. */
 export function SharerApp({ host }: { host: SharerHost }) {
@@ -75,7 +78,7 @@ function Sharing({ host, myName, myUserId, chatEnabled }: { host: SharerHost; my
             </section>
           )}
           {s.phase === "asked" && s.helper && s.view && <TrustScreen session={session} host={host} />}
-          {s.phase === "sharing" && <SharingPanel session={session} />}
+          {s.phase === "sharing" && <SharingPanel session={session} host={host} />}
           {s.phase === "ended" && (
             <section className="card ended" role="status" data-testid="sharer-ended" data-reason={s.view?.endReason ?? ""}>
               <h1>{t("ended.title")}</h1>
@@ -87,10 +90,16 @@ function Sharing({ host, myName, myUserId, chatEnabled }: { host: SharerHost; my
           )}
           <ErrorText error={s.error} />
         </main>
-        {showChat && <ChatPanel lines={s.chat} me="sharer" disabled={!chatEnabled} ended={s.phase === "ended"} unread={s.unread} onSend={(text) => session.sendChat(text)} onSeen={() => session.markChatSeen()} />}
+        {showChat && <ChatPanel lines={s.chat} me="sharer" disabled={!chatEnabled} ended={s.phase === "ended"} unread={s.unread} onSend={(text) => session.sendChat(text)} onSeen={() => session.markChatSeen()} files={filesPanel(session, s.view, t)} />}
       </div>
     </div>
   );
+}
+
+/** Files in the chat, while the session has them: the helper's role and the organisation allow them. */
+function filesPanel(session: SharerSession, view: SessionView | null, t: (key: string) => string) {
+  if (!view?.tools.includes("files") || view.status === "ended") return null;
+  return <FileTransfers handOver={session.tools.handOver} canSend={toolOn(view, "files") && view.status === "active" && !view.paused} offReason={view.status === "active" ? null : t("files.whenSharing")} />;
 }
 
 /** A lost connection says for how long, when the broker told how long it would wait. */
@@ -153,7 +162,7 @@ function SharingBar({ session }: { session: SharerSession }) {
   );
 }
 
-function SharingPanel({ session }: { session: SharerSession }) {
+function SharingPanel({ session, host }: { session: SharerSession; host: SharerHost }) {
   const { t } = useTranslation();
   const { view, verificationCode, linkState, helper, displays, displayAsked, screenLost } = useStore(session.store);
   return (
@@ -177,20 +186,21 @@ function SharingPanel({ session }: { session: SharerSession }) {
       {displayAsked && (
         <div className="banner info" role="alert" data-testid="display-asked">
           <span dir="auto">{t("sharer.displayAsked", { name: helper?.name ?? "", label: displayAsked.label })}</span>{" "}
-          <button type="button" className="primary" onClick={() => void session.showDisplay(displayAsked.id)} data-testid="show-display">{t("sharer.showDisplay")}</button>{" "}
-          <button type="button" onClick={() => session.declineDisplay()}>{t("sharer.keepDisplay")}</button>
+          <button type="button" className="primary" onClick={() => void session.displays.show(displayAsked.id)} data-testid="show-display">{t("sharer.showDisplay")}</button>{" "}
+          <button type="button" onClick={() => session.displays.decline()}>{t("sharer.keepDisplay")}</button>
         </div>
       )}
       {displays.length > 1 && (
         <label>
           {t("sharer.display")}{" "}
-          <select value={displays.find((d) => d.current)?.id ?? ""} onChange={(e) => void session.showDisplay(e.target.value)} data-testid="sharer-display-picker">
+          <select value={displays.find((d) => d.current)?.id ?? ""} onChange={(e) => void session.displays.show(e.target.value)} data-testid="sharer-display-picker">
             {displays.map((d) => (
               <option key={d.id} value={d.id}>{d.label}</option>
             ))}
           </select>
         </label>
       )}
+      {view && <SharerToolsPanel tools={session.tools} view={view} host={host} helperName={helper?.name ?? ""} />}
       <div className="row">
         {view?.level === "control" && <button type="button" onClick={() => void session.downgrade()}>{t("sharer.downgrade")}</button>}
         <button type="button" onClick={() => void session.pause(!view?.paused)} data-testid="pause">{view?.paused ? t("sharer.resume") : t("sharer.pause")}</button>

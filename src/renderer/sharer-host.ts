@@ -1,4 +1,5 @@
-import { type DisplayChoice, type InjectedEvent, mayInjectNow, type PermissionPane, type PermissionReport, type SessionView, type TandemDesktopBridge } from "../protocol/index.js";
+import type { ClipboardHost } from "../web-client/hand-over.js";
+import { type Annotation, type DisplayChoice, type InjectedEvent, mayInjectNow, type PermissionPane, type PermissionReport, type SessionView, type TandemDesktopBridge } from "../protocol/index.js";
 
 /**
  * What the page needs from where it runs. In a browser: the session cookie,
@@ -37,6 +38,10 @@ export interface SharerHost {
   reopen?: (code: string) => Promise<void>;
   /** The desktop app: a helper's offer arrived; the OS shows a notification and the window comes forward. */
   offered?: (helper: { name: string; company: string }) => void;
+  /** The desktop app: the helper's pointing and drawing, drawn by main over the real screen. */
+  annotate?: (sessionId: string, annotation: Annotation) => void;
+  /** The desktop app: the OS clipboard, after the sharer's consent in main's own prompt (a web page cannot write it unfocused). */
+  clipboard?: ClipboardHost;
 }
 
 export const webHost: SharerHost = {
@@ -78,5 +83,7 @@ export function desktopHost(bridge: TandemDesktopBridge, brokerOrigin?: string):
     confirmControl: (grant) => bridge.confirmControl(grant),
     reopen: (code) => bridge.reopen(code),
     offered: (helper) => bridge.offered(helper),
+    annotate: (sessionId, annotation) => bridge.annotate(sessionId, annotation),
+    clipboard: { clipboardWrite: (sessionId, text) => bridge.clipboardWrite(sessionId, text), clipboardRead: (sessionId) => bridge.clipboardRead(sessionId) },
   };
 }

@@ -10,6 +10,7 @@ import { SharerDisplays } from "./sharer-displays.js";
 import { OffersOnDevice } from "./offers-on-device.js";
 import type { SharerHost } from "./sharer-host.js";
 import { initial, type SharerPhase, type SharerState } from "./sharer-state.js";
+import { SharerTools } from "./sharer-tools.js";
 
 export type { SharerPhase, SharerState } from "./sharer-state.js";
 
@@ -35,7 +36,8 @@ export class SharerSession {
   /** The browser's own "Stop sharing" ends the track; that ends the session too. */
   private readonly screen = new SharedScreen(() => this.host.captureScreen(), () => void this.end());
   private peerLink: SharerLink | null = null;
-  private readonly displays: SharerDisplays;
+  /** The sharer's screens: another is shown on the same connection (their click, or their yes to the helper's ask). */
+  readonly displays: SharerDisplays;
   /** Offers from helpers who started a session for this device (desktop app only). */
   readonly offers: OffersOnDevice;
   /** The code this session was joined with: the reopened app rejoins with it. */
@@ -43,6 +45,8 @@ export class SharerSession {
   /** The broker's signed offer of control for the open request, which the desktop app checks before its own prompt. */
   private controlGrant: { sessionId: string; grant: string } | null = null;
   chatVisible = true;
+  /** The helper's drawing, files and the clipboard, and the sharer's switches for them. */
+  readonly tools: SharerTools;
 
   constructor(
     private readonly host: SharerHost,
@@ -50,6 +54,7 @@ export class SharerSession {
     private readonly myUserId?: string,
   ) {
     this.displays = new SharerDisplays(this.store, host, this.screen);
+    this.tools = new SharerTools(host, () => this.connection, () => this.store.get().view, () => this.screen.current);
     this.offers = new OffersOnDevice(this.store, host, () => this.connections.open(), (code) => this.join(code));
     // The hotkey: control ends at once (main has already closed its gate); the session stays, view only.
     host.onRevokeHotkey(() => void (this.store.get().view?.level === "control" && this.downgrade()));
@@ -159,6 +164,7 @@ export class SharerSession {
     this.code = null;
     this.resumeToken = null;
     this.controlGrant = null;
+    this.tools.handOver.forget();
     this.store.set({ ...initial, connection: this.store.get().connection });
   }
 
@@ -229,6 +235,7 @@ export class SharerSession {
 
   private receive(message: ServerMessage) {
     const sessionId = this.sessionId;
+    this.tools.handOver.receive(message);
     switch (message.type) {
       case "session.state":
         if (message.session.sessionId === sessionId && !message.reqId) this.apply(message.session);
@@ -251,6 +258,7 @@ export class SharerSession {
 
   private apply(view: SessionView) {
     this.host.sessionChanged(view, this.store.get().helper?.name ?? null);
+    this.tools.viewChanged(view);
     if (view.status === "ended") return this.finish(view);
     const phase: SharerPhase = view.status === "requested" ? "asked" : view.status === "active" ? "sharing" : "connected";
     if (view.status === "active") this.startLink(view.sessionId);
@@ -269,24 +277,18 @@ export class SharerSession {
         onState: (linkState) => this.store.set({ linkState }),
         onVerificationCode: (verificationCode) => this.store.set({ verificationCode }),
         onMessage: (event) => (event.t === "select_display" ? this.displays.asked(event.id) : this.host.input(event, this.store.get().view)),
+        onAnnotation: (annotation) => this.tools.annotation(annotation),
       });
       this.displays.use(this.peerLink);
+      this.tools.handOver.attach(this.peerLink);
     }
-  }
-
-  /** Shares another screen on the same connection (the sharer's click, or their yes to the helper's ask). */
-  showDisplay(id: string): Promise<void> {
-    return this.displays.show(id);
-  }
-
-  declineDisplay(): void {
-    this.displays.decline();
   }
 
   private dropLink() {
     this.peerLink?.close();
     this.peerLink = null;
     this.displays.use(null);
+    this.tools.handOver.attach(null);
   }
 
   private finish(view: SessionView) {

@@ -20,7 +20,7 @@ export class BrokerRequestError extends Error {
 export type ConnectionStatus = "connecting" | "connected" | "reconnecting" | "closed";
 type Listener = (message: ServerMessage) => void;
 type Pending = { expect: ServerMessage["type"]; sessionId?: string; resolve: (m: ServerMessage) => void; reject: (e: Error) => void };
-type Command = Extract<ClientMessage, { type: "session.request" | "session.consent" | "session.downgrade" | "session.pause" | "session.end" }>;
+type Command = Extract<ClientMessage, { type: "session.request" | "session.consent" | "session.downgrade" | "session.pause" | "session.end" | "session.tool" }>;
 /** Distributes Omit over the union so each message keeps its own fields. */
 type WithoutReqId<T> = T extends unknown ? Omit<T, "reqId"> : never;
 

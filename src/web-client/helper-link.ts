@@ -1,4 +1,4 @@
-import { type IceConfig, type InputEvent, type PointerMove, SharerNotice } from "../protocol/index.js";
+import { type Annotation, type IceConfig, type InputEvent, type PointerMove, SharerNotice } from "../protocol/index.js";
 import type { BrokerConnection } from "./broker-connection.js";
 import { decodeAsReceived, framesAsReceivedSupported, type ReceivedFrames, withFramesAsReceived } from "./frames-as-received.js";
 import { type LinkQuality, readLinkQuality } from "./link-quality.js";
@@ -9,6 +9,10 @@ export interface HelperLink {
   readonly pc: RTCPeerConnection;
   sendInput(event: InputEvent): void;
   sendPointer(event: PointerMove): void;
+  /** Pointing and drawing: on the sharer's screen, never input. */
+  annotate(annotation: Annotation): void;
+  /** Clipboard text both ways (hand-over.ts). */
+  readonly tools: RTCDataChannel;
   /** Ask the sharer's app to show another of its displays (the sharer's side decides). */
   chooseDisplay(id: string): void;
   /** Answer an offer that arrived before this link existed (see onNewPeer). */
@@ -68,6 +72,8 @@ export function createHelperLink(o: { connection: BrokerConnection; sessionId: s
     pc,
     sendInput: (event) => core.send(core.input, event),
     sendPointer: (event) => core.send(core.pointer, event),
+    annotate: (annotation) => core.send(core.annotate, annotation),
+    tools: core.tools,
     chooseDisplay: (id) => core.send(core.input, { t: "select_display", id }),
     async acceptOffer(sdp) {
       if (core.closed()) return;

@@ -1,4 +1,4 @@
-import { INPUT_CHANNEL, type IceConfig, POINTER_CHANNEL, type ServerMessage } from "../protocol/index.js";
+import { ANNOTATE_CHANNEL, INPUT_CHANNEL, type IceConfig, POINTER_CHANNEL, type ServerMessage, TOOLS_CHANNEL } from "../protocol/index.js";
 import type { BrokerConnection } from "./broker-connection.js";
 import { verificationCode } from "./verification-code.js";
 
@@ -7,7 +7,9 @@ import { verificationCode } from "./verification-code.js";
  * broker: the sharer offers (helper-link.ts and sharer-link.ts hold each
  * side's part). Both data channels are pre-negotiated with fixed ids, so
  * neither side waits for the other to announce them: `input` reliable and
- * ordered, `pointer` unordered without retransmits (a late move is worthless).
+ * ordered, `pointer` unordered without retransmits (a late move is worthless),
+ * `annotate` (pointing and drawing) and `tools` (clipboard text) reliable and
+ * ordered. A file travels on a channel of its own, opened by its sender.
  */
 export type LinkState = "connecting" | "connected" | "reconnecting" | "failed" | "closed";
 
@@ -20,6 +22,8 @@ export interface PeerCore {
   readonly pc: RTCPeerConnection;
   readonly input: RTCDataChannel;
   readonly pointer: RTCDataChannel;
+  readonly annotate: RTCDataChannel;
+  readonly tools: RTCDataChannel;
   readonly closed: () => boolean;
   setState(state: LinkState): void;
   /** Sends JSON on an open channel; nothing when it is not open (input is never queued for later). */
@@ -43,6 +47,8 @@ export function createPeerCore(
   const pc = new RTCPeerConnection(o.config);
   const input = pc.createDataChannel(INPUT_CHANNEL, { negotiated: true, id: 0, ordered: true });
   const pointer = pc.createDataChannel(POINTER_CHANNEL, { negotiated: true, id: 1, ordered: false, maxRetransmits: 0 });
+  const annotate = pc.createDataChannel(ANNOTATE_CHANNEL, { negotiated: true, id: 2, ordered: true });
+  const tools = pc.createDataChannel(TOOLS_CHANNEL, { negotiated: true, id: 3, ordered: true });
   const earlyCandidates: RTCIceCandidateInit[] = [];
   let closed = false;
   let restartTimer: ReturnType<typeof setTimeout> | undefined;
@@ -88,6 +94,8 @@ export function createPeerCore(
     pc,
     input,
     pointer,
+    annotate,
+    tools,
     closed: () => closed,
     setState,
     send(channel, message) {

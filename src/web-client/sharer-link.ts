@@ -1,10 +1,12 @@
-import { HelperChannelMessage, type IceConfig, PointerEvent, type PointerMove, type SharerNotice } from "../protocol/index.js";
+import { Annotation, HelperChannelMessage, type IceConfig, MAX_ANNOTATION_CHARS, PointerEvent, type PointerMove, type SharerNotice } from "../protocol/index.js";
 import type { BrokerConnection } from "./broker-connection.js";
 import { createPeerCore, iceConfiguration, type LinkEvents, parsedMessage } from "./peer-link.js";
 
 /** The sharer's end: offers its screen, hears the helper's input and display choices, renegotiates when the network moves. */
 export interface SharerLink {
   readonly pc: RTCPeerConnection;
+  /** Clipboard text both ways (hand-over.ts). */
+  readonly tools: RTCDataChannel;
   /** Tell the helper about this side (reliable channel). */
   sendNotice(notice: SharerNotice): void;
   /** Show another screen on the same connection (no renegotiation). */
@@ -19,6 +21,8 @@ export interface SharerLink {
 export interface SharerLinkEvents extends LinkEvents {
   /** From the helper, already parsed: input, or a display choice; whether to act on it is the caller's decision. */
   onMessage?: (message: HelperChannelMessage | PointerMove) => void;
+  /** The helper pointing or drawing, already parsed; never input. */
+  onAnnotation?: (annotation: Annotation) => void;
 }
 
 /** Screen content at 1080p: enough bits for legible text, capped so a help desk's uplink survives. */
@@ -73,6 +77,10 @@ export function createSharerLink(o: { connection: BrokerConnection; sessionId: s
     const move = parsedMessage(event.data, MAX_INPUT_CHARS, (raw) => PointerEvent.parse(raw));
     if (move) o.onMessage?.(move);
   };
+  core.annotate.onmessage = (event) => {
+    const annotation = parsedMessage(event.data, MAX_ANNOTATION_CHARS, (raw) => Annotation.parse(raw));
+    if (annotation) o.onAnnotation?.(annotation);
+  };
 
   async function offer(iceRestart: boolean) {
     await pc.setLocalDescription(await pc.createOffer({ iceRestart }));
@@ -81,6 +89,7 @@ export function createSharerLink(o: { connection: BrokerConnection; sessionId: s
 
   const link: SharerLink = {
     pc,
+    tools: core.tools,
     sendNotice: (notice) => core.send(core.input, notice),
     async replaceScreen(screen) {
       const track = screen.getVideoTracks()[0];

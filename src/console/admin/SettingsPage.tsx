@@ -4,11 +4,12 @@ import type { TenantSettings } from "../../protocol/index.js";
 import { api } from "../../web-client/api.js";
 import { useApi } from "../../ui/use-api.js";
 
-const SWITCHES = ["remoteHelpEnabled", "allowUnenrolledDevices", "chatEnabled", "relayOnlyForSharers"] as const;
+const SWITCHES = ["remoteHelpEnabled", "allowUnenrolledDevices", "chatEnabled", "relayOnlyForSharers", "annotationEnabled", "clipboardEnabled", "fileTransferEnabled"] as const;
 const NUMBERS = [
   ["codeLifetimeSeconds", 60, 3600],
   ["reconnectGraceSeconds", 1, 300],
   ["auditRetentionDays", 30, 3650],
+  ["maxFileMegabytes", 1, 10240],
 ] as const;
 
 /** The tenant's settings; the broker validates and audits every change. */

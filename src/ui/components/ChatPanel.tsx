@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useRef, useState } from "react";
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ToolbarIcon } from "./ToolbarIcon.js";
 import { MAX_CHAT_CHARS, type PartyRole } from "../../protocol/index.js";
@@ -8,7 +8,7 @@ import type { ChatLine } from "../../web-client/chat.js";
  * The session's chat: any language; each message's direction is its own
  * (`dir="auto"`), so Arabic reads right to left inside an English page.
  */
-export function ChatPanel({ lines, me, disabled, ended = false, onSend, unread, onSeen }: { lines: ChatLine[]; me: PartyRole; disabled: boolean; ended?: boolean; onSend: (text: string) => void; unread: number; onSeen: () => void }) {
+export function ChatPanel({ lines, me, disabled, ended = false, onSend, unread, onSeen, files }: { lines: ChatLine[]; me: PartyRole; disabled: boolean; ended?: boolean; onSend: (text: string) => void; unread: number; onSeen: () => void; files?: ReactNode }) {
   const { t, i18n } = useTranslation();
   const [draft, setDraft] = useState("");
   const [copied, setCopied] = useState(false);
@@ -50,6 +50,7 @@ export function ChatPanel({ lines, me, disabled, ended = false, onSend, unread, 
             ))}
             <li ref={end} className="anchor" aria-hidden />
           </ol>
+          {files}
           {ended ? (
             <p className="notice chat-ended" data-testid="chat-ended">
               {t("chat.ended")}{" "}

@@ -1,0 +1,71 @@
+import { useEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
+import type { SessionView, Tool } from "../protocol/index.js";
+import { animateBoard } from "../web-client/annotation-board.js";
+import type { SharerHost } from "./sharer-host.js";
+import type { SharerTools } from "./sharer-tools.js";
+
+/**
+ * The sharer's switches for what the helper may do besides seeing the screen
+ * (only those the helper's role and the organisation allow), and, on the web
+ * page, a picture of the shared screen with the helper's drawing on it (the
+ * desktop app draws over the real screen instead).
+ */
+export function SharerToolsPanel({ tools, view, host, helperName }: { tools: SharerTools; view: SessionView; host: SharerHost; helperName: string }) {
+  const { t } = useTranslation();
+  // The clipboard needs the app: a web page cannot write it unfocused, so it is not offered there.
+  const switchable: Tool[] = (["annotate", "clipboard"] as const).filter((tool) => view.tools.includes(tool) && (tool !== "clipboard" || host.clipboard));
+  return (
+    <>
+      {switchable.length > 0 && (
+        <fieldset className="tool-switches" data-testid="tool-switches">
+          <legend>{t("sharer.toolsLegend", { name: helperName })}</legend>
+          {switchable.map((tool) => (
+            <label key={tool}>
+              <input type="checkbox" checked={!view.toolsOff.includes(tool)} onChange={(e) => void tools.switchTool(tool, e.target.checked)} data-testid={`switch-${tool}`} /> {t(`sharer.tool.${tool}`)}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {host.kind === "web" && view.tools.includes("annotate") && <SharedPicture tools={tools} />}
+    </>
+  );
+}
+
+function SharedPicture({ tools }: { tools: SharerTools }) {
+  const { t } = useTranslation();
+  const video = useRef<HTMLVideoElement>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const v = video.current;
+    const c = canvas.current;
+    const stream = tools.sharedScreen();
+    if (!v || !c) return;
+    if (stream && v.srcObject !== stream) v.srcObject = stream;
+    const size = () => {
+      c.width = v.videoWidth || 1280;
+      c.height = v.videoHeight || 720;
+      animation.changed();
+    };
+    const animation = animateBoard(tools.board, c);
+    v.addEventListener("loadedmetadata", size);
+    v.addEventListener("resize", size);
+    size();
+    const stop = tools.onDrawn(() => animation.changed());
+    return () => {
+      stop();
+      animation.stop();
+      v.removeEventListener("loadedmetadata", size);
+      v.removeEventListener("resize", size);
+    };
+  }, [tools]);
+  return (
+    <figure data-testid="shared-picture">
+      <div className="shared-picture">
+        <video ref={video} autoPlay playsInline muted />
+        <canvas ref={canvas} data-testid="sharer-drawing" />
+      </div>
+      <figcaption className="muted">{t("sharer.pictureCaption")}</figcaption>
+    </figure>
+  );
+}
