@@ -2,7 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { BRIDGE_CHANNELS, type SessionView, type TandemDesktopBridge } from "../src/protocol/index.js";
+import { randomUUID } from "node:crypto";
+import { BRIDGE_CHANNELS, MAX_CLIPBOARD_CHARS, type SessionView, type TandemDesktopBridge, type Tool } from "../src/protocol/index.js";
 import { type Harness, startHarness } from "./support/broker-harness.js";
 import { createElectronDouble, type ElectronDouble } from "./support/electron-double.js";
 
@@ -171,6 +172,75 @@ describe("the desktop app's main process under an Electron double", () => {
     d.setFrame({ url: d.windows()[0]!.loaded.at(-1)!, parent: {} });
     await expect(bridge.confirmControl(grant)).rejects.toMatchObject({ code: "forbidden" });
     expect(warnings.filter((w) => w.startsWith("bridge refused"))).toHaveLength(1);
+  });
+
+  it("draws the helper's strokes in main's own click-through overlay, writes the clipboard after main's own prompt, and saves a sent file only under a safe name", async () => {
+    const d = await launch();
+    const bridge = await preloadOf(d);
+    const sessionId = randomUUID();
+    const tools = { tools: ["annotate", "clipboard", "files"] as Tool[], toolsOff: [] as Tool[] };
+    bridge.sessionChanged(view(sessionId, { level: "view", ...tools }), "Hugo Moreau");
+    const windowsBefore = d.windows().length;
+    bridge.annotate(sessionId, { t: "begin", id: 1, shape: "rect", x: 0.25, y: 0.25 });
+    bridge.annotate(sessionId, { t: "extend", id: 1, points: [[0.5, 0.5]] });
+    const overlay = d.windows()[windowsBefore]!;
+    // Over the one display: transparent, click-through, never focused, no preload, kept out of the capture, only the app's own overlay page.
+    expect(overlay.options).toMatchObject({ transparent: true, focusable: false, frame: false, alwaysOnTop: true, skipTaskbar: true, x: 0, y: 0, width: 1920, height: 1080 });
+    expect((overlay.options as { webPreferences: object }).webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false });
+    expect((overlay.options as { webPreferences: object }).webPreferences).not.toHaveProperty("preload");
+    expect(overlay).toMatchObject({ ignoresMouse: true, contentProtected: true, loaded: ["app://tandem/overlay/index.html"] });
+    overlay.webContents.emit("did-finish-load");
+    await vi.waitFor(() => expect(overlay.executed).toHaveLength(2));
+    expect(overlay.executed[0]).toBe('window.tandemOverlay && window.tandemOverlay.apply({"t":"begin","id":1,"shape":"rect","x":0.25,"y":0.25})');
+    // Not an annotation, or another session's: nothing drawn. Drawing is never input: the agent got none.
+    bridge.annotate(sessionId, { t: "move", x: 0.5, y: 0.5 } as never);
+    bridge.annotate(randomUUID(), { t: "clear" });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(overlay.executed).toHaveLength(2);
+    expect(inputsToAgent(d)).toEqual([]);
+    // Paused: the overlay goes at once.
+    bridge.sessionChanged(view(sessionId, { level: "view", paused: true, ...tools }), "Hugo Moreau");
+    expect(overlay.destroyed).toBe(true);
+
+    // The clipboard: main's own prompt (in French here), once per direction; the agent writes it.
+    bridge.sessionChanged(view(sessionId, { level: "view", ...tools }), "Hugo Moreau");
+    d.answerDialogs(1);
+    const answerAgent = async (ok: boolean) => {
+      await vi.waitFor(() => expect(d.record.toAgent.some((m) => (m as { type: string }).type.startsWith("clipboard_"))).toBe(true));
+      const asked = d.record.toAgent.filter((m) => (m as { type: string }).type.startsWith("clipboard_")).at(-1) as { id: number; type: string; text?: string };
+      d.agent.emit("message", { type: "clipboard", id: asked.id, ok, ...(asked.type === "clipboard_read" ? { text: "C:\\Users\\sam" } : {}) });
+      return asked;
+    };
+    const written = bridge.clipboardWrite(sessionId, "ping 10.0.0.1");
+    expect(await answerAgent(true)).toMatchObject({ type: "clipboard_write", sessionId, text: "ping 10.0.0.1" });
+    expect(await written).toBe("completed");
+    expect(d.record.dialogs.at(-1)).toMatchObject({ message: "Hugo Moreau veut mettre du texte dans votre presse-papiers", cancelId: 0, defaultId: 0 });
+    const dialogs = d.record.dialogs.length;
+    const again = bridge.clipboardWrite(sessionId, "second");
+    await answerAgent(true);
+    expect(await again).toBe("completed");
+    expect(d.record.dialogs).toHaveLength(dialogs); // asked once for this direction
+    d.answerDialogs(0); // the other direction: Don't allow
+    expect(await bridge.clipboardRead(sessionId)).toBeNull();
+    expect(d.record.dialogs).toHaveLength(dialogs + 1);
+    // Off by the sharer, or too long: refused before any prompt or agent.
+    bridge.sessionChanged(view(sessionId, { level: "view", tools: tools.tools, toolsOff: ["clipboard"] }), "Hugo Moreau");
+    expect(await bridge.clipboardWrite(sessionId, "x")).toBe("failed");
+    bridge.sessionChanged(view(sessionId, { level: "view", ...tools }), "Hugo Moreau");
+    expect(await bridge.clipboardWrite(sessionId, "x".repeat(MAX_CLIPBOARD_CHARS + 1))).toBe("failed");
+    expect(d.record.toAgent.filter((m) => (m as { type: string }).type === "clipboard_write")).toHaveLength(2);
+
+    // A file the helper sent: saved where the sharer chooses, in Downloads, under a safe name; nothing else downloads.
+    const saved: string[] = [];
+    let refused = 0;
+    const download = (url: string, name: string) =>
+      d.record.willDownload!({ preventDefault: () => void refused++ }, { getURL: () => url, getFilename: () => name, setSaveDialogOptions: (o) => void saved.push(o.defaultPath) });
+    download("blob:app://tandem/6f1c7a52-0000-4000-8000-000000000000", "../../.ssh/authorized_keys");
+    download("blob:app://tandem/6f1c7a52-0000-4000-8000-000000000001", "invoice\u202Efdp.exe");
+    download("https://evil.test/payload.exe", "payload.exe");
+    expect(saved.map((p) => path.basename(p))).toEqual(["authorized_keys", "invoicefdp.exe"]);
+    expect(saved.every((p) => path.dirname(p) === path.dirname(saved[0]!))).toBe(true);
+    expect(refused).toBe(1);
   });
 
   it("restarts a crashed agent with the gate closed, follows display changes, and releases keys on quit", async () => {

@@ -22,7 +22,11 @@ export class WindowDouble extends EventEmitter {
   destroyed = false;
   minimized = false;
   openHandler: ((details: { url: string }) => unknown) | null = null;
-  readonly webContents: EventEmitter & { send(channel: string, ...args: unknown[]): void; setWindowOpenHandler(fn: (d: { url: string }) => unknown): void; getURL(): string };
+  /** Script main ran in the window's page (the overlay's drawing). */
+  readonly executed: string[] = [];
+  ignoresMouse = false;
+  contentProtected = false;
+  readonly webContents: EventEmitter & { send(channel: string, ...args: unknown[]): void; setWindowOpenHandler(fn: (d: { url: string }) => unknown): void; getURL(): string; executeJavaScript(code: string): Promise<unknown> };
   constructor(readonly options: Record<string, unknown>) {
     super();
     WindowDouble.all.push(this);
@@ -33,6 +37,7 @@ export class WindowDouble extends EventEmitter {
     };
     contents.setWindowOpenHandler = (fn) => (this.openHandler = fn);
     contents.getURL = () => this.loaded.at(-1) ?? "";
+    contents.executeJavaScript = async (code) => void this.executed.push(code);
     this.webContents = contents;
   }
   loadURL(url: string) {
@@ -47,6 +52,8 @@ export class WindowDouble extends EventEmitter {
   destroy = () => void (this.destroyed = true);
   setAlwaysOnTop = () => undefined;
   setVisibleOnAllWorkspaces = () => undefined;
+  setIgnoreMouseEvents = (ignore: boolean) => void (this.ignoresMouse = ignore);
+  setContentProtection = (enable: boolean) => void (this.contentProtected = enable);
 }
 
 /** The renderer side: what the preload's ipcRenderer sends lands in main's ipcMain, from a frame with this URL. */
@@ -86,6 +93,8 @@ export function createElectronDouble(o: { userData: string; platform?: string; p
     quitAndInstall: 0,
     trayTooltips: [] as string[],
     notifications: [] as { title: string; body: string; clicked: () => void }[],
+    /** Main's will-download handler on the page's session. */
+    willDownload: null as ((event: { preventDefault(): void }, item: { getURL(): string; getFilename(): string; setSaveDialogOptions(o: { defaultPath: string }): void }) => void) | null,
   };
   /** What the next consent dialog answers (its button index). */
   let dialogAnswer = 0;
@@ -112,6 +121,7 @@ export function createElectronDouble(o: { userData: string; platform?: string; p
     setDisplayMediaRequestHandler: () => undefined,
     setCertificateVerifyProc: () => undefined,
     webRequest: { onHeadersReceived: () => undefined },
+    on: (event: string, listener: NonNullable<typeof record.willDownload>) => void (event === "will-download" && (record.willDownload = listener)),
   };
 
   const module = {
