@@ -8,10 +8,10 @@
  */
 export const FILE_CHANNEL_PREFIX = "file:";
 const CHUNK = 64 * 1024;
-/** Read from the file this much at a time (one slice, many chunks). */
+/** Read from the file this much at a time (one slice, many chunks). Chromium refuses a send past 16 MB queued, so the high water stays below it. */
 const READ = 4 * 1024 * 1024;
-const HIGH_WATER = 8 * 1024 * 1024;
-const LOW_WATER = 2 * 1024 * 1024;
+const HIGH_WATER = 12 * 1024 * 1024;
+const LOW_WATER = 4 * 1024 * 1024;
 
 export type TransferFailure = "cancelled" | "hash_mismatch" | "too_large" | "closed";
 

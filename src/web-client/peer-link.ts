@@ -35,6 +35,15 @@ export interface PeerCore {
 
 const DISCONNECTED_RESTART_MS = 2_000;
 
+/** The session's pre-negotiated channels, as both ends (and the benchmarks) open them. */
+export const CHANNELS = {
+  input: { label: INPUT_CHANNEL, options: { negotiated: true, id: 0, ordered: true } },
+  pointer: { label: POINTER_CHANNEL, options: { negotiated: true, id: 1, ordered: false, maxRetransmits: 0 } },
+  annotate: { label: ANNOTATE_CHANNEL, options: { negotiated: true, id: 2, ordered: true } },
+  tools: { label: TOOLS_CHANNEL, options: { negotiated: true, id: 3, ordered: true } },
+} as const satisfies Record<string, { label: string; options: RTCDataChannelInit }>;
+const open = (pc: RTCPeerConnection, c: (typeof CHANNELS)[keyof typeof CHANNELS]) => pc.createDataChannel(c.label, c.options);
+
 /**
  * The connection, its channels, ICE candidates both ways, the verification
  * code and the link's state. `onSignal` gets this session's offers and
@@ -45,10 +54,10 @@ export function createPeerCore(
   o: { connection: BrokerConnection; sessionId: string; config: RTCConfiguration; onSignal: (message: Extract<ServerMessage, { type: "signal.offer" | "signal.answer" }>) => Promise<void>; reconnect?: () => void } & LinkEvents,
 ): PeerCore {
   const pc = new RTCPeerConnection(o.config);
-  const input = pc.createDataChannel(INPUT_CHANNEL, { negotiated: true, id: 0, ordered: true });
-  const pointer = pc.createDataChannel(POINTER_CHANNEL, { negotiated: true, id: 1, ordered: false, maxRetransmits: 0 });
-  const annotate = pc.createDataChannel(ANNOTATE_CHANNEL, { negotiated: true, id: 2, ordered: true });
-  const tools = pc.createDataChannel(TOOLS_CHANNEL, { negotiated: true, id: 3, ordered: true });
+  const input = open(pc, CHANNELS.input);
+  const pointer = open(pc, CHANNELS.pointer);
+  const annotate = open(pc, CHANNELS.annotate);
+  const tools = open(pc, CHANNELS.tools);
   const earlyCandidates: RTCIceCandidateInit[] = [];
   let closed = false;
   let restartTimer: ReturnType<typeof setTimeout> | undefined;
