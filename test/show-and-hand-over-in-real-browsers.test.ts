@@ -53,6 +53,7 @@ describeNeeding(missing)("pointing, drawing and files between two browsers", () 
   it("view only: the helper's rectangle appears where it was drawn on the sharer's picture; off, nothing is drawn", { timeout: 90_000 }, async () => {
     const { helper, sharer } = await viewOnlySession({ keepHelperChannels: true });
     expect(await helper.getByTestId("level").textContent()).toBe("Viewing");
+    await helper.getByTestId("toggle-drawing").click();
     await helper.getByTestId("draw-rect").click();
     await dragOnScreen(helper, [0.2, 0.2], [0.6, 0.6]);
     // On the sharer's picture: ink on the rectangle's edges, none inside or far outside.
@@ -72,7 +73,7 @@ describeNeeding(missing)("pointing, drawing and files between two browsers", () 
     await sharer.getByTestId("switch-annotate").uncheck();
     await helper.getByTestId("drawing-off").waitFor();
     expect(await helper.getByTestId("drawing-off").textContent()).toBe("Sam Okafor turned drawing off.");
-    expect(await helper.getByTestId("draw-rect").count()).toBe(0);
+    expect(await helper.getByTestId("toggle-drawing").count()).toBe(0);
     // A modified helper page sends strokes anyway, straight on the channel: the sharer's page draws nothing.
     await helper.evaluate(() => {
       const annotate = (window as unknown as { __channels: RTCDataChannel[] }).__channels.filter((c) => c.label === "annotate" && c.readyState === "open").at(-1)!;
@@ -84,6 +85,7 @@ describeNeeding(missing)("pointing, drawing and files between two browsers", () 
     expect((await inkAt(sharer, "sharer-drawing", 0.2, 0.4))[3]).toBe(0);
     // On again: the helper draws again.
     await sharer.getByTestId("switch-annotate").check();
+    await helper.getByTestId("toggle-drawing").waitFor();
     await helper.getByTestId("draw-laser").click();
     await helper.mouse.move(0, 0);
     const box = (await helper.getByTestId("annotation-layer").boundingBox())!;

@@ -74,6 +74,7 @@ describeNeeding(missing)("pointing, drawing and the clipboard on the sharer's de
     await helper.getByTestId("remote-video").click({ position: { x: 5, y: 5 } });
     const pointerBefore = xPointer();
     const eventsBefore = xEvents.events.length;
+    await helper.getByTestId("toggle-drawing").click();
     await helper.getByTestId("draw-pen").click();
     await dragOnScreen(helper, [0.1, 0.3], [0.35, 0.6], 12);
     await expect.poll(() => overlays.drawn.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(3);

@@ -28,7 +28,9 @@ export function ClipboardPanel({ handOver, why }: { handOver: HandOver; why: str
           {s.clipboardText !== null && (
             <>
               <textarea dir="auto" readOnly value={s.clipboardText} aria-label={t("clipboard.theirs")} data-testid="clipboard-theirs" />
-              <button type="button" onClick={() => void navigator.clipboard?.writeText(s.clipboardText ?? "").then(() => setCopied(true))} data-testid="clipboard-copy">{t(copied ? "chat.copied" : "clipboard.copy")}</button>
+              <span>
+                <button type="button" onClick={() => void navigator.clipboard?.writeText(s.clipboardText ?? "").then(() => setCopied(true))} data-testid="clipboard-copy">{t(copied ? "chat.copied" : "clipboard.copy")}</button>
+              </span>
             </>
           )}
         </>

@@ -32,7 +32,8 @@ export function RemoteScreen({ helper, canControl }: { helper: HelperSession; ca
   const drawing = useMemo(() => new HelperDrawing((a) => helper.annotate(a)), [helper]);
   const canDraw = toolOn(s.view, "annotate");
   const [drawMode, setDrawMode] = useState<DrawingMode | null>(null);
-  const mode = canDraw ? drawMode : null;
+  const [showDrawing, setShowDrawing] = useState(false);
+  const mode = canDraw && showDrawing ? drawMode : null;
   const [showClipboard, setShowClipboard] = useState(false);
   const sharerName = s.peer?.name ?? t("common.theSharer");
   const offBySharer = (tool: "annotate" | "clipboard") => s.view?.tools.includes(tool) && s.view.toolsOff.includes(tool);
@@ -138,7 +139,7 @@ export function RemoteScreen({ helper, canControl }: { helper: HelperSession; ca
             </select>
           </label>
         )}
-        {canDraw && <AnnotationTools mode={mode} setMode={setDrawMode} drawing={drawing} />}
+        {canDraw && <IconButton icon="pen" label={t("draw.group")} pressed={showDrawing} onClick={() => setShowDrawing(!showDrawing)} testId="toggle-drawing" />}
         {s.view?.tools.includes("clipboard") && <IconButton icon="clipboard" label={t("clipboard.title")} pressed={showClipboard} onClick={() => setShowClipboard(!showClipboard)} testId="toggle-clipboard" />}
         <IconButton icon={fit === "fit" ? "actual" : "fit"} label={fit === "fit" ? t("remote.actualSize") : t("remote.fit")} onClick={() => setFit(fit === "fit" ? "actual" : "fit")} testId="toggle-fit" />
         <IconButton icon="fullScreen" label={t("remote.fullScreen")} onClick={() => void frame.current?.requestFullscreen?.()} />
@@ -152,6 +153,7 @@ export function RemoteScreen({ helper, canControl }: { helper: HelperSession; ca
       {s.view?.paused && <p className="banner warn" role="status" data-testid="paused-by-sharer" dir="auto">{t("remote.pausedBanner", { name: s.peer?.name ?? t("common.theSharer") })}</p>}
       {controlling && <p className="banner control" role="status" data-testid="controlling">{t(focused ? "remote.controllingBanner" : "remote.clickToControl")}</p>}
       {s.linkState !== "connected" && <p className="banner info" role="status" data-testid="link-state">{t(`link.${s.linkState ?? "connecting"}`)}</p>}
+      {canDraw && showDrawing && <AnnotationTools mode={mode} setMode={setDrawMode} drawing={drawing} />}
       {offBySharer("annotate") && <p className="banner info" role="status" data-testid="drawing-off">{t("draw.offBySharer", { name: sharerName })}</p>}
       {showQuality && <QualityPanel helper={helper} />}
       {showClipboard && <ClipboardPanel handOver={helper.handOver} why={clipboardWhy} />}

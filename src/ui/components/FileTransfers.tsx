@@ -1,5 +1,6 @@
 import { useRef } from "react";
 import { useTranslation } from "react-i18next";
+import { safeFileName } from "../../protocol/index.js";
 import type { HandOver, Transfer } from "../../web-client/hand-over.js";
 import { useStore } from "../use-store.js";
 import { ToolbarIcon } from "./ToolbarIcon.js";
@@ -40,7 +41,8 @@ function TransferRow({ f, size, handOver }: { f: Transfer; size: (bytes: number)
   const busy = f.status === "sending" || f.status === "receiving";
   return (
     <li className={`transfer ${f.direction}`} data-testid="transfer" data-status={f.status}>
-      <bdi dir="auto" className="name">{f.name}</bdi> <span className="size">{size(f.size)}</span>
+      {/* The name it is saved under: no folders, no characters that turn text around ("gpj.exe" shown as "exe.jpg"). */}
+      <bdi dir="auto" className="name">{safeFileName(f.name)}</bdi> <span className="size">{size(f.size)}</span>
       {busy && <progress max={f.size} value={f.done} aria-label={t("files.progress")} />}
       <span className="status" data-testid="transfer-status">{t(`files.status.${f.status}`)}</span>
       {f.status === "incoming" && (
