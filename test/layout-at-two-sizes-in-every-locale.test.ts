@@ -100,6 +100,9 @@ describeNeeding(missing)("the layout at 1280×800 and 1920×1080 in every langua
     await waitForFrames(helper, 5);
     await sharer.getByTestId("chat-input").fill("Bonjour, merci !");
     await sharer.getByTestId("chat-input").press("Enter");
+    // With the drawing tools and the clipboard open (a web sharer: it says the clipboard needs the app).
+    await helper.getByTestId("toggle-drawing").click();
+    await helper.getByTestId("toggle-clipboard").click();
     await checkLayout(helper, "console-active", true);
     await checkLayout(sharer, "sharer-active", true);
 

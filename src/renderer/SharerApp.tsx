@@ -200,11 +200,12 @@ function SharingPanel({ session, host }: { session: SharerSession; host: SharerH
           </select>
         </label>
       )}
-      {view && <SharerToolsPanel tools={session.tools} view={view} host={host} helperName={helper?.name ?? ""} />}
       <div className="row">
         {view?.level === "control" && <button type="button" onClick={() => void session.downgrade()}>{t("sharer.downgrade")}</button>}
         <button type="button" onClick={() => void session.pause(!view?.paused)} data-testid="pause">{view?.paused ? t("sharer.resume") : t("sharer.pause")}</button>
       </div>
+      {/* Below Pause: the controls that stop everything stay in sight whatever the helper may also do. */}
+      {view && <SharerToolsPanel tools={session.tools} view={view} host={host} helperName={helper?.name ?? ""} />}
     </section>
   );
 }
