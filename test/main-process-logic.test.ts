@@ -7,7 +7,7 @@ import { parseDeepLink, parseLaunchArgs } from "../src/main/deep-link.js";
 import { agentBounds, chosenDisplay, displayChoices, type ElectronDisplay } from "../src/main/display-mapping.js";
 import { BUNDLE_ID, jsonFallbackPath, type ManagedConfigSources, parseRegQuery, POLICY_KEY, readManagedConfig } from "../src/main/managed-config.js";
 import { createUpdateGate, updateFeed } from "../src/main/update-policy.js";
-import { createIndicatorWindow, createSharerWindow, indicatorHtml, openExternally, permissionAllowed } from "../src/main/window-policy.js";
+import { createIndicatorWindow, createOverlayWindow, createSharerWindow, indicatorHtml, OVERLAY_PAGE, openExternally, openOverlayWindow, permissionAllowed } from "../src/main/window-policy.js";
 import { appFile, appPageCsp, appPageUrl, isAppUrl } from "../src/main/shipped-ui.js";
 import { shellText } from "../src/main/shell-strings.js";
 import { pointOnDisplay } from "../src/protocol/index.js";
@@ -46,6 +46,55 @@ describe("the sharer window and what it may do", () => {
     expect(arabic).toContain('dir="rtl"');
     expect(arabic).toContain("يتحكم <bdi>Hugo</bdi> في شاشتك · Tandem");
     expect(shellText("tlh")("shell.stopSharing")).toBe("Stop sharing");
+  });
+
+  it("draws the helper's strokes in an overlay that is click-through, never focused, without preload or Node, kept out of capture, showing only the app's own page", async () => {
+    const built: Record<string, unknown>[] = [];
+    class Recorder {
+      constructor(options: Record<string, unknown>) {
+        built.push(options);
+      }
+    }
+    createOverlayWindow(Recorder, { x: 1920, y: 0, width: 2560, height: 1440 });
+    const [overlay] = built as [{ webPreferences: Record<string, unknown> }];
+    expect(overlay).toMatchObject({ x: 1920, y: 0, width: 2560, height: 1440, transparent: true, frame: false, focusable: false, alwaysOnTop: true, skipTaskbar: true, resizable: false, movable: false, show: false });
+    expect(overlay.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false, webSecurity: true, webviewTag: false });
+    expect(overlay.webPreferences).not.toHaveProperty("preload");
+
+    // What main does with it once built: mouse passes through, on top of full-screen apps, out of screen capture, cannot navigate.
+    const calls: string[] = [];
+    const executed: string[] = [];
+    let loaded = () => undefined as void;
+    let navigate: (event: { preventDefault(): void }) => void = () => undefined;
+    class Built {
+      constructor(readonly options: Record<string, unknown>) {}
+      setIgnoreMouseEvents = (ignore: boolean) => void calls.push(`ignoreMouse:${ignore}`);
+      setAlwaysOnTop = (flag: boolean, level: string) => void calls.push(`onTop:${flag}:${level}`);
+      setVisibleOnAllWorkspaces = (visible: boolean) => void calls.push(`allWorkspaces:${visible}`);
+      setContentProtection = (enable: boolean) => void calls.push(`outOfCapture:${enable}`);
+      loadURL = async (url: string) => void calls.push(`load:${url}`);
+      showInactive = () => void calls.push("showInactive");
+      destroy = () => void calls.push("destroy");
+      webContents = {
+        on: (_event: "will-navigate", listener: (event: { preventDefault(): void }) => void) => void (navigate = listener),
+        once: (_event: "did-finish-load", listener: () => void) => void (loaded = listener),
+        executeJavaScript: async (code: string) => void executed.push(code),
+      };
+    }
+    const opened = openOverlayWindow(Built, { x: 0, y: 0, width: 1920, height: 1080 });
+    expect(calls).toEqual(["ignoreMouse:true", "onTop:true:screen-saver", "allWorkspaces:true", "outOfCapture:true", `load:${OVERLAY_PAGE}`, "showInactive"]);
+    expect(isAppUrl(OVERLAY_PAGE)).toBe(true);
+    let prevented = false;
+    navigate({ preventDefault: () => void (prevented = true) });
+    expect(prevented).toBe(true);
+    // Strokes before the page loaded wait for it; after, they go at once.
+    opened.draw('{"t":"clear"}');
+    expect(executed).toEqual([]);
+    loaded();
+    opened.draw('{"t":"undo"}');
+    expect(executed).toEqual(['window.tandemOverlay && window.tandemOverlay.apply({"t":"clear"})', 'window.tandemOverlay && window.tandemOverlay.apply({"t":"undo"})']);
+    opened.close();
+    expect(calls.at(-1)).toBe("destroy");
   });
 
   it("navigates only within the app's own UI (never the broker's pages), opens only web links outside, grants only display capture", () => {
