@@ -93,5 +93,29 @@ const api = {
     return performance.now() - start;
   },
   received: () => incoming,
+  /**
+   * The ceiling: the same bytes as 64 KB messages on `count` plain channels, no file, no hash, no progress
+   * (how fast Chromium's data channels go here, whatever the product does).
+   */
+  async rawChannels(count: number, megabytes: number) {
+    const open = (i: number) =>
+      new Promise<RTCDataChannel>((resolve) => {
+        const c = pc.createDataChannel(`raw-${count}-${i}`, { ordered: true });
+        c.bufferedAmountLowThreshold = 4 << 20;
+        c.onopen = () => resolve(c);
+      });
+    const all = await Promise.all(Array.from({ length: count }, (_, i) => open(i)));
+    const chunk = new ArrayBuffer(65536);
+    let left = megabytes * 16;
+    const start = performance.now();
+    await Promise.all(all.map(async (c) => {
+      while (left-- > 0) {
+        if (c.bufferedAmount > 12 << 20) await new Promise((r) => (c.onbufferedamountlow = r));
+        c.send(chunk);
+      }
+      while (c.bufferedAmount > 0) await new Promise((r) => setTimeout(r, 2));
+    }));
+    return performance.now() - start;
+  },
 };
 (window as unknown as { bench: typeof api }).bench = api;

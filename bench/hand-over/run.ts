@@ -68,6 +68,14 @@ try {
     console.log(`  run ${run}: ${fmt(MEGABYTES / (totalMs / 1000))} MB/s (${totalMs} ms, hash checked at arrival; the sender handed the last byte over after ${fmt(sendMs, 0)} ms)`);
   }
   const median = [...runs].sort((a, b) => a.mbps - b.mbps)[Math.floor(runs.length / 2)]!;
+  // The ceiling here: the same bytes on plain channels (one, and four at once), no file code at all; median of the runs too.
+  const raw = async (count: number) => {
+    const rates: number[] = [];
+    for (let run = 0; run < RUNS; run++) rates.push(MEGABYTES / ((await call<number>(sender, "rawChannels", count, MEGABYTES)) / 1000));
+    return rates.sort((a, b) => a - b)[Math.floor(rates.length / 2)]!;
+  };
+  const [rawOne, rawFour] = [await raw(1), await raw(4)];
+  console.log(`  plain channels, no file code: one ${fmt(rawOne)} MB/s, four at once ${fmt(rawFour)} MB/s`);
 
   console.log(`\nPointing: ${SAMPLES} samples per channel, interleaved`);
   const samples: Record<"annotate" | "pointer" | "input", number[]> = { annotate: [], pointer: [], input: [] };
@@ -79,6 +87,8 @@ try {
   console.log(`\n${machine}\n`);
   console.log(markdownTable(["File transfer", "value", "target"], [
     [`${MEGABYTES} MB between two browsers (median of ${RUNS}, hash checked)`, `${fmt(median.mbps)} MB/s`, "≥ 50 MB/s"],
+    [`the same bytes on one plain channel, no file code (the ceiling here)`, `${fmt(rawOne)} MB/s`, "—"],
+    [`the same bytes on four plain channels at once`, `${fmt(rawFour)} MB/s`, "—"],
     ["SHA-256 of the file before the offer (sender)", `${fmt(file.hashMs, 0)} ms`, "—"],
   ]));
   console.log();
