@@ -10,7 +10,7 @@ interface AuditPage { events: AuditRow[]; next: string | null }
 
 const PAGE = 50;
 /** The actions an admin most often looks for; the log holds others too. */
-const ACTION_FILTERS = ["access.refused", "session.code_rejected", "sign_in.locked", "session.created", "session.consent_given", "settings.changed", "role.saved", "device.registered", "retention.pruned"];
+const ACTION_FILTERS = ["access.refused", "session.code_rejected", "sign_in.locked", "session.created", "session.consent_given", "settings.changed", "role.saved", "device.registered", "retention.pruned", "file.offered", "clipboard.sent", "clipboard.requested", "session.tool_off"];
 
 /** Whether the audit log holds together, and its events newest first, filtered, a page at a time. */
 export function AuditPage() {
