@@ -89,8 +89,8 @@ describe("role-based access", () => {
 
   it("adds roles from the user and from their groups; scoped roles count only for sharers in scope", () => {
     const me = { userId: "u1", groups: ["help-desk"] };
-    expect([...permissionsFor(me, BUILT_IN_ROLES, assignments, { groups: ["sales"] })].sort()).toEqual(["session.view"]);
-    expect([...permissionsFor(me, BUILT_IN_ROLES, assignments, { groups: ["finance"] })].sort()).toEqual(["devices.read", "session.control", "session.unenrolled", "session.view"]);
+    expect([...permissionsFor(me, BUILT_IN_ROLES, assignments, { groups: ["sales"] })].sort()).toEqual(["session.annotate", "session.view"]);
+    expect([...permissionsFor(me, BUILT_IN_ROLES, assignments, { groups: ["finance"] })].sort()).toEqual(["devices.read", "session.annotate", "session.clipboard", "session.control", "session.files", "session.unenrolled", "session.view"]);
     expect(permissionsFor(me, BUILT_IN_ROLES, assignments).has("session.control")).toBe(true); // may help someone
     expect(permissionsFor({ userId: "u2", groups: [] }, BUILT_IN_ROLES, assignments).size).toBe(0);
   });

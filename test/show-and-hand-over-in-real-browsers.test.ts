@@ -126,7 +126,9 @@ describeNeeding(missing)("pointing, drawing and files between two browsers", () 
     // Cancelled half-way by the sender: both sides stop, nothing is saved.
     let downloads = 0;
     sharer.on("download", () => downloads++);
-    await helper.getByTestId("file-input").setInputFiles(big);
+    const medium = path.join(dir, "logs.tar");
+    bigFile(medium, 40);
+    await helper.getByTestId("file-input").setInputFiles(medium);
     await sharer.getByTestId("accept-file").last().waitFor({ timeout: 30_000 });
     await sharer.getByTestId("accept-file").last().click();
     await helper.waitForFunction(() => {

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { SessionView, Tool } from "../protocol/index.js";
 import { animateBoard } from "../web-client/annotation-board.js";
@@ -15,6 +15,12 @@ export function SharerToolsPanel({ tools, view, host, helperName }: { tools: Sha
   const { t } = useTranslation();
   // The clipboard needs the app: a web page cannot write it unfocused, so it is not offered there.
   const switchable: Tool[] = (["annotate", "clipboard"] as const).filter((tool) => view.tools.includes(tool) && (tool !== "clipboard" || host.clipboard));
+  // The sharer's click shows at once; the broker's answer (the new state, or an error) settles it.
+  const [pending, setPending] = useState<Partial<Record<Tool, boolean>>>({});
+  const flip = (tool: Tool, on: boolean) => {
+    setPending((p) => ({ ...p, [tool]: on }));
+    void tools.switchTool(tool, on).catch(() => undefined).finally(() => setPending(({ [tool]: _settled, ...rest }) => rest));
+  };
   return (
     <>
       {switchable.length > 0 && (
@@ -22,7 +28,7 @@ export function SharerToolsPanel({ tools, view, host, helperName }: { tools: Sha
           <legend>{t("sharer.toolsLegend", { name: helperName })}</legend>
           {switchable.map((tool) => (
             <label key={tool}>
-              <input type="checkbox" checked={!view.toolsOff.includes(tool)} onChange={(e) => void tools.switchTool(tool, e.target.checked)} data-testid={`switch-${tool}`} /> {t(`sharer.tool.${tool}`)}
+              <input type="checkbox" checked={pending[tool] ?? !view.toolsOff.includes(tool)} onChange={(e) => flip(tool, e.target.checked)} data-testid={`switch-${tool}`} /> {t(`sharer.tool.${tool}`)}
             </label>
           ))}
         </fieldset>
