@@ -41,6 +41,9 @@ export async function startBrokerProcess(env: Record<string, string> = {}, nodeA
       TANDEM_LOG_LEVEL: "warn",
       ...(embeddedIdp ? {} : { TANDEM_JWKS_URL: issuer.jwksUrl, TANDEM_JWT_ISSUER: issuer.issuer, TANDEM_JWT_AUDIENCE: issuer.audience }),
       TANDEM_DEFAULT_TENANT_SETTINGS: JSON.stringify({ allowUnenrolledDevices: true }),
+      // Every load client here comes from 127.0.0.1, where sharers come from many addresses: 64 joins in flight at
+      // once would otherwise be 64 attempts of one address (counted before the code is looked at).
+      TANDEM_CODE_FAILURES_PER_ADDRESS: "100000",
       ...env,
     },
     stdio: ["ignore", "pipe", "inherit"],

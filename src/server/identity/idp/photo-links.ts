@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, createSecretKey, timingSafeEqual } from "node:crypto";
 
 /**
  * Photo addresses are capabilities: the path carries an HMAC of the user id
@@ -8,7 +8,8 @@ import { createHmac, timingSafeEqual } from "node:crypto";
  * desktop app's <img> carries no console cookie.
  */
 export function createPhotoLinks(key: string) {
-  const mac = (userId: string) => createHmac("sha256", key).update(`photo:${userId}`).digest("base64url").slice(0, 22);
+  const secret = createSecretKey(Buffer.from(key)); // made once: a raw key is prepared anew on every HMAC
+  const mac = (userId: string) => createHmac("sha256", secret).update(`photo:${userId}`).digest("base64url").slice(0, 22);
   return {
     path: (userId: string) => `/idp/photos/${encodeURIComponent(userId)}.svg?sig=${mac(userId)}`,
     valid(userId: string, sig: string | null): boolean {
