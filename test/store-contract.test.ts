@@ -92,6 +92,24 @@ describe.each(storeEngines)("store contract on $name", ({ open, unavailable }) =
     expect((await store.listChat(s.id, 0, 10)).map((m) => m.text)).toEqual(["kept"]);
   });
 
+  it("keeps the audit chain whole when a batch that appended to it is rolled back and replayed", async () => {
+    const s = newSession();
+    await store.insertSession(s, audit(s));
+    // One batch: an audit row, a write that fails (another session's id), another audit row. The batch is
+    // rolled back, so the head its first row made must not be extended: each row is replayed on what is stored.
+    const results = await Promise.allSettled([
+      store.appendAudit(audit(s, "step.one")),
+      store.appendChat({ sessionId: "no-such-session", senderId: "u", senderRole: "helper", senderName: "N", text: "lost", createdAt: T0, clientMsgId: null }),
+      store.appendAudit(audit(s, "step.two")),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    await store.appendAudit(audit(s, "step.three"));
+    const chain = await store.listAuditChain(s.tenantId);
+    expect(chain.map((r) => r.action)).toEqual(["session.created", "step.one", "step.two", "step.three"]);
+    expect(chain.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
+    for (let i = 1; i < chain.length; i++) expect(chain[i]!.prevHash).toBe(chain[i - 1]!.hash);
+  });
+
   it("redeems a code exactly once, even when redemptions race", async () => {
     const s = newSession();
     await store.insertSession(s, audit(s));

@@ -1,4 +1,4 @@
-import { CHAT_PAGE_BYTES, type EndReason, type IceConfig, isTransitionError, normalizeCode, type PartyRole, type SessionEvent, sharerLinkPath, transition } from "../../protocol/index.js";
+import { CHAT_PAGE_BYTES, type EndReason, type IceConfig, isTransitionError, normalizeCode, type PartyRole, sharerLinkPath, transition } from "../../protocol/index.js";
 import type { Identity } from "../identity/identity.js";
 import { addressBucket } from "../limits/address-bucket.js";
 import { ProtocolError } from "../protocol-error.js";
@@ -7,7 +7,8 @@ import { chatPage } from "./chat-history.js";
 import { createDeviceOffers } from "./device-offers.js";
 import { iceConfigFor } from "./ice-config.js";
 import { KeyedMutex } from "./keyed-mutex.js";
-import { auditOf, auditRow, deviceAudit, type PartyCommand, toEvent } from "./session-events.js";
+import { auditRow, deviceAudit, type PartyCommand, toEvent } from "./session-events.js";
+import { createEventApplier } from "./event-applier.js";
 import { awayOf, awayPatch, createSessionTimers } from "./session-timers.js";
 import type { Attached, Created, SessionServiceOptions } from "./session-types.js";
 import { deviceTargetOf, newSessionRecord, otherRole, peerOf, roleOf, stateOf, viewOf } from "./session-view.js";
@@ -29,43 +30,7 @@ export function createSessionService(o: SessionServiceOptions) {
 
   const auditEvent = (tenantId: string, sessionId: string | null, actorId: string | null, action: string, detail: Record<string, unknown>) => auditRow(tenantId, sessionId, actorId, action, detail, o.clock.now());
 
-  async function load(sessionId: string): Promise<SessionRecord> {
-    const record = await o.store.getSession(sessionId);
-    if (!record) throw new ProtocolError("not_in_session", "no such session");
-    return record;
-  }
-
-  /**
-   * Applies one event under the session's lock, persists it, and tells both
-   * parties. The write is conditional on the version read, so when another
-   * broker changed the session meanwhile, the event is decided again on the
-   * new state instead of overwriting it.
-   */
-  async function apply(sessionId: string, event: SessionEvent, actorId: string | null, check?: (r: SessionRecord) => Promise<SessionPatch | void> | SessionPatch | void) {
-    return mutex.run(sessionId, async () => {
-      for (let attempt = 1; ; attempt++) {
-        const record = await load(sessionId);
-        const extra = (await check?.(record)) ?? {};
-        const next = transition(stateOf(record), event);
-        if (isTransitionError(next)) throw new ProtocolError(next.error, next.message);
-        const now = o.clock.now();
-        const endedAt = next.status === "ended" ? now : null;
-        const updated: SessionRecord = { ...record, ...extra, ...next, endedAt, version: record.version + 1 };
-        const audit = auditOf(event, record, updated, actorId, now);
-        if (!(await o.store.updateSession(sessionId, { ...extra, ...next, ...(endedAt ? { endedAt } : {}) }, audit, record.version))) {
-          if (attempt < 5) continue;
-          throw new ProtocolError("internal", "the session kept changing; try again");
-        }
-        if (next.status === "ended") timers.clear(sessionId);
-        o.bus.publish({ sessionId, to: "both", message: { type: "session.state", session: viewOf(updated) } });
-        if (o.grants && updated.status === "requested" && updated.requestedLevel === "control" && updated.sharerId) {
-          const grant = await o.grants.sign({ sessionId, sharerId: updated.sharerId, tenantId: updated.tenantId, level: "control", helper: updated.helperProfile });
-          o.bus.publish({ sessionId, to: "sharer", message: { type: "session.control_grant", sessionId, grant } });
-        }
-        return updated;
-      }
-    });
-  }
+  const { apply, remember, load } = createEventApplier({ store: o.store, clock: o.clock, bus: o.bus, grants: o.grants, mutex, ended: (sessionId) => timers.clear(sessionId) });
 
   function armExpiry(record: SessionRecord) {
     // Already redeemed or ended: the expiry is refused by the state machine, nothing to do.
@@ -172,6 +137,7 @@ export function createSessionService(o: SessionServiceOptions) {
       throw await rejected(result.reason, used);
     }
     const record = result.session;
+    remember(record);
     timers.codeUsed(record.id);
     if (record.helperId === sharer.userId) {
       // Redeeming one's own code is never a help request; end it rather than leave a half-joined session.
@@ -202,6 +168,7 @@ export function createSessionService(o: SessionServiceOptions) {
         const record = newSessionRecord(helper, now, now + codeTtlMs, o.secrets.hashResumeToken(resumeToken), targetDevice);
         const audit = { tenantId: helper.tenantId, sessionId: record.id, actorId: helper.userId, action: "session.created", detail: { expiresAt: record.codeExpiresAt, ...(targetDevice ? { device: targetDevice } : {}) }, at: now };
         if (!(await o.store.insertSession({ ...record, codeHash: o.secrets.hashCode(code) }, audit))) continue;
+        remember(record);
         armExpiry(record);
         const link = new URL(sharerLinkPath(code), o.publicOrigin).toString();
         const created = { session: viewOf(record), code, link, expiresAt: record.codeExpiresAt, resumeToken, ice: await ice(record, helper.userId, "helper"), targetDevice };

@@ -18,7 +18,11 @@ export class GroupCommit<DB> {
   private flushing: Promise<void> | null = null;
   private scheduled = false;
 
-  constructor(private readonly db: Kysely<DB>) {}
+  /** `rolledBack`: a transaction failed, so what was remembered from inside it (the audit chain's heads) is void. */
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly rolledBack: () => void = () => undefined,
+  ) {}
 
   run<T>(work: (tx: Kysely<DB>) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -58,6 +62,7 @@ export class GroupCommit<DB> {
       try {
         return await this.db.transaction().execute((tx) => write.work(tx));
       } catch (error) {
+        this.rolledBack();
         if (!isConflict(error) || attempt >= 20) throw error;
         await new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * 5 * Math.min(attempt, 10)));
       }
@@ -74,6 +79,7 @@ export class GroupCommit<DB> {
       });
       batch.forEach((write, i) => write.resolve(values[i]));
     } catch (error) {
+      this.rolledBack();
       // A lone write that failed on its own account fails; otherwise each write is tried alone, so only a failing one fails.
       if (batch.length === 1 && !isConflict(error)) return batch[0]!.reject(error);
       for (const write of batch) {

@@ -23,8 +23,8 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine, o:
   await migrateToLatest(db as Kysely<unknown>, engine);
   const chainHash = keyedChainHash(o.auditChainKey);
   await rekeyLegacyAuditChains(db, chainHash);
-  const writes = new GroupCommit(db);
   const insertAudit = auditInserter(chainHash);
+  const writes = new GroupCommit(db, () => insertAudit.forget());
   return {
     idp: createIdpRecordStore(db, writes),
     documents: createDocumentStore(db, writes, insertAudit),
