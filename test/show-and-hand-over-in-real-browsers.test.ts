@@ -69,8 +69,9 @@ describeNeeding(missing)("pointing, drawing and files between two browsers", () 
     // It fades a few seconds after it was finished.
     await expect.poll(async () => (await inkAt(sharer, "sharer-drawing", 0.2, 0.4))[3], { timeout: 10_000, interval: 250 }).toBe(0);
 
-    // The sharer turns drawing off: the helper is told and loses the tools.
-    await sharer.getByTestId("switch-annotate").uncheck();
+    // The sharer turns drawing off in the sharing bar: the helper is told and loses the tools.
+    await sharer.getByTestId("switch-annotate").click();
+    await expect.poll(() => sharer.getByTestId("switch-annotate").getAttribute("aria-pressed")).toBe("false");
     await helper.getByTestId("drawing-off").waitFor();
     expect(await helper.getByTestId("drawing-off").textContent()).toBe("Sam Okafor turned drawing off.");
     expect(await helper.getByTestId("toggle-drawing").count()).toBe(0);
@@ -84,7 +85,7 @@ describeNeeding(missing)("pointing, drawing and files between two browsers", () 
     await new Promise((r) => setTimeout(r, 1_000));
     expect((await inkAt(sharer, "sharer-drawing", 0.2, 0.4))[3]).toBe(0);
     // On again: the helper draws again.
-    await sharer.getByTestId("switch-annotate").check();
+    await sharer.getByTestId("switch-annotate").click();
     await helper.getByTestId("toggle-drawing").waitFor();
     await helper.getByTestId("draw-laser").click();
     await helper.mouse.move(0, 0);

@@ -110,7 +110,7 @@ describeNeeding(missing)("pointing, drawing and the clipboard on the sharer's de
     await saveScreenshot(helper, "hand-over-helper-clipboard-en");
 
     // The sharer turns the clipboard off in their window: the helper is told, and a send is refused by the broker.
-    await sharer.getByTestId("switch-clipboard").uncheck();
+    await sharer.getByTestId("switch-clipboard").click();
     await helper.getByTestId("clipboard-unavailable").waitFor();
     expect(await helper.getByTestId("clipboard-unavailable").textContent()).toBe("Sam Okafor turned the clipboard off.");
     expect(xClipboard()).toBe("C:\\Logs\\setup-error.txt");

@@ -11,7 +11,7 @@ import { CodeEntry } from "./CodeEntry.js";
 import { PermissionOnboarding } from "./PermissionOnboarding.js";
 import type { SharerHost } from "./sharer-host.js";
 import { SharerSession } from "./sharer-session.js";
-import { SharerToolsPanel } from "./SharerToolsPanel.js";
+import { SharedPictureIfWeb, ToolSwitches } from "./SharerToolsPanel.js";
 import { FileTransfers } from "../ui/components/FileTransfers.js";
 import { type SessionView, toolOn } from "../protocol/index.js";
 
@@ -51,7 +51,7 @@ function Sharing({ host, myName, myUserId, chatEnabled }: { host: SharerHost; my
 
   return (
     <div className={`sharer phase-${s.phase}`} data-testid="sharer" data-phase={s.phase}>
-      {s.phase === "sharing" && s.view && !s.screenLost && <SharingBar session={session} />}
+      {s.phase === "sharing" && s.view && !s.screenLost && <SharingBar session={session} host={host} />}
       <header className="topbar">
         <span className="brand">Tandem</span>
         <span className="spacer" />
@@ -151,12 +151,14 @@ function TrustScreen({ session, host }: { session: SharerSession; host: SharerHo
   );
 }
 
-function SharingBar({ session }: { session: SharerSession }) {
+/** Always in sight while sharing: who sees the screen, the switches for what else they may do, and Stop. */
+function SharingBar({ session, host }: { session: SharerSession; host: SharerHost }) {
   const { t } = useTranslation();
   const { helper, view } = useStore(session.store);
   return (
-    <div className="sharing-bar" role="status" data-testid="sharing-bar">
-      <span dir="auto">{view?.paused ? t("sharer.pausedBar", { name: helper?.name ?? "" }) : t("sharer.sharingBar", { name: helper?.name ?? "" })}</span>
+    <div className="sharing-bar" data-testid="sharing-bar">
+      <span role="status" dir="auto">{view?.paused ? t("sharer.pausedBar", { name: helper?.name ?? "" }) : t("sharer.sharingBar", { name: helper?.name ?? "" })}</span>
+      {view && <ToolSwitches tools={session.tools} view={view} host={host} helperName={helper?.name ?? ""} />}
       <button type="button" className="danger" onClick={() => void session.end()} data-testid="stop-sharing">{t("sharer.stop")}</button>
     </div>
   );
@@ -204,8 +206,7 @@ function SharingPanel({ session, host }: { session: SharerSession; host: SharerH
         {view?.level === "control" && <button type="button" onClick={() => void session.downgrade()}>{t("sharer.downgrade")}</button>}
         <button type="button" onClick={() => void session.pause(!view?.paused)} data-testid="pause">{view?.paused ? t("sharer.resume") : t("sharer.pause")}</button>
       </div>
-      {/* Below Pause: the controls that stop everything stay in sight whatever the helper may also do. */}
-      {view && <SharerToolsPanel tools={session.tools} view={view} host={host} helperName={helper?.name ?? ""} />}
+      {view && <SharedPictureIfWeb tools={session.tools} view={view} host={host} />}
     </section>
   );
 }

@@ -2,18 +2,18 @@ import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { SessionView, Tool } from "../protocol/index.js";
 import { animateBoard } from "../web-client/annotation-board.js";
+import { ToolbarIcon } from "../ui/components/ToolbarIcon.js";
 import type { SharerHost } from "./sharer-host.js";
 import type { SharerTools } from "./sharer-tools.js";
 
 /**
  * The sharer's switches for what the helper may do besides seeing the screen
- * (only those the helper's role and the organisation allow), and, on the web
- * page, a picture of the shared screen with the helper's drawing on it (the
- * desktop app draws over the real screen instead).
+ * (only those the helper's role and the organisation allow), in the sharing
+ * bar: each a button that says its name and whether it is on. The clipboard
+ * needs the app (a web page cannot write it unfocused), so it is not offered there.
  */
-export function SharerToolsPanel({ tools, view, host, helperName }: { tools: SharerTools; view: SessionView; host: SharerHost; helperName: string }) {
+export function ToolSwitches({ tools, view, host, helperName }: { tools: SharerTools; view: SessionView; host: SharerHost; helperName: string }) {
   const { t } = useTranslation();
-  // The clipboard needs the app: a web page cannot write it unfocused, so it is not offered there.
   const switchable: Tool[] = (["annotate", "clipboard"] as const).filter((tool) => view.tools.includes(tool) && (tool !== "clipboard" || host.clipboard));
   // The sharer's click shows at once; the broker's answer (the new state, or an error) settles it.
   const [pending, setPending] = useState<Partial<Record<Tool, boolean>>>({});
@@ -21,21 +21,24 @@ export function SharerToolsPanel({ tools, view, host, helperName }: { tools: Sha
     setPending((p) => ({ ...p, [tool]: on }));
     void tools.switchTool(tool, on).catch(() => undefined).finally(() => setPending(({ [tool]: _settled, ...rest }) => rest));
   };
+  if (switchable.length === 0) return null;
   return (
-    <>
-      {switchable.length > 0 && (
-        <fieldset className="tool-switches" data-testid="tool-switches">
-          <legend>{t("sharer.toolsLegend", { name: helperName })}</legend>
-          {switchable.map((tool) => (
-            <label key={tool}>
-              <input type="checkbox" checked={pending[tool] ?? !view.toolsOff.includes(tool)} onChange={(e) => flip(tool, e.target.checked)} data-testid={`switch-${tool}`} /> {t(`sharer.tool.${tool}`)}
-            </label>
-          ))}
-        </fieldset>
-      )}
-      {host.kind === "web" && view.tools.includes("annotate") && <SharedPicture tools={tools} />}
-    </>
+    <span className="tool-switches" role="group" aria-label={t("sharer.toolsLegend", { name: helperName })}>
+      {switchable.map((tool) => {
+        const on = pending[tool] ?? !view.toolsOff.includes(tool);
+        return (
+          <button key={tool} type="button" className={`tool-switch ${on ? "on" : "off"}`} aria-pressed={on} title={t(`sharer.tool.${tool}`)} onClick={() => flip(tool, !on)} data-testid={`switch-${tool}`}>
+            <ToolbarIcon name={tool === "annotate" ? "pen" : "clipboard"} /> {t(tool === "annotate" ? "draw.group" : "clipboard.title")}
+          </button>
+        );
+      })}
+    </span>
   );
+}
+
+/** On the web page, a picture of the shared screen with the helper's drawing on it (the desktop app draws over the real screen instead). */
+export function SharedPictureIfWeb({ tools, view, host }: { tools: SharerTools; view: SessionView; host: SharerHost }) {
+  return host.kind === "web" && view.tools.includes("annotate") ? <SharedPicture tools={tools} /> : null;
 }
 
 function SharedPicture({ tools }: { tools: SharerTools }) {
