@@ -55,8 +55,9 @@ export async function launchSharerBrowser(display: string, lang = "en-US"): Prom
   };
 }
 
-export async function newPage(browser: Browser, o: { headed?: boolean; locale?: string } = {}): Promise<Page> {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, ...(o.headed ? { viewport: null } : { viewport: { width: 1400, height: 900 } }), locale: o.locale ?? "en-US" });
+/** `bypassCSP`: for a benchmark's page that talks to a stand-in on loopback the page's policy does not name. */
+export async function newPage(browser: Browser, o: { headed?: boolean; locale?: string; bypassCSP?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, ...(o.headed ? { viewport: null } : { viewport: { width: 1400, height: 900 } }), locale: o.locale ?? "en-US", ...(o.bypassCSP ? { bypassCSP: true } : {}) });
   const page = await context.newPage();
   if (process.env.TANDEM_DEBUG_BROWSER) {
     page.on("console", (m) => console.log(`[${o.headed ? "sharer" : "helper"} console] ${m.text()}`));

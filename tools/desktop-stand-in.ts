@@ -5,6 +5,7 @@ import type { InputRelay } from "../src/main/input-relay.js";
 import { createControlConsent } from "../src/main/control-consent.js";
 import { type BridgeBackend, type IpcMainLike, registerBridge } from "../src/main/bridge-channels.js";
 import { build } from "esbuild";
+import { WebSocketServer } from "ws";
 import { registerDevice as registerWithBroker } from "../src/main/device-enrollment.js";
 import { createAnnotationOverlays, type DisplayArea } from "../src/main/annotation-overlays.js";
 import { type ClipboardAgent, type ClipboardDirection, createClipboardRelay } from "../src/main/clipboard-relay.js";
@@ -56,6 +57,12 @@ export async function attachDesktopBridge(
     overlays?: { opened: DisplayArea[]; drawn: { display: number; json: string }[]; closed: number };
     /** The agent main's clipboard relay uses, the sharer's answer in main's clipboard prompt (Allow by default), and what was asked. */
     clipboard?: { agent: ClipboardAgent; answer?: (direction: ClipboardDirection) => boolean; asked?: ClipboardDirection[] };
+    /**
+     * How the preload's IPC reaches main: "cdp" (Playwright's exposeFunction, a round trip through the DevTools
+     * protocol; the default), or "socket" (a WebSocket on loopback to this process: a message pipe like Electron's
+     * IPC, for benchmarks that time the path; the page's context must bypass its CSP to reach it).
+     */
+    ipc?: "cdp" | "socket";
   } = {},
 ): Promise<void> {
   // Main's display list: by default the one screen this X display has.
@@ -110,8 +117,13 @@ export async function attachDesktopBridge(
   // Every call comes from the page's top frame here; the frame check itself is tested with real URLs (main-bridge-calls).
   registerBridge({ handle: (c, l) => handlers.set(c, l), on: (c, l) => listeners.set(c, l) }, backend, () => true);
   const frame = () => ({ senderFrame: { url: page.url(), parent: null } });
-  await page.exposeFunction("__tandemIpcInvoke", (channel: string, args: unknown[]) => handlers.get(channel)?.(frame(), ...args));
-  await page.exposeFunction("__tandemIpcSend", (channel: string, args: unknown[]) => void listeners.get(channel)?.(frame(), ...args));
+  if (os.ipc === "socket") {
+    const port = await ipcOverSocket(page, (channel, args) => handlers.get(channel)?.(frame(), ...args), (channel, args) => void listeners.get(channel)?.(frame(), ...args));
+    await page.addInitScript({ content: `window.__tandemIpcPort = ${port};\n${SOCKET_IPC_IN_A_PAGE}` });
+  } else {
+    await page.exposeFunction("__tandemIpcInvoke", (channel: string, args: unknown[]) => handlers.get(channel)?.(frame(), ...args));
+    await page.exposeFunction("__tandemIpcSend", (channel: string, args: unknown[]) => void listeners.get(channel)?.(frame(), ...args));
+  }
   await page.addInitScript({ content: await preloadForPage() });
 }
 
@@ -123,6 +135,38 @@ export const ipcRenderer = {
   send: (channel, ...args) => { void window.__tandemIpcSend(channel, args); },
   on: (channel, listener) => { const all = (window.__tandemIpcListeners ??= {}); (all[channel] ??= []).push(listener); },
 };`;
+
+/**
+ * The pipe for ipc: "socket": the page's two IPC calls as JSON over a WebSocket to this process (sends queue
+ * until it is open), answered like Electron's ipcMain would. Closed with the page.
+ */
+const SOCKET_IPC_IN_A_PAGE = `(() => {
+  const ws = new WebSocket("ws://127.0.0.1:" + window.__tandemIpcPort);
+  const early = [];
+  const waiting = new Map();
+  let next = 1;
+  const out = (m) => (ws.readyState === 1 ? ws.send(JSON.stringify(m)) : early.push(m));
+  ws.onopen = () => { for (const m of early.splice(0)) ws.send(JSON.stringify(m)); };
+  ws.onmessage = (e) => { const m = JSON.parse(e.data); const w = waiting.get(m.id); waiting.delete(m.id); if (w) (m.error ? w.reject(new Error(m.error)) : w.resolve(m.result)); };
+  window.__tandemIpcInvoke = (channel, args) => new Promise((resolve, reject) => { const id = next++; waiting.set(id, { resolve, reject }); out({ id, channel, args }); });
+  window.__tandemIpcSend = (channel, args) => out({ channel, args });
+})();`;
+
+async function ipcOverSocket(page: Page, invoke: (channel: string, args: unknown[]) => unknown, send: (channel: string, args: unknown[]) => void): Promise<number> {
+  const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+  await new Promise((resolve) => server.once("listening", resolve));
+  server.on("connection", (socket) => {
+    socket.on("message", (data) => {
+      const m = JSON.parse(String(data)) as { id?: number; channel: string; args: unknown[] };
+      if (m.id === undefined) return send(m.channel, m.args);
+      void Promise.resolve()
+        .then(() => invoke(m.channel, m.args))
+        .then((result) => socket.send(JSON.stringify({ id: m.id, result })), (error: unknown) => socket.send(JSON.stringify({ id: m.id, error: String(error) })));
+    });
+  });
+  page.once("close", () => server.close());
+  return (server.address() as { port: number }).port;
+}
 
 let bundled: Promise<string> | null = null;
 /** src/preload/preload.ts bundled for a page (once per process). */

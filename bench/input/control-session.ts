@@ -43,7 +43,8 @@ export async function startControlSession(o: { origin: string; ca: string; agent
   await signIn(helper, origin, "/", BENCH_PEOPLE.helper);
   await helper.getByTestId("new-session").click();
   const code = (await helper.getByTestId("session-code").textContent())!.replace("-", "");
-  const sharer = await newPage(o.sharerBrowser, { headed: true });
+  // The bridge to main is a message pipe on loopback (as Electron's IPC is), not Playwright's DevTools round trip.
+  const sharer = await newPage(o.sharerBrowser, { headed: true, bypassCSP: true });
   for (const content of o.sharerScripts ?? []) await sharer.addInitScript({ content });
   const relay = createInputRelay(o.agent);
   const onRelayInput = o.onRelayInput;
@@ -52,7 +53,7 @@ export async function startControlSession(o: { origin: string; ca: string; agent
     relay.input = (sessionId, event) => (onRelayInput(event), input(sessionId, event));
   }
   // Main's consent prompt, answered Allow as the sharer would (the grant it checks is the broker's real one).
-  await attachDesktopBridge(sharer, relay, device, { consent: { broker: { origin, ca } } });
+  await attachDesktopBridge(sharer, relay, device, { consent: { broker: { origin, ca } }, ipc: "socket" });
   await signIn(sharer, origin, `/s?code=${code}`, BENCH_PEOPLE.sharer);
   await sharer.getByTestId("join").click();
   await step("control requested", helper.getByTestId("request-control").click());

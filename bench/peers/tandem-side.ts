@@ -125,7 +125,7 @@ async function keyStages(helper: Page, sharer: Page, keys: Latencies, atRelay: n
   const arrivals = await sharer.evaluate(() => (window as unknown as { __keyMessages: number[] }).__keyMessages);
   if (keys.missed || [downs, arrivals, atRelay].some((a) => a.length !== keys.times.length)) return `key stages not aligned (${downs.length} key-downs, ${arrivals.length} messages, ${atRelay.length} at the relay, ${keys.times.length} keys seen)`;
   const p = (a: number[]) => `${percentile(a, 50)} / ${percentile(a, 99)} ms`;
-  return `key press p50 / p99: call → helper page ${p(keys.times.map((t, i) => downs[i]! - t.sent))}, helper page → sharer page (data channel) ${p(downs.map((d, i) => arrivals[i]! - d))}, sharer page → main's relay (the bridge stand-in: Playwright's exposeFunction over CDP in place of Electron IPC) ${p(atRelay.map((r, i) => r - arrivals[i]!))}, relay → X (agent process, XTest) ${p(atRelay.map((r, i) => keys.times[i]!.seen - r))}`;
+  return `key press p50 / p99: call → helper page ${p(keys.times.map((t, i) => downs[i]! - t.sent))}, helper page → sharer page (data channel) ${p(downs.map((d, i) => arrivals[i]! - d))}, sharer page → main's relay (the real preload over a WebSocket pipe on loopback in place of Electron IPC) ${p(atRelay.map((r, i) => r - arrivals[i]!))}, relay → X (agent process, XTest) ${p(atRelay.map((r, i) => keys.times[i]!.seen - r))}`;
 }
 
 /**
