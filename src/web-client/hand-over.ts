@@ -2,8 +2,11 @@ import { ClipboardText, MAX_CLIPBOARD_CHARS, type PartyRole, type ServerMessage,
 import type { BrokerConnection } from "./broker-connection.js";
 import { fileChannelUseId, receiveFile, sendFile, sha256Hex, TransferError } from "./file-transfer.js";
 import { parsedMessage } from "./peer-link.js";
-import { type ShownError, shownError } from "./session-common.js";
+import { shownError } from "./session-common.js";
 import { Store } from "./store.js";
+import type { ClipboardHost, HandOverState, Transfer } from "./hand-over-types.js";
+
+export type { ClipboardHost, HandOverState, Transfer, TransferStatus } from "./hand-over-types.js";
 
 /**
  * Handing over, on either side of a session: files offered from the chat
@@ -14,36 +17,6 @@ import { Store } from "./store.js";
  * (tool.answer); the side a use is for checks it against the broker's word
  * before acting on anything that arrives peer to peer.
  */
-export type TransferStatus = "hashing" | "offered" | "incoming" | "sending" | "receiving" | "sent" | "saved" | "declined" | "cancelled" | "failed" | "refused";
-
-export interface Transfer {
-  useId: string;
-  direction: "out" | "in";
-  name: string;
-  size: number;
-  status: TransferStatus;
-  /** Bytes sent or received so far. */
-  done: number;
-  /** Why it failed or was refused, to be said in the page's language. */
-  problem: ShownError | null;
-}
-
-export interface HandOverState {
-  transfers: Transfer[];
-  /** The sharer's clipboard text the helper asked for. */
-  clipboardText: string | null;
-  /** What became of the last clipboard use, as a translation key. */
-  clipboardNotice: string | null;
-}
-
-/** What the side that acts on the sharer's computer provides (the sharer's page; the helper has none). */
-export interface ClipboardHost {
-  /** Writes the text after the sharer's consent: what became of it. */
-  clipboardWrite(sessionId: string, text: string): Promise<"completed" | "declined" | "failed">;
-  /** The clipboard's text after the sharer's consent; null when they said no. */
-  clipboardRead(sessionId: string): Promise<string | null>;
-}
-
 const KEPT_TRANSFERS = 50;
 /** Clipboard text that came peer to peer before the broker's word about it (another broker, a slower path) waits this long, this many at most. */
 const EARLY_TEXT_MS = 10_000;
