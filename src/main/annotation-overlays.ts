@@ -1,4 +1,4 @@
-import { Annotation, SessionView, toolOn } from "../protocol/index.js";
+import { Annotation, type SessionView, toolOn } from "../protocol/index.js";
 
 /**
  * The helper's pointing and drawing over the sharer's real screen: one
@@ -30,9 +30,8 @@ export function createAnnotationOverlays(o: { open(display: DisplayArea): Overla
   }
 
   return {
-    sessionChanged(raw: unknown): void {
-      const parsed = raw === null ? null : SessionView.safeParse(raw);
-      const next = parsed?.success ? parsed.data : null;
+    /** The session as the page last reported it, already parsed (bridge-channels.ts). */
+    sessionChanged(next: SessionView | null): void {
       if (!allowed(next) || next?.sessionId !== view?.sessionId) closeAll();
       view = next;
     },

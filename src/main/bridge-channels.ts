@@ -46,9 +46,9 @@ export interface BridgeBackend {
   /** The sharer chose a language in the page (a code Tandem speaks). */
   languageChosen(code: LanguageChoice): void;
   /** The helper's drawing: shown over the screen only while the session allows it (annotation-overlays.ts). */
-  overlays: { sessionChanged(raw: unknown): void; annotate(sessionId: unknown, raw: unknown): boolean };
+  overlays: { sessionChanged(view: SessionView | null): void; annotate(sessionId: unknown, raw: unknown): boolean };
   /** The OS clipboard, after the sharer's yes in main's prompt (clipboard-relay.ts). */
-  clipboard: { sessionChanged(raw: unknown, helperName: string | null): void; write(sessionId: unknown, text: unknown): Promise<"completed" | "declined" | "failed">; read(sessionId: unknown): Promise<string | null> };
+  clipboard: { sessionChanged(view: SessionView | null, helperName: string | null): void; write(sessionId: unknown, text: unknown): Promise<"completed" | "declined" | "failed">; read(sessionId: unknown): Promise<string | null> };
 }
 
 /** The part of Electron's ipcMain we use; the event carries the sending frame's URL. */
@@ -104,9 +104,12 @@ export function registerBridge(ipc: IpcMainLike, backend: BridgeBackend, isAppFr
     CHANNELS.sessionChanged,
     quietly((view, name) => {
       backend.relay.sessionChanged(view);
-      backend.overlays.sessionChanged(view);
-      backend.clipboard.sessionChanged(view, parsed(HelperName, name ?? null));
-      backend.helping(view === null ? null : SessionView.parse(view), parsed(HelperName, name ?? null));
+      // Parsed once for the rest (the relay parses its own: it is the gate, and tested on raw input).
+      const state = parsed(SessionView.nullable(), view);
+      const helperName = parsed(HelperName, name ?? null);
+      backend.overlays.sessionChanged(state);
+      backend.clipboard.sessionChanged(state, helperName);
+      backend.helping(state, helperName);
     }),
   );
   ipc.on(CHANNELS.input, quietly((sessionId, event) => void backend.relay.input(sessionId, event)));

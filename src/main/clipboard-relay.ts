@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_CLIPBOARD_CHARS, SessionView, toolOn } from "../protocol/index.js";
+import { MAX_CLIPBOARD_CHARS, type SessionView, toolOn } from "../protocol/index.js";
 
 /**
  * The OS clipboard for the helper, decided on the sharer's machine: only for
@@ -51,9 +51,9 @@ export function createClipboardRelay(o: { agent: ClipboardAgent; ask: ClipboardP
   }
 
   return {
-    sessionChanged(raw: unknown, name: string | null = null): void {
-      const parsed = raw === null ? null : SessionView.safeParse(raw);
-      view = parsed?.success ? parsed.data : null;
+    /** The session as the page last reported it, already parsed (bridge-channels.ts), and who helps. */
+    sessionChanged(state: SessionView | null, name: string | null = null): void {
+      view = state;
       helperName = name;
       if (!view || view.status === "ended" || consented?.sessionId !== view.sessionId) consented = null;
     },

@@ -16,6 +16,8 @@ export class SharerTools {
   readonly board = new AnnotationBoard();
   readonly handOver: HandOver;
   private readonly drawn = new Set<() => void>();
+  /** Drawing allowed in the last state: only its end wipes what was drawn (not every state that follows). */
+  private drawing = false;
 
   constructor(
     private readonly host: SharerHost,
@@ -43,11 +45,14 @@ export class SharerTools {
 
   /** Every new state: drawing turned off, paused or over wipes what was drawn, here and over the screen. */
   viewChanged(view: SessionView): void {
-    if (view.status === "active" && !view.paused && toolOn(view, "annotate")) return;
+    const drawing = view.status === "active" && !view.paused && toolOn(view, "annotate");
+    const stopped = this.drawing && !drawing;
+    this.drawing = drawing;
+    if (view.status === "ended") this.handOver.stopAll();
+    if (!stopped) return;
     this.board.apply({ t: "clear" }, performance.now());
     this.host.annotate?.(view.sessionId, { t: "clear" });
     for (const listener of this.drawn) listener();
-    if (view.status === "ended") this.handOver.stopAll();
   }
 
   /** The sharer turns a tool off or on for this session. */

@@ -1,5 +1,6 @@
 import { type PartyRole, TOOL_USES_PER_MINUTE, type Tool, type ToolOutcome, type ToolUse, type ToolUseKind, toolOf } from "../../protocol/index.js";
 import type { Clock } from "../clock.js";
+import { createRateBucket, type RateBucket } from "../limits/rate-bucket.js";
 import type { Identity } from "../identity/identity.js";
 import type { SessionPolicy } from "../policy/session-policy.js";
 import { ProtocolError } from "../protocol-error.js";
@@ -29,20 +30,14 @@ const MAX_COUNTED_SESSIONS = 10_000;
 
 export function createSessionTools(o: { store: Store; clock: Clock; bus: SessionBus; policy: SessionPolicy }) {
   /** Uses per session, a token bucket: TOOL_USES_PER_MINUTE at once, then one every 60/N seconds. */
-  const buckets = new Map<string, { tokens: number; at: number }>();
-  const perMs = TOOL_USES_PER_MINUTE / 60_000;
+  const buckets = new Map<string, RateBucket>();
 
   function takeUse(sessionId: string): number {
-    const now = o.clock.now();
-    const b = buckets.get(sessionId) ?? { tokens: TOOL_USES_PER_MINUTE, at: now };
-    b.tokens = Math.min(TOOL_USES_PER_MINUTE, b.tokens + (now - b.at) * perMs);
-    b.at = now;
+    const bucket = buckets.get(sessionId) ?? createRateBucket(TOOL_USES_PER_MINUTE / 60, TOOL_USES_PER_MINUTE);
     buckets.delete(sessionId);
-    buckets.set(sessionId, b);
+    buckets.set(sessionId, bucket);
     if (buckets.size > MAX_COUNTED_SESSIONS) buckets.delete(buckets.keys().next().value!);
-    if (b.tokens < 1) return Math.ceil((1 - b.tokens) / perMs);
-    b.tokens -= 1;
-    return 0;
+    return bucket.take(o.clock.now());
   }
 
   async function partyRecord(user: Identity, sessionId: string): Promise<{ record: SessionRecord; role: PartyRole }> {

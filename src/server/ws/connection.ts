@@ -2,7 +2,7 @@ import type { WebSocket } from "ws";
 import type { PartyRole, ServerMessage } from "../../protocol/index.js";
 import type { Identity } from "../identity/identity.js";
 import type { DeviceRecord } from "../store/store.js";
-import type { RateBucket } from "./message-rate.js";
+import type { RateBucket } from "../limits/rate-bucket.js";
 
 /** Close codes the broker uses for a client that does not behave; the reason text says the rest. */
 export const CLOSE_SLOW_CONSUMER = 4008;

@@ -11,7 +11,7 @@ import { CLOSE_FLOODING, closeMisbehaving, type Connection, send } from "./conne
 import type { WsContext } from "./context.js";
 import { dispatch } from "./dispatch.js";
 import { reqIdOf, parseFrame } from "./frames.js";
-import { createRateBucket } from "./message-rate.js";
+import { createRateBucket } from "../limits/rate-bucket.js";
 
 export interface WsLimits {
   messagesPerSecond: number;

@@ -1,5 +1,6 @@
 /**
- * Token bucket per connection: a burst (ICE trickle, typing) is fine; past it
+ * A token bucket (per connection for messages; per session for clipboard and file uses).
+ * Per connection: a burst (ICE trickle, typing) is fine; past it
  * messages are refused with a retry hint (the endpoint answers a flood once and
  * closes one that goes on). Costly messages (a history page) take more tokens.
  */
