@@ -47,11 +47,6 @@ export function createAnnotationOverlays(o: { open(display: DisplayArea): Overla
       return true;
     },
 
-    /** How many overlays are open (for the tray's tests and the app's quit). */
-    get open(): number {
-      return overlays?.size ?? 0;
-    },
-
     close: closeAll,
   };
 }

@@ -90,8 +90,5 @@ export function createSessionTools(o: { store: Store; clock: Clock; bus: Session
       o.bus.publish({ sessionId, to: otherRole(role), message: { type: "tool.answered", sessionId, useId, from: role, outcome, ...(chars !== undefined ? { chars } : {}) } });
     },
 
-    forget(sessionId: string): void {
-      buckets.delete(sessionId);
-    },
   };
 }
