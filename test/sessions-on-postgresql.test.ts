@@ -4,7 +4,9 @@ import { verifyChain } from "../src/server/store/audit-chain.js";
 import { type Harness, startHarness } from "./support/broker-harness.js";
 import { createTestDatabase } from "./support/postgres-database.js";
 import { createAndJoin, grant } from "./support/session-steps.js";
-import { openPostgres } from "../src/server/store/engine.js";
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import type { Database } from "../src/server/store/schema.js";
 import { createKyselyStore } from "../src/server/store/kysely-store.js";
 import { describeNeeding } from "./support/needs.js";
 
@@ -39,27 +41,38 @@ describeNeeding(postgresUrl ? null : "PostgreSQL is not installed (apt-get insta
   });
 });
 
-describeNeeding(postgresUrl ? null : "PostgreSQL is not installed (apt-get install postgresql)")("two brokers writing one tenant's audit chain at once", () => {
-  it("lose no row and keep the chain intact: a writer that lost the race for a position tries again", async () => {
+describeNeeding(postgresUrl ? null : "PostgreSQL is not installed (apt-get install postgresql)")("two brokers writing the same tenants' audit chains at once", () => {
+  it("wait for each other at the chain instead of racing for its positions: no batch fails, no row is lost, every chain is intact", async () => {
     const url = await createTestDatabase(postgresUrl!, "chain");
-    const [a, b] = [await createKyselyStore(openPostgres(url, 4), "postgres", testStoreOptions), await createKyselyStore(openPostgres(url, 4), "postgres", testStoreOptions)];
+    // Every statement PostgreSQL refused, by its code (a lost race is 23505, a deadlock 40P01).
+    const refused: unknown[] = [];
+    const broker = () => new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 4 }) }), log: (e) => void (e.level === "error" && refused.push((e.error as { code?: unknown }).code)) });
+    const [a, b] = [await createKyselyStore(broker(), "postgres", testStoreOptions), await createKyselyStore(broker(), "postgres", testStoreOptions)];
     try {
-      // Each broker writes one row at a time (a batch of one), both at once: they race for the same next position.
+      // Each broker queues rows for two tenants in the same turn (one batch, one transaction), in opposite tenant
+      // orders, forty times, both at once: without a lock they race for each chain's next position, and batches
+      // that lock the tenants in the order they come deadlock.
+      const tenants = ["northwind.test", "contoso.test"];
       const failures: unknown[] = [];
       await Promise.all(
         [a, b].map(async (store, s) => {
+          const order = s === 0 ? tenants : [...tenants].reverse();
           for (let i = 0; i < 40; i++) {
-            await store.appendAudit({ tenantId: "northwind.test", sessionId: null, actorId: `broker-${s}`, action: `write.${i}`, detail: {}, at: Date.now() }).catch((e: unknown) => failures.push(e));
+            const rows = order.flatMap((tenantId) => [0, 1].map((j) => ({ tenantId, sessionId: null, actorId: `broker-${s}`, action: `write.${i}.${j}`, detail: { i }, at: Date.now() })));
+            await Promise.all(rows.map((row) => store.appendAudit(row).catch((e: unknown) => failures.push(e))));
           }
         }),
       );
       expect(failures).toEqual([]);
-      const chain = await a.listAuditChain("northwind.test");
-      expect(chain).toHaveLength(80);
-      expect(verifyChain("northwind.test", chain, testChainHash)).toMatchObject({ ok: true });
+      for (const tenantId of tenants) {
+        const chain = await a.listAuditChain(tenantId);
+        expect(chain).toHaveLength(160);
+        expect(chain.map((r) => r.seq)).toEqual(Array.from({ length: 160 }, (_, i) => i + 1));
+        expect(verifyChain(tenantId, chain, testChainHash)).toMatchObject({ ok: true });
+      }
+      expect(refused).toEqual([]); // no statement lost a race (so no batch was rolled back and replayed)
     } finally {
-      await a.close();
-      await b.close();
+      await Promise.all([a.close(), b.close()]);
     }
   });
 });

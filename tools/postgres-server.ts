@@ -11,6 +11,8 @@ import { freePort } from "../src/server/http/free-port.js";
  */
 export interface PostgresServer {
   url: string;
+  /** The postmaster's process; the backends are its children (for counting their CPU time). */
+  pid(): number;
   stop(): void;
   /** Stops the server (fast shutdown: connections are cut) and waits until it is down. */
   halt(): void;
@@ -40,6 +42,7 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
   start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    pid: () => Number(fs.readFileSync(path.join(dir, "data", "postmaster.pid"), "utf8").split("\n")[0]),
     halt: () => run("pg_ctl", ["-D", path.join(dir, "data"), "-m", "fast", "-w", "stop"]),
     resume: start,
     stop() {

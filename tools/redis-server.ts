@@ -12,6 +12,8 @@ export function redisInstalled(): boolean {
 
 export interface RedisServer {
   url: string;
+  /** The server's process (for counting its CPU time). */
+  pid(): number;
   stop(): void;
   /** Stops the server (as a crash would: everything in memory is gone) and waits until it is down. */
   halt(): Promise<void>;
@@ -26,6 +28,7 @@ export async function startRedis(): Promise<RedisServer> {
   let child = await launch();
   return {
     url: `redis://127.0.0.1:${port}`,
+    pid: () => child.pid!,
     stop() {
       child.kill("SIGTERM");
       fs.rmSync(dir, { recursive: true, force: true });

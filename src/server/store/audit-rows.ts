@@ -1,53 +1,9 @@
 import type { Kysely } from "kysely";
-import { type ChainAnchor, type ChainHash, type ChainedRow, GENESIS_HASH } from "./audit-chain.js";
+import type { ChainAnchor, ChainedRow } from "./audit-chain.js";
+import type { InsertAudit } from "./audit-append.js";
 import type { GroupCommit } from "./group-commit.js";
 import type { Database } from "./schema.js";
-import type { AuditEvent, NewAuditEvent, Store } from "./store.js";
-
-export type InsertAudit = ((db: Kysely<Database>, e: NewAuditEvent) => Promise<AuditEvent>) & {
-  /** Forget the heads this process knows (all, or one tenant's): the next insert reads the head from the database. */
-  forget(tenantId?: string): void;
-};
-
-/** Tenants whose chain head is remembered at most; past it the least recently written go first. */
-const KEPT_HEADS = 10_000;
-/**
- * A remembered head is used for this long: a row this recent is never pruned (retention keeps 30 days at least),
- * so another broker's pruning cannot have taken it away from under us.
- */
-const HEAD_KEPT_MS = 30_000;
-
-/**
- * Appends to the tenant's hash chain; runs inside a write, so the head it extends is the head of that transaction.
- * The head each insert makes is remembered, so the next one need not read it back (a setup writes five rows):
- * writes of this process run one transaction at a time (group-commit.ts), and a transaction that fails makes
- * it forget them all (its rows are gone). Another broker's row is no risk: it takes the next seq first, and
- * ours then fails on the unique (tenant, seq) and is retried alone, reading the head again.
- */
-export const auditInserter = (chainHash: ChainHash): InsertAudit => {
-  const heads = new Map<string, { seq: number; hash: string; at: number }>();
-  const remembered = (tenantId: string) => {
-    const head = heads.get(tenantId);
-    return head && Date.now() - head.at < HEAD_KEPT_MS ? head : undefined;
-  };
-  const insert = async (db: Kysely<Database>, e: NewAuditEvent): Promise<AuditEvent> => {
-    const head = remembered(e.tenantId) ?? (await db.selectFrom("audit_events").select(["seq", "hash"]).where("tenant_id", "=", e.tenantId).orderBy("seq", "desc").limit(1).executeTakeFirst());
-    const seq = head ? Number(head.seq) + 1 : 1;
-    const prevHash = head?.hash ?? GENESIS_HASH;
-    const detailJson = JSON.stringify(e.detail);
-    const hash = chainHash(prevHash, { tenantId: e.tenantId, seq, sessionId: e.sessionId, actorId: e.actorId, action: e.action, detailJson, at: e.at });
-    const row = await db
-      .insertInto("audit_events")
-      .values({ tenant_id: e.tenantId, session_id: e.sessionId, actor_id: e.actorId, action: e.action, detail: detailJson, at: e.at, seq, prev_hash: prevHash, hash })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    heads.delete(e.tenantId);
-    heads.set(e.tenantId, { seq, hash, at: Date.now() });
-    if (heads.size > KEPT_HEADS) heads.delete(heads.keys().next().value!);
-    return { ...e, id: Number(row.id) };
-  };
-  return Object.assign(insert, { forget: (tenantId?: string) => void (tenantId === undefined ? heads.clear() : heads.delete(tenantId)) });
-};
+import type { AuditEvent, Store } from "./store.js";
 
 type AuditRows = Pick<Store, "listAuditHeads" | "listAuditChain" | "getAuditAnchor" | "pruneBefore" | "listAuditTenants" | "appendAudit" | "listAudit">;
 
@@ -106,7 +62,7 @@ export function createAuditRows(db: Kysely<Database>, writes: GroupCommit<Databa
         }
         if (ids.length || auditRows) {
           if (auditRows) insertAudit.forget(tenantId); // rows up to the head may be gone: read what is there
-          await insertAudit(tx, { tenantId, sessionId: null, actorId: null, action: "retention.pruned", detail: { cutoff, sessions: ids.length, auditRows, anchorSeq: last ? Number(last.seq) : null }, at });
+          insertAudit(tx, { tenantId, sessionId: null, actorId: null, action: "retention.pruned", detail: { cutoff, sessions: ids.length, auditRows, anchorSeq: last ? Number(last.seq) : null }, at });
         }
         return { sessions: ids.length, auditRows };
       }),
@@ -116,7 +72,7 @@ export function createAuditRows(db: Kysely<Database>, writes: GroupCommit<Databa
       return rows.map((r) => r.tenant_id);
     },
 
-    appendAudit: (e) => writes.run((tx) => insertAudit(tx, e)),
+    appendAudit: (e) => writes.run(async (tx) => insertAudit(tx, e)),
 
     async listAudit({ tenantId, sessionId, actorId, actions, from, to, limit = 1000, newestFirst = false, beforeId }) {
       let query = db.selectFrom("audit_events").selectAll().where("tenant_id", "=", tenantId);

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from "kysely";
 import type { DevicePublicKey } from "../../protocol/index.js";
-import type { InsertAudit } from "./audit-rows.js";
+import type { InsertAudit } from "./audit-append.js";
 import type { GroupCommit } from "./group-commit.js";
 import type { Database, DevicesTable } from "./schema.js";
 import type { DeviceRecord, DeviceStore } from "./store.js";
@@ -40,7 +40,7 @@ export function createDeviceStore(db: Kysely<Database>, writes: GroupCommit<Data
           .values({ tenant_id: d.tenantId, id: d.id, registered_at: d.registeredAt, ...values })
           .onConflict((oc) => oc.columns(["tenant_id", "id"]).doUpdateSet(values))
           .execute();
-        await insertAudit(tx, audit);
+        insertAudit(tx, audit);
       }),
     async get(tenantId, id) {
       const row = await db.selectFrom("devices").selectAll().where("tenant_id", "=", tenantId).where("id", "=", id).executeTakeFirst();

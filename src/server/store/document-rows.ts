@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { InsertAudit } from "./audit-rows.js";
+import type { InsertAudit } from "./audit-append.js";
 import type { GroupCommit } from "./group-commit.js";
 import type { Database } from "./schema.js";
 import type { TenantDocument, TenantDocumentStore } from "./store.js";
@@ -24,13 +24,13 @@ export function createDocumentStore(db: Kysely<Database>, writes: GroupCommit<Da
           .values({ tenant_id: tenantId, kind, id, ...values })
           .onConflict((oc) => oc.columns(["tenant_id", "kind", "id"]).doUpdateSet(values))
           .execute();
-        await insertAudit(tx, audit);
+        insertAudit(tx, audit);
       }),
     remove: (tenantId, kind, id, audit) =>
       writes.run(async (tx) => {
         const deleted = await tx.deleteFrom("tenant_documents").where("tenant_id", "=", tenantId).where("kind", "=", kind).where("id", "=", id).executeTakeFirst();
         if (Number(deleted.numDeletedRows) === 0) return false;
-        await insertAudit(tx, audit);
+        insertAudit(tx, audit);
         return true;
       }),
   };

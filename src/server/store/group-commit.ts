@@ -18,11 +18,28 @@ export class GroupCommit<DB> {
   private flushing: Promise<void> | null = null;
   private scheduled = false;
 
-  /** `rolledBack`: a transaction failed, so what was remembered from inside it (the audit chain's heads) is void. */
+  /**
+   * `beforeCommit`: the last work of every transaction (the audit rows its writes queued go on the chain there).
+   * `rolledBack`: a transaction failed, so what was remembered from inside it (the audit chain's heads) is void.
+   */
   constructor(
     private readonly db: Kysely<DB>,
-    private readonly rolledBack: () => void = () => undefined,
+    private readonly hooks: { beforeCommit?: (tx: Kysely<DB>) => Promise<void>; rolledBack?: () => void } = {},
   ) {}
+
+  private rolledBack() {
+    this.hooks.rolledBack?.();
+  }
+
+  /** One transaction running these writes in order, then the commit hook; their results, in order. */
+  private transaction(writes: Write<DB>[]): Promise<unknown[]> {
+    return this.db.transaction().execute(async (tx) => {
+      const out: unknown[] = [];
+      for (const write of writes) out.push(await write.work(tx));
+      await this.hooks.beforeCommit?.(tx);
+      return out;
+    });
+  }
 
   run<T>(work: (tx: Kysely<DB>) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -60,7 +77,7 @@ export class GroupCommit<DB> {
   private async alone(write: Write<DB>): Promise<unknown> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.transaction().execute((tx) => write.work(tx));
+        return (await this.transaction([write]))[0];
       } catch (error) {
         this.rolledBack();
         if (!isConflict(error) || attempt >= 20) throw error;
@@ -72,11 +89,7 @@ export class GroupCommit<DB> {
   private async flush(): Promise<void> {
     const batch = this.queue.splice(0);
     try {
-      const values = await this.db.transaction().execute(async (tx) => {
-        const out: unknown[] = [];
-        for (const write of batch) out.push(await write.work(tx));
-        return out;
-      });
+      const values = await this.transaction(batch);
       batch.forEach((write, i) => write.resolve(values[i]));
     } catch (error) {
       this.rolledBack();
@@ -93,8 +106,9 @@ export class GroupCommit<DB> {
   }
 }
 
-/** A unique-constraint violation, as PostgreSQL (23505) and better-sqlite3 report it. */
+/** Lost to another writer: a unique-constraint violation, as PostgreSQL (23505) and better-sqlite3 report it, or a deadlock PostgreSQL broke by failing this transaction (40P01). */
+const CONFLICT_CODES = new Set(["23505", "40P01", "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"]);
 function isConflict(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+  return typeof code === "string" && CONFLICT_CODES.has(code);
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { keyedChainHash } from "./audit-chain.js";
-import { auditInserter, createAuditRows } from "./audit-rows.js";
+import { auditAppender } from "./audit-append.js";
+import { createAuditRows } from "./audit-rows.js";
 import { createChatRows } from "./chat-rows.js";
 import { createDeviceStore } from "./device-rows.js";
 import { createDocumentStore } from "./document-rows.js";
@@ -23,8 +24,8 @@ export async function createKyselyStore(db: Kysely<Database>, engine: Engine, o:
   await migrateToLatest(db as Kysely<unknown>, engine);
   const chainHash = keyedChainHash(o.auditChainKey);
   await rekeyLegacyAuditChains(db, chainHash);
-  const insertAudit = auditInserter(chainHash);
-  const writes = new GroupCommit(db, () => insertAudit.forget());
+  const insertAudit = auditAppender(chainHash, { lockAcrossBrokers: engine === "postgres" });
+  const writes = new GroupCommit(db, { beforeCommit: insertAudit.flush, rolledBack: () => insertAudit.forget() });
   return {
     idp: createIdpRecordStore(db, writes),
     documents: createDocumentStore(db, writes, insertAudit),

@@ -1,6 +1,6 @@
 import { type Kysely, type Selectable, sql } from "kysely";
 import { type EndReason, type Level, type Party, type SessionStatus, Tool } from "../../protocol/index.js";
-import type { InsertAudit } from "./audit-rows.js";
+import type { InsertAudit } from "./audit-append.js";
 import type { GroupCommit } from "./group-commit.js";
 import type { Database, SessionsTable } from "./schema.js";
 import type { NewSession, RedeemResult, SessionRecord, SharerTarget, Store } from "./store.js";
@@ -47,7 +47,7 @@ export function createSessionRows(db: Kysely<Database>, writes: GroupCommit<Data
           .returning("id")
           .executeTakeFirst();
         if (!inserted) return false;
-        await insertAudit(tx, audit);
+        insertAudit(tx, audit);
         return true;
       });
     },
@@ -78,7 +78,7 @@ export function createSessionRows(db: Kysely<Database>, writes: GroupCommit<Data
         .where("code_expires_at", ">", r.at)
         .returningAll()
         .executeTakeFirst();
-        if (row) await insertAudit(tx, { ...audit, tenantId: row.tenant_id, sessionId: row.id });
+        if (row) insertAudit(tx, { ...audit, tenantId: row.tenant_id, sessionId: row.id });
         return row;
       });
       if (updated) return { ok: true, session: toSession(updated) };
@@ -118,7 +118,7 @@ export function createSessionRows(db: Kysely<Database>, writes: GroupCommit<Data
         if (expectedVersion !== undefined) query = query.where("version", "=", expectedVersion);
         const result = await query.executeTakeFirst();
         if (Number(result.numUpdatedRows) === 0) return false;
-        if (audit) await insertAudit(tx, audit);
+        if (audit) insertAudit(tx, audit);
         return true;
       });
     },

@@ -226,7 +226,7 @@ export interface Store {
   /** Oldest first after `afterSeq`: at most `limit` messages, and no more once `maxChars` characters of text are passed (the message that passes them comes too). */
   listChat(sessionId: string, afterSeq: number, limit: number, maxChars?: number): Promise<StoredChatMessage[]>;
 
-  appendAudit(event: NewAuditEvent): Promise<AuditEvent>;
+  appendAudit(event: NewAuditEvent): Promise<void>;
   /** Oldest first by default; `newestFirst` with `beforeId` pages back from the newest (the console's Audit page). */
   listAudit(filter: AuditFilter): Promise<AuditEvent[]>;
 
