@@ -1,11 +1,10 @@
 import fs from "node:fs";
-import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { BrokerClient } from "../../tools/broker-client.js";
 import { type DeviceKey, newDeviceKey, signInWithDevice } from "../../tools/device-key.js";
 import { type BrokerProcess, startBrokerProcess } from "./broker-process.js";
 import { openViewSession } from "./view-session.js";
-import { fmt, percentile, sleep, numberArg } from "./stats.js";
+import { fmt, machineFacts, medianRun, numberArg, percentile, sleep } from "./stats.js";
 
 // `npm run bench:broker [-- --idle 10000 --setups 3000 --relay-seconds 10]`
 // Starts a real broker process and measures it with real TLS WebSocket clients
@@ -148,7 +147,7 @@ async function sessionSetups(env: Record<string, string>) {
       await broker.stop();
     }
   }
-  const median = [...runs].sort((a, b) => a.rate - b.rate)[Math.floor(runs.length / 2)]!;
+  const median = medianRun(runs, (r) => r.rate);
   report(`full session setups per second, ${where} (median of ${RUNS})`, `${fmt(median.rate, 0)} /s (runs: ${runs.map((r) => fmt(r.rate, 0)).join(", ")}; median run: one setup p50 ${fmt(percentile(median.durations, 50))} ms, p99 ${fmt(percentile(median.durations, 99))} ms)`, target);
 }
 
@@ -221,7 +220,7 @@ async function disconnectDetection(b: BrokerProcess) {
 
 const OFFER = `v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1\r\n${"a=candidate:842163049 1 udp 1677729535 198.51.100.7 50000 typ srflx\r\n".repeat(20)}`;
 
-console.log(`Tandem broker benchmark — ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`);
+console.log(`Tandem broker benchmark — ${machineFacts()}`);
 console.log(`command: npm run bench:broker -- --idle ${IDLE} --setups ${SETUPS} --concurrency ${SETUP_CONCURRENCY} --relay-pairs ${RELAY_PAIRS} --relay-rate ${RELAY_RATE} --relay-seconds ${RELAY_SECONDS}`);
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 const phases: [(b: BrokerProcess) => Promise<void>, Record<string, string>][] = [
@@ -245,6 +244,6 @@ for (const [phase, env] of phases.filter(([p]) => !only || p.name === only)) {
 const table = ["| figure | measured | target |", "|---|---|---|", ...results.map(([what, value, target]) => `| ${what} | ${value} | ${target} |`)].join("\n");
 console.log(`\n${table}`);
 if (!only) {
-  const header = `# Broker benchmark\n\nMachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}; the load client runs on the same cores.\nDate: ${new Date().toISOString()}\nCommand: \`npm run bench:broker\`\n\n`;
+  const header = `# Broker benchmark\n\nMachine: ${machineFacts()}; the load client runs on the same cores.\nDate: ${new Date().toISOString()}\nCommand: \`npm run bench:broker\`\n\n`;
   fs.writeFileSync(new URL("./results.md", import.meta.url), `${header}${table}\n`);
 }

@@ -1,3 +1,4 @@
+import os from "node:os";
 /** Percentile by nearest rank over a copy of the samples. */
 export function percentile(samples: number[], p: number): number {
   if (samples.length === 0) return NaN;
@@ -18,9 +19,16 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 /** A markdown table: a header row, then one row per entry. */
 export const markdownTable = (header: string[], rows: string[][]) => [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 
-/** The machine a browser benchmark ran on: cores, memory, Node, Chromium. */
-export async function browserMachineFacts(): Promise<string> {
-  const os = await import("node:os");
-  const { spawnSync } = await import("node:child_process");
-  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${spawnSync("/usr/bin/chromium", ["--version"]).stdout?.toString().trim() ?? "Chromium ?"}`;
+/** The machine a benchmark ran on: cores, memory, kernel, Node. */
+export function machineFacts(): string {
+  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
 }
+
+/** The machine a browser benchmark ran on: the machine, and Chromium. */
+export async function browserMachineFacts(): Promise<string> {
+  const { spawnSync } = await import("node:child_process");
+  return `${machineFacts()}, ${spawnSync("/usr/bin/chromium", ["--version"]).stdout?.toString().trim() ?? "Chromium ?"}`;
+}
+
+/** Of several runs, the one whose figure is the median (the results are the median of 3 runs, not the last or the best). */
+export const medianRun = <T>(runs: T[], by: (run: T) => number): T => [...runs].sort((a, b) => by(a) - by(b))[Math.floor(runs.length / 2)]!;

@@ -7,7 +7,7 @@ import { startTestIssuer } from "../../tools/token-issuer.js";
 import { findPostgresBin, startPostgres } from "../../tools/postgres-server.js";
 import { startRedis } from "../../tools/redis-server.js";
 import { type BrokerProcess, startBrokerProcess } from "../broker/broker-process.js";
-import { fmt, percentile, sleep, numberArg } from "../broker/stats.js";
+import { fmt, machineFacts, medianRun, numberArg, percentile, sleep } from "../broker/stats.js";
 import { cpuSeconds } from "../peers/process-cpu.js";
 
 // `npm run bench:cluster [-- --setups 2000 --relay-seconds 8]`: one broker vs
@@ -175,7 +175,6 @@ async function oneRun(run: number) {
   return { setupsOne, relayOne, setupsTwo, relayTwo, failoverMs };
 }
 
-const median = <T>(runs: T[], by: (r: T) => number): T => [...runs].sort((a, b) => by(a) - by(b))[Math.floor(runs.length / 2)]!;
 const cpuText = (c: Cpu) => {
   const total = c.brokers + c.postgres + c.redis + c.client;
   return `${fmt(total, 2)} ms (brokers ${fmt(c.brokers, 2)}, PostgreSQL ${fmt(c.postgres, 2)}, Redis ${fmt(c.redis, 2)}, load client ${fmt(c.client, 2)}): at most ${fmt((os.cpus().length * 1000) / total, 0)}/s on ${os.cpus().length} cores`;
@@ -185,17 +184,17 @@ try {
   const runs: Awaited<ReturnType<typeof oneRun>>[] = [];
   for (let run = 1; run <= RUNS; run++) runs.push(await oneRun(run));
   const setupCell = (pick: (r: (typeof runs)[number]) => { rate: number; durations: number[] }) => {
-    const m = pick(median(runs, (r) => pick(r).rate));
+    const m = pick(medianRun(runs, (r) => pick(r).rate));
     return `${fmt(m.rate, 0)}/s (runs: ${runs.map((r) => fmt(pick(r).rate, 0)).join(", ")}; setup p50 ${fmt(percentile(m.durations, 50))} ms)`;
   };
   const relayCell = (latencies: number[]) => `${fmt(percentile(latencies, 50), 2)} / ${fmt(percentile(latencies, 99), 2)} ms`;
-  const relayOne = median(runs, (r) => percentile(r.relayOne, 50)).relayOne;
-  const relayTwo = median(runs, (r) => percentile(r.relayTwo, 50)).relayTwo;
+  const relayOne = medianRun(runs, (r) => percentile(r.relayOne, 50)).relayOne;
+  const relayTwo = medianRun(runs, (r) => percentile(r.relayTwo, 50)).relayTwo;
   report(`full session setups per second (median of ${RUNS})`, setupCell((r) => r.setupsOne), setupCell((r) => r.setupsTwo), "two brokers ≥ 500/s");
-  report("CPU per setup, median run (user + system, every process on the path)", cpuText(median(runs, (r) => r.setupsOne.rate).setupsOne.cpuMsPerSetup), cpuText(median(runs, (r) => r.setupsTwo.rate).setupsTwo.cpuMsPerSetup), "—");
+  report("CPU per setup, median run (user + system, every process on the path)", cpuText(medianRun(runs, (r) => r.setupsOne.rate).setupsOne.cpuMsPerSetup), cpuText(medianRun(runs, (r) => r.setupsTwo.rate).setupsTwo.cpuMsPerSetup), "—");
   report(`relay latency p50 / p99 (run with the median p50)`, relayCell(relayOne), relayCell(relayTwo), "—");
   report("added by cross-broker routing, p50", "—", `${fmt(percentile(relayTwo, 50) - percentile(relayOne, 50), 2)} ms`, "≤ 2 ms");
-  const failoverMs = median(runs, (r) => r.failoverMs).failoverMs;
+  const failoverMs = medianRun(runs, (r) => r.failoverMs).failoverMs;
   report(`failover: broker killed → helper resumed on the other, chat crossing again (median of ${RUNS})`, "—", `${fmt(failoverMs, 0)} ms (runs: ${runs.map((r) => fmt(r.failoverMs, 0)).join(", ")})`, "≤ 5 s");
 } finally {
   await issuer.close();
@@ -203,7 +202,7 @@ try {
   pg.stop();
 }
 
-const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, PostgreSQL ${path.basename(path.dirname(pgBin))}, the load client on the same cores`;
+const machine = `${machineFacts()}, PostgreSQL ${path.basename(path.dirname(pgBin))}, the load client on the same cores`;
 const table = ["| Measure | One broker | Two brokers | Target |", "|---|---|---|---|", ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 fs.writeFileSync(
   "bench/cluster/results.md",

@@ -13,40 +13,49 @@ import { createKyselyStore } from "../../src/server/store/kysely-store.js";
 import { signInAsDesktop } from "../../tools/desktop-sign-in.js";
 import { HttpSession, loginFormAction } from "../../tools/http-session.js";
 import { startBrokerProcess } from "../broker/broker-process.js";
-import { fmt, percentile } from "../broker/stats.js";
+import { fmt, machineFacts, medianRun, numberArg, percentile } from "../broker/stats.js";
 
 // `npm run bench:identity`: sign-in round trips through the embedded IdP (a real
 // broker process, real redirects, TLS) and the cost of a policy check per action.
-const N = Number(process.argv[process.argv.indexOf("--n") + 1]) || 40;
+const N = numberArg("n", 40);
+const RUNS = numberArg("runs", 3);
 const rows: [string, string][] = [];
 const report = (what: string, value: string) => {
   rows.push([what, value]);
   console.log(`  ${what}: ${value}`);
 };
 
-console.log(`Tandem identity benchmark — ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}; command: npm run bench:identity -- --n ${N}`);
+console.log(`Tandem identity benchmark — ${machineFacts()}; command: npm run bench:identity -- --n ${N} --runs ${RUNS}`);
+
+/** RUNS runs of one measurement: the run with the median p50 is reported, with every run's p50. */
+async function roundTrips(what: string, once: () => Promise<void>) {
+  const runs: number[][] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const times: number[] = [];
+    for (let i = 0; i < N; i++) {
+      const t = performance.now();
+      await once();
+      times.push(performance.now() - t);
+    }
+    runs.push(times);
+  }
+  const median = medianRun(runs, (times) => percentile(times, 50));
+  report(`${what} (median of ${RUNS} runs)`, `p50 ${fmt(percentile(median, 50))} ms, p99 ${fmt(percentile(median, 99))} ms (n=${N} a run; p50 of each run: ${runs.map((r) => fmt(percentile(r, 50))).join(", ")} ms)`);
+}
+
 const broker = await startBrokerProcess({}, [], true);
 try {
   const issuer = `${broker.origin}/idp`;
-  const desktop: number[] = [];
-  for (let i = 0; i < N; i++) {
-    const t = performance.now();
+  await roundTrips("desktop sign-in (authorize → login form → code → token), round trip", async () => {
     await signInAsDesktop({ issuer, ca: broker.ca, username: "hugo@northwind.test", password: "demo-helper-1" });
-    desktop.push(performance.now() - t);
-  }
-  report("desktop sign-in (authorize → login form → code → token), round trip", `p50 ${fmt(percentile(desktop, 50))} ms, p99 ${fmt(percentile(desktop, 99))} ms (n=${N})`);
-
-  const consoleTimes: number[] = [];
-  for (let i = 0; i < N; i++) {
-    const t = performance.now();
+  });
+  await roundTrips("console sign-in (BFF: msal-node code + PKCE, cookie set), round trip", async () => {
     const browser = new HttpSession(broker.ca);
     const page = await browser.follow(`${broker.origin}/auth/login`);
     const submitted = await browser.request("POST", loginFormAction(page)!, { form: { username: "hugo@northwind.test", password: "demo-helper-1" } });
     const landed = await browser.follow(new URL(submitted.headers.location!, broker.origin).toString());
     if (landed.status !== 200) throw new Error(`console sign-in failed: ${landed.status}`);
-    consoleTimes.push(performance.now() - t);
-  }
-  report("console sign-in (BFF: msal-node code + PKCE, cookie set), round trip", `p50 ${fmt(percentile(consoleTimes, 50))} ms, p99 ${fmt(percentile(consoleTimes, 99))} ms (n=${N})`);
+  });
 } finally {
   await broker.stop();
 }
@@ -63,13 +72,17 @@ for (const [what, action] of [
   ["permission check: create a session", () => policy.create(helper, "10.0.0.1")],
   ["permission check: request control (scoped RBAC + device rule + access policies)", () => policy.requestLevel(helper, "s", "control", { groups: ["finance"], device: null }, "10.0.0.1")],
 ] as const) {
-  const t = performance.now();
-  for (let i = 0; i < M; i++) await action();
-  report(what, `${fmt(((performance.now() - t) * 1000) / M, 2)} µs per action (n=${M}, tenant config cached 5 s)`);
+  const runs: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const t = performance.now();
+    for (let i = 0; i < M; i++) await action();
+    runs.push(((performance.now() - t) * 1000) / M);
+  }
+  report(`${what} (median of ${RUNS} runs)`, `${fmt(medianRun(runs, (r) => r), 2)} µs per action (n=${M} a run; runs: ${runs.map((r) => fmt(r, 2)).join(", ")}; tenant config cached 5 s)`);
 }
 await store.close();
 fs.rmSync(dir, { recursive: true, force: true });
 
 const table = ["| figure | measured |", "|---|---|", ...rows.map(([a, b]) => `| ${a} | ${b} |`)].join("\n");
 console.log(`\n${table}`);
-fs.writeFileSync(new URL("./results.md", import.meta.url), `# Identity benchmark\n\nMachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}. Date: ${new Date().toISOString()}\nCommand: \`npm run bench:identity\`\n\n${table}\n`);
+fs.writeFileSync(new URL("./results.md", import.meta.url), `# Identity benchmark\n\nMachine: ${machineFacts()}. Date: ${new Date().toISOString()}\nCommand: \`npm run bench:identity -- --n ${N} --runs ${RUNS}\`\n\n${table}\n`);
