@@ -1,11 +1,10 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { signInAsDesktop } from "../../tools/desktop-sign-in.js";
 import { BrokerClient } from "../../tools/broker-client.js";
 import { startBrokerProcess } from "../broker/broker-process.js";
-import { fmt, markdownTable, numberArg, percentile, sleep } from "../broker/stats.js";
+import { fmt, machineFacts, markdownTable, medianRun, numberArg, percentile, sleep } from "../broker/stats.js";
 import type { FloodKind, FloodPlan } from "./flood.js";
 
 // `npm run bench:abuse`: a bystander (sign-in, hello, chat round trip) on a
@@ -15,6 +14,7 @@ import type { FloodKind, FloodPlan } from "./flood.js";
 // the peak, and `--settle` seconds after each flood.
 const FLOOD_SECONDS = numberArg("seconds", 20);
 const SETTLE_SECONDS = numberArg("settle", 60);
+const RUNS = numberArg("runs", 3);
 const BYSTANDER = "127.0.0.2";
 // `--only junk,message-flood`: just those floods (results.md is then not written).
 const ONLY = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1]!.split(",") : null;
@@ -27,7 +27,7 @@ const FLOODS: [FloodKind, string][] = [
   ["code-guessing", "code guessing: 50 connections of 2 people sending random codes"],
 ];
 
-console.log(`Tandem abuse benchmark — ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}; command: npm run bench:abuse -- --seconds ${FLOOD_SECONDS} --settle ${SETTLE_SECONDS}`);
+console.log(`Tandem abuse benchmark — ${machineFacts()}; command: npm run bench:abuse -- --seconds ${FLOOD_SECONDS} --settle ${SETTLE_SECONDS} --runs ${RUNS}`);
 // BENCH_BROKER_ENV / BENCH_BROKER_NODE_ARGS (JSON): try the broker with another allocator, V8 flags, a memory log.
 const broker = await startBrokerProcess(
   process.env.BENCH_BROKER_ENV ? (JSON.parse(process.env.BENCH_BROKER_ENV) as Record<string, string>) : {},
@@ -135,12 +135,19 @@ try {
   const quietBefore = broker.rssBytes();
   row("no flood (baseline)", await bystander(Math.min(10, FLOOD_SECONDS) * 1000, helperToken, sharerToken), quietBefore, null, "");
   for (const [kind, what] of FLOODS.filter(([kind]) => !ONLY || ONLY.includes(kind))) {
-    const before = broker.rssBytes();
-    const tokens = kind === "history-hoarding" ? [floodTokens.helper, floodTokens.sharers[0]!] : floodTokens.sharers;
-    const [measured, tally] = await Promise.all([bystander(FLOOD_SECONDS * 1000, helperToken, sharerToken), runFlood(kind, tokens)]);
-    if (broker.rssBytes() === 0) throw new Error("broker gone");
-    await sleep(SETTLE_SECONDS * 1000);
-    row(kind, measured, before, broker.rssBytes(), `${what}. The flood got: ${Object.entries(tally).map(([k, v]) => `${k} × ${v}`).join(", ")}`);
+    // RUNS floods of this kind one after another: the row is the run with the median bystander hello p99.
+    const runs: { measured: Measured; before: number; after: number; tally: Record<string, number> }[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const before = broker.rssBytes();
+      const tokens = kind === "history-hoarding" ? [floodTokens.helper, floodTokens.sharers[0]!] : floodTokens.sharers;
+      const [measured, tally] = await Promise.all([bystander(FLOOD_SECONDS * 1000, helperToken, sharerToken), runFlood(kind, tokens)]);
+      if (broker.rssBytes() === 0) throw new Error("broker gone");
+      await sleep(SETTLE_SECONDS * 1000);
+      runs.push({ measured, before, after: broker.rssBytes(), tally });
+    }
+    const m = medianRun(runs, (r) => percentile(r.measured.hello, 99));
+    const each = runs.map((r) => `${fmt(percentile(r.measured.hello, 99))} / ${fmt(percentile(r.measured.chat, 99))} ms, +${fmt(mb(r.measured.peakRss - r.before), 0)} MB, ${r.measured.drops} drops`).join("; ");
+    row(kind, m.measured, m.before, m.after, `${what}. The flood got (median run): ${Object.entries(m.tally).map(([k, v]) => `${k} × ${v}`).join(", ")}. Runs (hello p99 / chat p99, RSS growth, drops): ${each}`);
   }
 } finally {
   const alive = (() => {
@@ -155,7 +162,7 @@ try {
   const doc = [
     "# Abuse benchmark",
     "",
-    `\`npm run bench:abuse -- --seconds ${FLOOD_SECONDS} --settle ${SETTLE_SECONDS}\` on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+    `\`npm run bench:abuse -- --seconds ${FLOOD_SECONDS} --settle ${SETTLE_SECONDS} --runs ${RUNS}\` on ${machineFacts()}, ${new Date().toISOString().slice(0, 10)}. Each flood ${RUNS} times; its row is the run with the median bystander hello p99, every run listed below the table.`,
     "",
     `Targets: bystander hello p99 < ${TARGETS.helloP99Ms} ms and chat round trip p99 < ${TARGETS.chatP99Ms} ms during every flood, no bystander session dropped, broker RSS growth < ${TARGETS.rssGrowthMb} MB per flood and back within 10% ${SETTLE_SECONDS} s after, 0 crashes. The broker (embedded IdP, SQLite, TLS) runs in its own process; each flood in another; the bystander in the benchmark's process, from 127.0.0.2.`,
     "",

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { BrokerClient } from "../../tools/broker-client.js";
 import { type DeviceKey, newDeviceKey, signInWithDevice } from "../../tools/device-key.js";
@@ -95,7 +96,7 @@ async function idleDevices(b: BrokerProcess) {
 }
 
 /** Setups per second on a fresh broker, one run. */
-async function setupRun(b: BrokerProcess): Promise<{ rate: number; durations: number[]; seconds: number }> {
+async function setupRun(b: BrokerProcess): Promise<{ rate: number; durations: number[]; seconds: number; cpuMsPerSetup: { broker: number; client: number } }> {
   const helpers = await signInMany(b, "setup-helper", SETUP_CONCURRENCY);
   const sharers = await signInMany(b, "setup-sharer", SETUP_CONCURRENCY);
   let next = 0;
@@ -127,10 +128,12 @@ async function setupRun(b: BrokerProcess): Promise<{ rate: number; durations: nu
   await Promise.all(helpers.map((h, i) => worker(h, sharers[i]!)));
   const seconds = (performance.now() - t0) / 1000;
   const clientCpu = process.cpuUsage(clientCpu0);
-  console.log(`  ${fmt(durations.length / seconds, 0)} setups/s; CPU: broker ${fmt((b.cpuSeconds() - brokerCpu0) / seconds * 100, 0)}% of a core, load client ${fmt((clientCpu.user + clientCpu.system) / 1e6 / seconds * 100, 0)}%`);
+  const cpu = { broker: b.cpuSeconds() - brokerCpu0, client: (clientCpu.user + clientCpu.system) / 1e6 };
+  console.log(`  ${fmt(durations.length / seconds, 0)} setups/s; CPU: broker ${fmt((cpu.broker / seconds) * 100, 0)}% of a core, load client ${fmt((cpu.client / seconds) * 100, 0)}%`);
   [...helpers, ...sharers].forEach((c) => c.kill());
   await sleep(1000);
-  return { rate: durations.length / seconds, durations, seconds };
+  const perSetup = (cpuSeconds: number) => (cpuSeconds * 1000) / durations.length;
+  return { rate: durations.length / seconds, durations, seconds, cpuMsPerSetup: { broker: perSetup(cpu.broker), client: perSetup(cpu.client) } };
 }
 
 /** Session setups, RUNS times on fresh brokers: the median run is reported, with every run's rate. */
@@ -149,6 +152,8 @@ async function sessionSetups(env: Record<string, string>) {
   }
   const median = medianRun(runs, (r) => r.rate);
   report(`full session setups per second, ${where} (median of ${RUNS})`, `${fmt(median.rate, 0)} /s (runs: ${runs.map((r) => fmt(r.rate, 0)).join(", ")}; median run: one setup p50 ${fmt(percentile(median.durations, 50))} ms, p99 ${fmt(percentile(median.durations, 99))} ms)`, target);
+  const { broker, client } = median.cpuMsPerSetup;
+  report(`CPU per setup, ${where} (median run, user + system)`, `${fmt(broker + client, 2)} ms: broker ${fmt(broker, 2)} ms, load client ${fmt(client, 2)} ms; at most ${fmt((os.cpus().length * 1000) / (broker + client), 0)}/s on these ${os.cpus().length} cores`, "—");
 }
 
 async function activePairs(b: BrokerProcess, prefix: string, n: number) {
