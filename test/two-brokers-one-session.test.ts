@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { type Broker, buildBroker } from "../src/server/broker.js";
 import { BrokerConfig } from "../src/server/config.js";
@@ -77,6 +78,47 @@ describeNeeding(postgresRedisMissing(postgresUrl, redisUrl))("a session whose pa
 
     await sharer.request({ type: "chat.send", sessionId, clientMsgId: "1", text: "مرحبا from broker 2" }, "chat.ack");
     expect((await helper.next("chat.message")).message).toMatchObject({ seq: 1, text: "مرحبا from broker 2" });
+  });
+
+  it("each broker takes the session as the other wrote it: a whole session across them reads no row back, loses no version check, and refuses records that are not records", async () => {
+    // Counted on the real stores: every session read, and every write refused because the row had moved on.
+    const reads: string[] = [];
+    const lost: string[] = [];
+    const originals = brokers.map((b) => ({ getSession: b.store.getSession, updateSession: b.store.updateSession }));
+    brokers.forEach((b, i) => {
+      b.store.getSession = async (id) => (reads.push(id), originals[i]!.getSession(id));
+      b.store.updateSession = async (id, ...rest) => {
+        const ok = await originals[i]!.updateSession(id, ...rest);
+        if (!ok) lost.push(id);
+        return ok;
+      };
+    });
+    const redis = new Redis(redisUrl!);
+    try {
+      const helper = await signIn(0, "records-helper");
+      const sharer = await signIn(1, "records-sharer");
+      const created = await helper.request({ type: "session.create" }, "session.created");
+      const sessionId = created.session.sessionId;
+      await sharer.request({ type: "session.join", code: created.code }, "session.joined");
+      await helper.next("session.peer_joined");
+      // Not records: garbage, and this very session "ended" by a record without its other fields.
+      await redis.publish(`${redisPrefix}:records`, "{not json");
+      await redis.publish(`${redisPrefix}:records`, JSON.stringify({ origin: "intruder", record: { id: sessionId, status: "ended" } }));
+      helper.send({ type: "session.request", sessionId, level: "control" });
+      await sharer.next((m) => m.type === "session.state" && m.session.status === "requested");
+      sharer.send({ type: "session.consent", sessionId, allow: true });
+      await helper.next((m) => m.type === "session.state" && m.session.status === "active");
+      sharer.send({ type: "session.pause", sessionId, paused: true });
+      await helper.next((m) => m.type === "session.state" && m.session.paused);
+      helper.send({ type: "session.end", sessionId });
+      expect(await sharer.next((m) => m.type === "session.state" && m.session.status === "ended")).toMatchObject({ session: { endReason: "helper_ended" } });
+      expect(reads.filter((id) => id === sessionId)).toEqual([]);
+      expect(lost).toEqual([]);
+      expect((await brokers[0]!.store.getSession(sessionId))!.version).toBe(5); // joined, requested, active, paused, ended
+    } finally {
+      brokers.forEach((b, i) => Object.assign(b.store, originals[i]));
+      redis.disconnect();
+    }
   });
 
   it("an offer for a device reaches its app on the other broker, and the helper hears it was shown", async () => {

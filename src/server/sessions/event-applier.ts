@@ -23,6 +23,12 @@ const KNOWN_RECORDS = 10_000;
  * another broker, or a party's presence) fails the version check or the state
  * machine, and is then read fresh. Refusals of policy are not retried, so they
  * are audited once. Ended sessions are forgotten.
+ *
+ * In a cluster the helper and the sharer are often on different brokers, each
+ * changing the session in turn, so each broker's record was stale at every
+ * other command: read again, or a failed write then a read (bench/cluster: 4 of
+ * a setup's 13 statements). So each record written is shared with the other
+ * brokers (`shareRecord`), which take it in place of theirs when it is newer.
  */
 export function createEventApplier(o: { store: Store; clock: Clock; bus: SessionBus; grants?: ControlGrants; mutex: KeyedMutex; ended: (sessionId: string) => void }) {
   const known = new Map<string, SessionRecord>();
@@ -32,6 +38,17 @@ export function createEventApplier(o: { store: Store; clock: Clock; bus: Session
     known.set(record.id, record);
     if (known.size > KNOWN_RECORDS) known.delete(known.keys().next().value!);
   };
+
+  /** Remembered, and told to the other brokers. */
+  const written = (record: SessionRecord) => {
+    remember(record);
+    o.bus.shareRecord?.(record);
+  };
+  // Another broker's write: kept if this broker holds the session and knew an older version of it.
+  o.bus.onRecord?.((record) => {
+    const mine = known.get(record.id);
+    if (mine && mine.version < record.version) remember(record);
+  });
 
   async function load(sessionId: string): Promise<SessionRecord> {
     const record = await o.store.getSession(sessionId);
@@ -64,7 +81,7 @@ export function createEventApplier(o: { store: Store; clock: Clock; bus: Session
           if (attempt < 5) continue;
           throw new ProtocolError("internal", "the session kept changing; try again");
         }
-        remember(updated);
+        written(updated);
         if (next.status === "ended") o.ended(sessionId);
         o.bus.publish({ sessionId, to: "both", message: { type: "session.state", session: viewOf(updated) } });
         if (o.grants && updated.status === "requested" && updated.requestedLevel === "control" && updated.sharerId) {
@@ -76,5 +93,5 @@ export function createEventApplier(o: { store: Store; clock: Clock; bus: Session
     });
   }
 
-  return { apply, remember, load };
+  return { apply, remember, written, load };
 }

@@ -2,7 +2,9 @@ import { Redis } from "ioredis";
 import { z } from "zod";
 import { ServerMessage } from "../../protocol/index.js";
 import { RecentlyPublished, replayable, SeenDeliveries } from "./bus-replay.js";
+import type { SessionRecord } from "../store/store.js";
 import type { AnyDelivery, Delivery, SessionBus } from "./session-bus.js";
+import { SessionRecordSchema } from "./session-record-schema.js";
 
 /**
  * The session bus across brokers (REDIS_URL): a delivery is handed to this
@@ -26,6 +28,8 @@ const Envelope = z.union([
   z.object({ origin: z.string(), replayRequest: z.literal(true) }),
 ]);
 
+const RecordEnvelope = z.object({ origin: z.string(), record: SessionRecordSchema });
+
 export interface RedisBus extends SessionBus {
   /** The publishing connection, free for ordinary commands (presence keys). */
   client: Redis;
@@ -39,6 +43,8 @@ export interface RedisBus extends SessionBus {
 /** `prefix` names the cluster: brokers of one deployment share it, other deployments on the same Redis do not see them. */
 export async function createRedisBus(url: string, prefix: string, brokerId: string, onBadMessage: (error: unknown) => void = () => undefined): Promise<RedisBus> {
   const CHANNEL = `${prefix}:deliveries`;
+  // Session records as each broker wrote them: a missed one only costs the other broker a read from the database.
+  const RECORDS = `${prefix}:records`;
   // While Redis restarts, commands wait in ioredis's offline queue and go out, in order, once it is back
   // (maxRetriesPerRequest: null); the subscriber subscribes again by itself on reconnect.
   // Auto-pipelining: the publishes of one turn of the event loop leave in one write (each write wakes Redis; bench/cluster).
@@ -46,8 +52,9 @@ export async function createRedisBus(url: string, prefix: string, brokerId: stri
   const subscriber = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null });
   for (const connection of [publisher, subscriber]) connection.on("error", () => undefined); // ioredis reconnects; failed commands reject to their callers
   await Promise.all([publisher.connect(), subscriber.connect()]);
-  await subscriber.subscribe(CHANNEL);
+  await subscriber.subscribe(CHANNEL, RECORDS);
   const handlers = new Set<(delivery: AnyDelivery) => void>();
+  const recordHandlers = new Set<(record: SessionRecord) => void>();
   const deliverHere = (delivery: AnyDelivery) => {
     for (const handler of handlers) handler(delivery);
   };
@@ -66,7 +73,7 @@ export async function createRedisBus(url: string, prefix: string, brokerId: stri
     if (!lost) return;
     lost = false;
     // ioredis re-subscribes by itself; subscribing again is harmless and makes sure of it before catching up.
-    void subscriber.subscribe(CHANNEL).then(() => {
+    void subscriber.subscribe(CHANNEL, RECORDS).then(() => {
       // The others may have missed this broker's signals, and this broker theirs.
       republishRecent();
       send({ origin: brokerId, replayRequest: true });
@@ -76,9 +83,14 @@ export async function createRedisBus(url: string, prefix: string, brokerId: stri
 
   // Redis hands every subscriber its own publishes too: recognised by how `send` starts each envelope, not parsed.
   const ownEnvelope = `{"origin":${JSON.stringify(brokerId)},`;
-  subscriber.on("message", (_channel: string, text: string) => {
+  subscriber.on("message", (channel: string, text: string) => {
     if (text.startsWith(ownEnvelope)) return;
     try {
+      if (channel === RECORDS) {
+        const { record } = RecordEnvelope.parse(JSON.parse(text));
+        for (const handler of recordHandlers) handler(record);
+        return;
+      }
       const envelope = Envelope.parse(JSON.parse(text));
       if (envelope.origin === brokerId) return;
       if ("replayRequest" in envelope) return republishRecent();
@@ -98,6 +110,8 @@ export async function createRedisBus(url: string, prefix: string, brokerId: stri
       handlers.add(handler);
       return () => handlers.delete(handler);
     },
+    shareRecord: (record) => void publisher.publish(RECORDS, JSON.stringify({ origin: brokerId, record })).catch(onBadMessage),
+    onRecord: (handler) => void recordHandlers.add(handler),
     onResubscribed: (handler) => void resubscribed.add(handler),
     deliverLocally: deliverHere,
     async close() {

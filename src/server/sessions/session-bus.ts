@@ -1,4 +1,5 @@
 import type { PartyRole, ServerMessage } from "../../protocol/index.js";
+import type { SessionRecord } from "../store/store.js";
 
 /**
  * How services tell a session's parties what happened. In process for one
@@ -26,6 +27,13 @@ export type AnyDelivery = Delivery | DeviceDelivery;
 export interface SessionBus {
   publish(delivery: AnyDelivery): void;
   subscribe(handler: (delivery: AnyDelivery) => void): () => void;
+  /**
+   * Across brokers only: a session record as this broker just wrote it, for the brokers that hold the
+   * session's other party (event-applier.ts keeps what each broker knows; none needs it on one broker).
+   */
+  shareRecord?(record: SessionRecord): void;
+  /** The records other brokers shared. */
+  onRecord?(handler: (record: SessionRecord) => void): void;
 }
 
 export function createLocalBus(): SessionBus {

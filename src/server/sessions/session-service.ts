@@ -30,7 +30,7 @@ export function createSessionService(o: SessionServiceOptions) {
 
   const auditEvent = (tenantId: string, sessionId: string | null, actorId: string | null, action: string, detail: Record<string, unknown>) => auditRow(tenantId, sessionId, actorId, action, detail, o.clock.now());
 
-  const { apply, remember, load } = createEventApplier({ store: o.store, clock: o.clock, bus: o.bus, grants: o.grants, mutex, ended: (sessionId) => timers.clear(sessionId) });
+  const { apply, remember, written, load } = createEventApplier({ store: o.store, clock: o.clock, bus: o.bus, grants: o.grants, mutex, ended: (sessionId) => timers.clear(sessionId) });
 
   function armExpiry(record: SessionRecord) {
     // Already redeemed or ended: the expiry is refused by the state machine, nothing to do.
@@ -137,7 +137,7 @@ export function createSessionService(o: SessionServiceOptions) {
       throw await rejected(result.reason, used);
     }
     const record = result.session;
-    remember(record);
+    written(record);
     timers.codeUsed(record.id);
     if (record.helperId === sharer.userId) {
       // Redeeming one's own code is never a help request; end it rather than leave a half-joined session.
