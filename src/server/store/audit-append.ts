@@ -17,10 +17,7 @@ export type InsertAudit = ((tx: Kysely<Database>, e: NewAuditEvent) => void) & {
 
 /** Tenants whose chain head is remembered at most; past it the least recently written go first. */
 const KEPT_HEADS = 10_000;
-/**
- * A remembered head is used for this long: a row this recent is never pruned (retention keeps 30 days at least),
- * so another broker's pruning cannot have taken it away from under us.
- */
+/** A remembered head is trusted for this long, then read again (a row this recent is never pruned: retention keeps 30 days at least). */
 const HEAD_KEPT_MS = 30_000;
 /** Rows per INSERT statement (9 values each: well under SQLite's and PostgreSQL's limits on parameters). */
 const ROWS_PER_INSERT = 500;
