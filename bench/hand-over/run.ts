@@ -65,7 +65,7 @@ try {
     const totalMs = Date.now() - started;
     if (!received.ok) throw new Error("the file arrived with another hash");
     runs.push({ mbps: MEGABYTES / (totalMs / 1000), sendMs, totalMs });
-    console.log(`  run ${run}: ${fmt(MEGABYTES / (totalMs / 1000))} MB/s (${totalMs} ms, hash checked at arrival; the sender handed the last byte over after ${fmt(sendMs, 0)} ms)`);
+    console.log(`  run ${run}: ${fmt(MEGABYTES / (totalMs / 1000))} MB/s (${totalMs} ms, hash checked at arrival; the sender heard from the receiver that it arrived whole after ${fmt(sendMs, 0)} ms)`);
   }
   const median = [...runs].sort((a, b) => a.mbps - b.mbps)[Math.floor(runs.length / 2)]!;
   // The ceiling here: the same bytes on plain channels (one, and four at once), no file code at all; median of the runs too.

@@ -4,7 +4,10 @@
  * HIGH_WATER bytes queued in the channel and waits for it to drain below
  * LOW_WATER (back-pressure: memory stays flat whatever the file's size); the
  * receiver takes exactly the announced size and checks the SHA-256 announced
- * with the offer before anything is saved.
+ * with the offer before anything is saved, then says so on the same channel
+ * and closes it: the sender learns the file arrived whole from the receiver
+ * itself, even while its own line to the broker is down (a busy page can miss
+ * heartbeats and reconnect, and what the broker told it meanwhile is gone).
  */
 export const FILE_CHANNEL_PREFIX = "file:";
 const CHUNK = 64 * 1024;
@@ -12,6 +15,9 @@ const CHUNK = 64 * 1024;
 const READ = 4 * 1024 * 1024;
 const HIGH_WATER = 12 * 1024 * 1024;
 const LOW_WATER = 4 * 1024 * 1024;
+
+/** The receiver's word that it has every byte and the hash matched. */
+const DELIVERED = "delivered";
 
 export type TransferFailure = "cancelled" | "hash_mismatch" | "too_large" | "closed";
 
@@ -46,12 +52,22 @@ function drained(channel: RTCDataChannel, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Sends `file` on a new channel; `onProgress` with the bytes handed to the channel. Closing the channel cancels for the other side. */
+/**
+ * Sends `file` on a new channel; `onProgress` with the bytes handed to the channel. Resolves once the receiver
+ * says it has the file whole; rejects when the channel closes without that (the other side cancelled, or the
+ * hash differed) or `signal` aborts. Closing the channel cancels for the other side.
+ */
 export async function sendFile(pc: RTCPeerConnection, useId: string, file: Blob, onProgress: (sent: number) => void, signal: AbortSignal): Promise<void> {
   const channel = pc.createDataChannel(`${FILE_CHANNEL_PREFIX}${useId}`, { ordered: true });
   channel.binaryType = "arraybuffer";
   channel.bufferedAmountLowThreshold = LOW_WATER;
   signal.addEventListener("abort", () => channel.close(), { once: true });
+  const delivered = new Promise<void>((resolve, reject) => {
+    channel.addEventListener("message", (event: MessageEvent) => event.data === DELIVERED && resolve());
+    channel.addEventListener("close", () => reject(new TransferError("closed")), { once: true });
+    signal.addEventListener("abort", () => reject(new TransferError("cancelled")), { once: true });
+  });
+  delivered.catch(() => undefined); // awaited below; a failure before then is thrown by the loop itself
   await opened(channel, signal);
   let sent = 0;
   for (let offset = 0; offset < file.size; offset += READ) {
@@ -67,6 +83,7 @@ export async function sendFile(pc: RTCPeerConnection, useId: string, file: Blob,
     }
   }
   // The channel stays open until the receiver has it all (it closes it), so nothing queued is dropped.
+  await delivered;
 }
 
 /**
@@ -99,6 +116,7 @@ export function receiveFile(channel: RTCDataChannel, expected: { size: number; s
       const blob = new Blob(parts, expected.type ? { type: expected.type } : {});
       parts.length = 0;
       void sha256Hex(blob).then((hash) => {
+        if (hash === expected.sha256 && channel.readyState === "open") channel.send(DELIVERED); // sent before the close (the channel finishes what is queued)
         channel.close();
         if (hash === expected.sha256) resolve(blob);
         else reject(new TransferError("hash_mismatch"));

@@ -203,7 +203,8 @@ export class HandOver {
     if (out) {
       if (outcome === "accepted" && this.pc) {
         this.update(useId, { status: "sending" });
-        sendFile(this.pc, useId, out.file, (done) => this.progress(useId, done), out.abort.signal).catch(() => undefined);
+        // The receiver's own word settles it as sent; a failure is told by the broker (declined, failed, cancelled).
+        sendFile(this.pc, useId, out.file, (done) => this.progress(useId, done), out.abort.signal).then(() => this.answered(useId, "completed"), () => undefined);
         return;
       }
       this.outgoing.delete(useId);
