@@ -7,7 +7,7 @@ import { api } from "./support/api.js";
 import { type BrowserStack, startBrowserStack } from "./support/browser-stack.js";
 import { browserStackMissing, type SharerBrowser } from "./support/browsers.js";
 import { northwind } from "./support/demo-people.js";
-import { bigFile, dragOnScreen, inkAt, isInk, KEEP_CHANNELS, lastTransferStatus, sha256OfFile } from "./support/hand-over-steps.js";
+import { bigFile, dragOnScreen, DROP_COMPLETED_ANSWERS, inkAt, isInk, KEEP_CHANNELS, lastTransferStatus, sha256OfFile } from "./support/hand-over-steps.js";
 import type { IdpHarness } from "./support/idp-harness.js";
 import { describeNeeding } from "./support/needs.js";
 import { saveScreenshot } from "./support/screenshots.js";
@@ -39,20 +39,11 @@ describeNeeding(missing)("pointing, drawing and files between two browsers", () 
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** While set, the broker's word that a use completed never reaches a helper opened with `routeHelper`. */
-  let dropAnswersToHelper = false;
-
-  async function viewOnlySession(o: { keepHelperChannels?: boolean; routeHelper?: boolean } = {}): Promise<{ helper: Page; sharer: Page }> {
+  async function viewOnlySession(o: { keepHelperChannels?: boolean; dropCompletedAnswers?: boolean } = {}): Promise<{ helper: Page; sharer: Page }> {
     const helper = await openConsole(helperBrowser, h.origin, northwind.operator);
     if (o.keepHelperChannels) await helper.addInitScript({ content: KEEP_CHANNELS });
-    if (o.routeHelper) {
-      await helper.routeWebSocket(/\/ws$/, (ws) => {
-        const server = ws.connectToServer();
-        ws.onMessage((m) => server.send(m));
-        server.onMessage((m) => void (!(dropAnswersToHelper && typeof m === "string" && m.includes('"tool.answered"') && m.includes('"outcome":"completed"')) && ws.send(m)));
-      });
-    }
-    if (o.keepHelperChannels || o.routeHelper) await helper.reload();
+    if (o.dropCompletedAnswers) await helper.addInitScript({ content: DROP_COMPLETED_ANSWERS });
+    if (o.keepHelperChannels || o.dropCompletedAnswers) await helper.reload();
     const code = await newSessionCode(helper);
     const sharer = await sharerJoins(sharerBrowser.browser, h.origin, northwind.sharer, code);
     await requestViewAndAllow(helper, sharer);
@@ -107,16 +98,16 @@ describeNeeding(missing)("pointing, drawing and files between two browsers", () 
   });
 
   it("files: 200 MB end to end with its hash, a decline, a cancel half-way, a hostile name saved safely, and the tenant's cap", { timeout: 240_000 }, async () => {
-    const { helper, sharer } = await viewOnlySession({ routeHelper: true });
     const big = path.join(dir, "disk-image.bin");
     const hash = bigFile(big, 200);
+    const { helper, sharer } = await viewOnlySession({ dropCompletedAnswers: true });
 
     // 200 MB from the helper: the sharer accepts, the browser downloads it, and it is the same file. The broker's
     // word that it completed never reaches the helper (as when its connection was down): it hears it from the sharer.
     const started = Date.now();
     await helper.getByTestId("file-input").setInputFiles(big);
     await sharer.getByTestId("accept-file").waitFor({ timeout: 30_000 });
-    dropAnswersToHelper = true;
+    await helper.evaluate(() => void ((window as unknown as { __dropCompleted: boolean }).__dropCompleted = true));
     expect(await sharer.getByTestId("transfer").last().textContent()).toContain("disk-image.bin");
     const download = sharer.waitForEvent("download", { timeout: 120_000 });
     await sharer.getByTestId("accept-file").click();
@@ -128,7 +119,7 @@ describeNeeding(missing)("pointing, drawing and files between two browsers", () 
     expect(sha256OfFile(savedPath)).toBe(hash);
     await expect.poll(() => lastTransferStatus(helper), { timeout: 10_000 }).toBe("sent");
     expect(await lastTransferStatus(sharer)).toBe("saved");
-    dropAnswersToHelper = false;
+    await helper.evaluate(() => void ((window as unknown as { __dropCompleted: boolean }).__dropCompleted = false));
     // The broker still has the sharer's answer on record.
     expect((await h.broker.store.listAudit({ tenantId: "northwind.test", actions: ["file.completed"] })).at(-1)).toMatchObject({ detail: { kind: "file.offer", by: "sharer" } });
     console.log(`200 MB helper → sharer, hash checked, in ${seconds.toFixed(1)} s (${(200 / seconds).toFixed(0)} MB/s including hashing and the download)`);

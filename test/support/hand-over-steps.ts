@@ -41,6 +41,24 @@ export const KEEP_CHANNELS = `(() => {
   RTCPeerConnection.prototype.createDataChannel = function (...args) { const ch = create.apply(this, args); window.__channels.push(ch); return ch; };
 })();`;
 
+/**
+ * In the page, and so independent of the test process: while `window.__dropCompleted` is true, the broker's word
+ * that a use completed is dropped before the app hears it (as when its connection was down at that moment).
+ */
+export const DROP_COMPLETED_ANSWERS = `(() => {
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      // Registered before any of the app's listeners, so it runs first and can stop them.
+      this.addEventListener("message", (event) => {
+        const text = typeof event.data === "string" ? event.data : "";
+        if (window.__dropCompleted && text.includes('"tool.answered"') && text.includes('"outcome":"completed"')) event.stopImmediatePropagation();
+      });
+    }
+  };
+})();`;
+
 /** A file of `megabytes` MB (random blocks, repeated) and its SHA-256. */
 export function bigFile(path: string, megabytes: number): string {
   const block = crypto.randomBytes(1024 * 1024);
