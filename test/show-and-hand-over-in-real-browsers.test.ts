@@ -31,7 +31,10 @@ describeNeeding(missing)("pointing, drawing and files between two browsers", () 
   let sharerBrowser: SharerBrowser;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-files-"));
   beforeAll(async () => {
-    stack = await startBrowserStack();
+    // Two browsers move 200 MB here on the same two vCPUs as the rest of the suite, so a page can go seconds without
+    // a heartbeat; at the default 2.5 s the broker then drops it, and what it was told meanwhile is gone (CI lost a
+    // file offer so). Liveness has its own tests (media-paths-and-disconnects); here the parties stay connected.
+    stack = await startBrowserStack({ heartbeatTimeoutMs: 15_000 });
     ({ h, helperBrowser, sharerBrowser } = stack);
   }, 60_000);
   afterAll(async () => {
