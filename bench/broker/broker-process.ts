@@ -22,6 +22,9 @@ export interface BrokerProcess {
   kill(): Promise<void>;
 }
 
+/** `BENCH_BROKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`: Node flags for the brokers a benchmark starts (to profile them). */
+export const brokerNodeArgs = (): string[] => process.env.BENCH_BROKER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+
 /** Brokers of one cluster share the data folder's secrets and trust the same issuer. */
 export interface SharedBrokerSetup {
   dataDir: string;

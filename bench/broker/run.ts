@@ -3,9 +3,9 @@ import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { BrokerClient } from "../../tools/broker-client.js";
 import { type DeviceKey, newDeviceKey, signInWithDevice } from "../../tools/device-key.js";
-import { type BrokerProcess, startBrokerProcess } from "./broker-process.js";
+import { type BrokerProcess, brokerNodeArgs, startBrokerProcess } from "./broker-process.js";
 import { openViewSession } from "./view-session.js";
-import { fmt, machineFacts, medianRun, numberArg, percentile, sleep } from "./stats.js";
+import { fmt, machineFacts, medianRun, numberArg, percentile, setupsCeiling, sleep } from "./stats.js";
 
 // `npm run bench:broker [-- --idle 10000 --setups 3000 --relay-seconds 10]`
 // Starts a real broker process and measures it with real TLS WebSocket clients
@@ -143,7 +143,7 @@ async function sessionSetups(env: Record<string, string>) {
   console.log(`\n▶ ${SETUPS} full session setups, ${SETUP_CONCURRENCY} at a time, ${where} (create → join → request → consent → offer/answer relayed → end), ${RUNS} runs`);
   const runs: Awaited<ReturnType<typeof setupRun>>[] = [];
   for (let run = 0; run < RUNS; run++) {
-    const broker = await startBrokerProcess(env, process.env.BENCH_BROKER_NODE_ARGS?.split(" ").filter(Boolean) ?? []);
+    const broker = await startBrokerProcess(env, brokerNodeArgs());
     try {
       runs.push(await setupRun(broker));
     } finally {
@@ -153,7 +153,7 @@ async function sessionSetups(env: Record<string, string>) {
   const median = medianRun(runs, (r) => r.rate);
   report(`full session setups per second, ${where} (median of ${RUNS})`, `${fmt(median.rate, 0)} /s (runs: ${runs.map((r) => fmt(r.rate, 0)).join(", ")}; median run: one setup p50 ${fmt(percentile(median.durations, 50))} ms, p99 ${fmt(percentile(median.durations, 99))} ms)`, target);
   const { broker, client } = median.cpuMsPerSetup;
-  report(`CPU per setup, ${where} (median run, user + system)`, `${fmt(broker + client, 2)} ms: broker ${fmt(broker, 2)} ms, load client ${fmt(client, 2)} ms; at most ${fmt((os.cpus().length * 1000) / (broker + client), 0)}/s on these ${os.cpus().length} cores`, "—");
+  report(`CPU per setup, ${where} (median run, user + system)`, `${fmt(broker + client, 2)} ms: broker ${fmt(broker, 2)} ms, load client ${fmt(client, 2)} ms; at most ${fmt(setupsCeiling(broker + client), 0)}/s on these ${os.cpus().length} cores`, "—");
 }
 
 async function activePairs(b: BrokerProcess, prefix: string, n: number) {
@@ -238,8 +238,7 @@ const phases: [(b: BrokerProcess) => Promise<void>, Record<string, string>][] = 
 // Setups start their own brokers (one per run).
 for (const env of [{}, { TANDEM_TLS: "off" }] as Record<string, string>[]) if (!only || only === "sessionSetups") await sessionSetups(env);
 for (const [phase, env] of phases.filter(([p]) => !only || p.name === only)) {
-  // BENCH_BROKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the broker.
-  const broker = await startBrokerProcess(env, process.env.BENCH_BROKER_NODE_ARGS?.split(" ").filter(Boolean) ?? []);
+  const broker = await startBrokerProcess(env, brokerNodeArgs());
   try {
     await phase(broker);
   } finally {

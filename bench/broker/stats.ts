@@ -30,5 +30,8 @@ export async function browserMachineFacts(): Promise<string> {
   return `${machineFacts()}, ${spawnSync("/usr/bin/chromium", ["--version"]).stdout?.toString().trim() ?? "Chromium ?"}`;
 }
 
+/** The most setups a second this machine's cores could run if each took `cpuMsPerSetup` of CPU in all (user + system, every process on its path). */
+export const setupsCeiling = (cpuMsPerSetup: number) => (os.cpus().length * 1000) / cpuMsPerSetup;
+
 /** Of several runs, the one whose figure is the median (the results are the median of 3 runs, not the last or the best). */
 export const medianRun = <T>(runs: T[], by: (run: T) => number): T => [...runs].sort((a, b) => by(a) - by(b))[Math.floor(runs.length / 2)]!;

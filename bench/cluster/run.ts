@@ -6,8 +6,8 @@ import { BrokerClient } from "../../tools/broker-client.js";
 import { startTestIssuer } from "../../tools/token-issuer.js";
 import { findPostgresBin, startPostgres } from "../../tools/postgres-server.js";
 import { startRedis } from "../../tools/redis-server.js";
-import { type BrokerProcess, startBrokerProcess } from "../broker/broker-process.js";
-import { fmt, machineFacts, medianRun, numberArg, percentile, sleep } from "../broker/stats.js";
+import { type BrokerProcess, brokerNodeArgs, startBrokerProcess } from "../broker/broker-process.js";
+import { fmt, machineFacts, medianRun, numberArg, percentile, setupsCeiling, sleep } from "../broker/stats.js";
 import { cpuSeconds } from "../peers/process-cpu.js";
 
 // `npm run bench:cluster [-- --setups 2000 --relay-seconds 8]`: one broker vs
@@ -32,8 +32,8 @@ const pgBin = findPostgresBin();
 if (!pgBin) throw new Error("PostgreSQL is not installed (apt-get install postgresql)");
 const [pg, redis, issuer] = await Promise.all([startPostgres(pgBin), startRedis(), startTestIssuer()]);
 let n = 0;
-/** `BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` profiles the brokers (a SIGKILLed one writes nothing). */
-const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(" ") : [];
+// `BENCH_BROKER_NODE_ARGS` profiles the brokers (broker-process.ts); a SIGKILLed one writes nothing.
+const nodeArgs = brokerNodeArgs();
 async function cluster(size: number): Promise<BrokerProcess[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-cluster-"));
   const env = { TANDEM_TLS: "off", DATABASE_URL: pg.url, REDIS_URL: redis.url, TANDEM_REDIS_PREFIX: `bench${n++}`, TANDEM_GRACE_MS: "15000", TANDEM_MESSAGES_PER_SECOND: "1000", TANDEM_MESSAGE_BURST: "2000" };
@@ -177,7 +177,7 @@ async function oneRun(run: number) {
 
 const cpuText = (c: Cpu) => {
   const total = c.brokers + c.postgres + c.redis + c.client;
-  return `${fmt(total, 2)} ms (brokers ${fmt(c.brokers, 2)}, PostgreSQL ${fmt(c.postgres, 2)}, Redis ${fmt(c.redis, 2)}, load client ${fmt(c.client, 2)}): at most ${fmt((os.cpus().length * 1000) / total, 0)}/s on ${os.cpus().length} cores`;
+  return `${fmt(total, 2)} ms (brokers ${fmt(c.brokers, 2)}, PostgreSQL ${fmt(c.postgres, 2)}, Redis ${fmt(c.redis, 2)}, load client ${fmt(c.client, 2)}): at most ${fmt(setupsCeiling(total), 0)}/s on ${os.cpus().length} cores`;
 };
 
 try {
