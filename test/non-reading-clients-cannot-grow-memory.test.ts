@@ -167,6 +167,15 @@ describe("after a burst, the broker's memory settles", () => {
     expect([quiet(340), quiet(340), quiet(340), quiet(340)].map((r) => decision.next(r))).toEqual([false, false, false, false]); // …it was in use: no collection every period
   });
 
+  it("a broker at steady work is not quiet: no collection while it relays a few percent of its capacity", () => {
+    const decision = new SettlingDecision();
+    decision.next(quiet(100));
+    // ~1,000 signals/s keeps the event loop 8–12 % busy: a collection (50–100 ms) would stall every one of them.
+    const relaying = [0.08, 0.12, 0.09, 0.05, 0.08, 0.1, 0.04, 0.06].map((b) => decision.next({ rssBytes: 200 * MB, busy: b }));
+    expect(relaying).toEqual(Array(8).fill(false));
+    expect([quiet(200), quiet(200)].map((r) => decision.next(r))).toEqual([false, true]); // it went quiet: now
+  });
+
   it("small growth is left alone however quiet", () => {
     const decision = new SettlingDecision();
     decision.next(quiet(60));

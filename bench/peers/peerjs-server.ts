@@ -14,8 +14,9 @@ export interface PeerJsServer {
 export async function startPeerJsServer(): Promise<PeerJsServer> {
   const port = await freePort("127.0.0.1");
   // As deployed by its README, with the connection cap (5,000 by default) raised so 5k clients fit, and a long liveness timeout (idle clients still heartbeat).
-  const script = `const { PeerServer } = require("peer"); PeerServer({ host: "127.0.0.1", port: ${port}, path: "/", concurrent_limit: 100000, alive_timeout: 600000 }, () => console.log("peerjs listening"));`;
-  const child: ChildProcess = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const script = `process.on("SIGTERM", () => process.exit(0)); const { PeerServer } = require("peer"); PeerServer({ host: "127.0.0.1", port: ${port}, path: "/", concurrent_limit: 100000, alive_timeout: 600000 }, () => console.log("peerjs listening"));`;
+  // BENCH_PEER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles it (SIGTERM exits normally so the profile is written).
+  const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_PEER_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("peerjs listening") && resolve());
     child.once("exit", (code) => reject(new Error(`peerjs exited with ${code}`)));

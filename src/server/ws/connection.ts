@@ -30,8 +30,11 @@ export interface Connection {
   session: { id: string; role: PartyRole } | null;
   /** Monotonic time (performance.now) of the last frame received. */
   lastSeen: number;
-  /** Messages of one connection are handled in order (an offer before its ICE candidates). */
-  queue: Promise<void>;
+  /**
+   * Messages of one connection are handled in order (an offer before its ICE candidates): the last of its
+   * messages still being handled, or null when none is (the next one is then handled at once).
+   */
+  inFlight: Promise<void> | null;
 }
 
 export function send(connection: Connection, message: ServerMessage): void {

@@ -14,8 +14,11 @@ import { handleToolAnswer, handleToolSwitch, handleToolUse } from "./handlers/to
 /** What a broker short of memory refuses; what keeps running sessions going (signals, chat, consent, ending) still passes. */
 const STARTS_NEW_WORK = new Set<ClientMessage["type"]>(["hello", "session.create", "session.join", "chat.history", "device.register"]);
 
-/** One handler per message type; a type nobody handles fails to compile. */
-export async function dispatch(ctx: WsContext, connection: Connection, msg: ClientMessage, upgrade: UpgradeCredentials = {}): Promise<void> {
+/**
+ * One handler per message type; a type nobody handles fails to compile. Handlers that finish at once (signals,
+ * heartbeats) return nothing and throw their refusals; the others return their promise.
+ */
+export function dispatch(ctx: WsContext, connection: Connection, msg: ClientMessage, upgrade: UpgradeCredentials = {}): void | Promise<void> {
   if (STARTS_NEW_WORK.has(msg.type)) ctx.memory.refuseNewWork();
   switch (msg.type) {
     case "hello":

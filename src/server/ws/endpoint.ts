@@ -73,7 +73,7 @@ export function registerWsEndpoint(app: FastifyInstance, ctx: WsContext, limits:
       session: null,
       lastSeen: now,
       openedAt: now,
-      queue: Promise.resolve(),
+      inFlight: null,
     };
     connections.add(connection);
     send(connection, { type: "challenge", nonce: connection.nonce });
@@ -95,17 +95,29 @@ export function registerWsEndpoint(app: FastifyInstance, ctx: WsContext, limits:
         return;
       }
       refusedSincePass = 0;
-      let reqId: string | undefined;
-      connection.queue = connection.queue.then(async () => {
-        try {
-          const msg = parseFrame(data, isBinary);
-          reqId = msg.reqId;
-          await dispatch(ctx, connection, msg, upgrade);
-        } catch (error) {
-          reply(connection, error, reqId ?? reqIdOf(data), app);
-        }
-      });
+      // Most messages (signals, heartbeats) finish at once: handled right away when nothing of this connection is
+      // still in flight (no promise, no tick later), queued behind the one that is otherwise.
+      const pending = connection.inFlight ? connection.inFlight.then(() => handleFrame(data, isBinary)) : handleFrame(data, isBinary);
+      if (pending) {
+        const tail: Promise<void> = pending.then(() => {
+          if (connection.inFlight === tail) connection.inFlight = null;
+        });
+        connection.inFlight = tail;
+      }
     });
+
+    /** Parses and handles one frame; answers its refusal. A promise only while a handler still works on it. */
+    function handleFrame(data: Buffer, isBinary: boolean): Promise<void> | undefined {
+      let reqId: string | undefined;
+      try {
+        const msg = parseFrame(data, isBinary);
+        reqId = msg.reqId;
+        return dispatch(ctx, connection, msg, upgrade)?.catch((error: unknown) => reply(connection, error, reqId, app));
+      } catch (error) {
+        reply(connection, error, reqId ?? reqIdOf(data), app);
+        return undefined;
+      }
+    }
 
     socket.on("close", () => {
       connections.delete(connection);

@@ -1,5 +1,6 @@
 import { ClientMessage, MAX_FRAME_BYTES, ReqId } from "../../protocol/index.js";
 import { ProtocolError } from "../protocol-error.js";
+import { acceptSignal } from "./signal-frames.js";
 
 /** Turns one raw WebSocket frame into a checked message, or a typed refusal. */
 export function parseFrame(data: Buffer, isBinary: boolean): ClientMessage {
@@ -13,6 +14,8 @@ export function parseFrame(data: Buffer, isBinary: boolean): ClientMessage {
   } catch {
     throw new ProtocolError("bad_message", "the message is not JSON");
   }
+  const signal = acceptSignal(json);
+  if (signal) return signal;
   const parsed = ClientMessage.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
