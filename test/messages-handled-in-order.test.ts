@@ -43,7 +43,7 @@ describe("one connection's messages are handled in the order sent", () => {
       }
       if (i === 10) helper.sendRaw(JSON.stringify({ type: "signal.ice", sessionId, reqId: "bad", candidate: { candidate: 7 } }));
     }
-    await sharer.next((m) => m.type === "signal.ice" && m.candidate?.candidate.startsWith("candidate:29 "));
+    await sharer.next((m) => m.type === "signal.ice" && (m.candidate?.candidate.startsWith("candidate:29 ") ?? false));
     const label = (m: ServerMessage) => (m.type === "chat.message" ? `chat ${m.message.text.split(" ")[1]}` : m.type === "signal.ice" ? `ice ${m.candidate!.candidate.split(/[: ]/)[1]}` : null);
     expect(sharer.pending().map(label).filter(Boolean)).toEqual(sent.slice(0, -1));
     // The helper's answers came back in order too, the refusal where it was sent (after chat 9, before chat 12).

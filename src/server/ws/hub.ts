@@ -119,10 +119,8 @@ export class Hub {
       this.chatSeqs.set(sessionId, seen);
     }
     const json = JSON.stringify(message);
-    for (const role of to === "both" ? (["helper", "sharer"] as const) : [to]) {
-      const connection = seats[role];
-      if (connection) sendSerialized(connection, json);
-    }
+    if (to !== "sharer" && seats.helper) sendSerialized(seats.helper, json);
+    if (to !== "helper" && seats.sharer) sendSerialized(seats.sharer, json);
     if (view?.status === "ended") {
       for (const connection of Object.values(seats)) this.detach(connection);
     }
