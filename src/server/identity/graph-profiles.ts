@@ -4,6 +4,7 @@ import { ENTRA_GROUP_ID } from "../../protocol/index.js";
 import type { Clock } from "../clock.js";
 import type { BrokerConfig } from "../config.js";
 import type { Identity } from "./identity.js";
+import { setNewest } from "../newest-entries.js";
 
 /**
  * Entra ID tokens carry a name but no job title, company, photo or verified
@@ -165,8 +166,7 @@ export function createGraphProfiles(o: GraphSettings & { clock: Clock; log?: (pr
         o.log?.(`Graph has no user ${objectId} in tenant ${identity.tenantId}; the token's claims are shown, unverified`);
         return unverified(identity);
       }
-      if (profiles.size >= MAX_CACHED) profiles.delete(profiles.keys().next().value!);
-      profiles.set(key, { profile, until: now + ttl });
+      setNewest(profiles, key, { profile, until: now + ttl }, MAX_CACHED);
       return { ...identity, name: profile.name, profile };
     } catch (error) {
       o.log?.(error instanceof Error ? error.message : String(error));
@@ -185,8 +185,7 @@ export function createGraphProfiles(o: GraphSettings & { clock: Clock; log?: (pr
           const res = await graphGet(tenantId, `/groups/${encodeURIComponent(id)}?$select=displayName`);
           const name = res.status === 200 ? ((JSON.parse(res.body.toString("utf8")) as { displayName?: string }).displayName ?? null) : null;
           kept = { name, until: o.clock.now() + ttl };
-          if (groups.size >= MAX_CACHED) groups.delete(groups.keys().next().value!);
-          groups.set(key, kept);
+          setNewest(groups, key, kept, MAX_CACHED);
         } catch (error) {
           o.log?.(error instanceof Error ? error.message : String(error));
           break;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Clock } from "../clock.js";
+import { setNewest } from "../newest-entries.js";
 
 /**
  * Counts attempts per key in a sliding window (code guesses per user and per
@@ -47,9 +48,7 @@ export function createAttemptLimiter(clock: Clock, maxAttempts: number, windowMs
       const times = recent(key);
       const wait = waitFor(times, maxAttempts, windowMs, now);
       if (wait > 0) return { wait, refund: noRefund };
-      attempts.delete(key);
-      attempts.set(key, [...times, now]); // newest last, so a flood of made-up keys evicts the oldest
-      if (attempts.size > MAX_KEYS) attempts.delete(attempts.keys().next().value!);
+      setNewest(attempts, key, [...times, now], MAX_KEYS);
       return {
         wait: 0,
         async refund() {

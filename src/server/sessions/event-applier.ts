@@ -7,6 +7,7 @@ import type { KeyedMutex } from "./keyed-mutex.js";
 import type { SessionBus } from "./session-bus.js";
 import { auditOf } from "./session-events.js";
 import { stateOf, viewOf } from "./session-view.js";
+import { setNewest } from "../newest-entries.js";
 
 /** Session records kept to save a read per command; past it the least recently changed go first. */
 const KNOWN_RECORDS = 10_000;
@@ -33,10 +34,8 @@ const KNOWN_RECORDS = 10_000;
 export function createEventApplier(o: { store: Store; clock: Clock; bus: SessionBus; grants?: ControlGrants; mutex: KeyedMutex; ended: (sessionId: string) => void }) {
   const known = new Map<string, SessionRecord>();
   const remember = (record: SessionRecord) => {
-    known.delete(record.id);
-    if (record.status === "ended") return;
-    known.set(record.id, record);
-    if (known.size > KNOWN_RECORDS) known.delete(known.keys().next().value!);
+    if (record.status === "ended") known.delete(record.id);
+    else setNewest(known, record.id, record, KNOWN_RECORDS);
   };
 
   /** Remembered, and told to the other brokers. */

@@ -8,6 +8,7 @@ import type { SessionRecord, Store } from "../store/store.js";
 import { auditRow } from "./session-events.js";
 import type { SessionBus } from "./session-bus.js";
 import { otherRole, roleOf, viewOf } from "./session-view.js";
+import { setNewest } from "../newest-entries.js";
 
 /**
  * Drawing, the clipboard and files, as the broker sees them: the sharer turns
@@ -34,9 +35,7 @@ export function createSessionTools(o: { store: Store; clock: Clock; bus: Session
 
   function takeUse(sessionId: string): number {
     const bucket = buckets.get(sessionId) ?? createRateBucket(TOOL_USES_PER_MINUTE / 60, TOOL_USES_PER_MINUTE);
-    buckets.delete(sessionId);
-    buckets.set(sessionId, bucket);
-    if (buckets.size > MAX_COUNTED_SESSIONS) buckets.delete(buckets.keys().next().value!);
+    setNewest(buckets, sessionId, bucket, MAX_COUNTED_SESSIONS);
     return bucket.take(o.clock.now());
   }
 

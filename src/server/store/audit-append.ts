@@ -2,6 +2,7 @@ import { type Kysely, sql } from "kysely";
 import { type ChainHash, GENESIS_HASH } from "./audit-chain.js";
 import type { Database } from "./schema.js";
 import type { NewAuditEvent } from "./store.js";
+import { setNewest } from "../newest-entries.js";
 
 /**
  * Appends audit rows to their tenant's hash chain as part of a write: the row is queued on the write's
@@ -47,9 +48,7 @@ export const auditAppender = (chainHash: ChainHash, o: { lockAcrossBrokers?: boo
     return head && Date.now() - head.at < HEAD_KEPT_MS ? head : undefined;
   };
   const remember = (tenantId: string, head: Head) => {
-    heads.delete(tenantId);
-    heads.set(tenantId, { ...head, at: Date.now() });
-    if (heads.size > KEPT_HEADS) heads.delete(heads.keys().next().value!);
+    setNewest(heads, tenantId, { ...head, at: Date.now() }, KEPT_HEADS);
   };
   const readHead = (tx: Kysely<Database>, tenantId: string) =>
     tx.selectFrom("audit_events").select(["seq", "hash"]).where("tenant_id", "=", tenantId).orderBy("seq", "desc").limit(1).executeTakeFirst();

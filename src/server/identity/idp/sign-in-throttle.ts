@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Clock } from "../../clock.js";
+import { setNewest } from "../../newest-entries.js";
 
 /**
  * Failed sign-ins on the built-in sign-in page, per account and per address,
@@ -101,9 +102,7 @@ export function createSignInThrottle(clock: Clock): SignInThrottle {
         entry.lastFailure = now;
         const lockedForMs = lockFor(kind, entry.failures);
         if (lockedForMs > 0) entry.lockedUntil = now + lockedForMs;
-        entries.delete(id(kind, key));
-        entries.set(id(kind, key), entry); // newest last, so the oldest is evicted first
-        if (entries.size > MAX_KEYS) entries.delete(entries.keys().next().value!);
+        setNewest(entries, id(kind, key), entry, MAX_KEYS);
         return { kind, key, failures: entry.failures, lockedForMs, previousLockedUntil, lockedUntil: entry.lockedUntil };
       });
       return { wait: 0, settle: settler(counted, undo) };
