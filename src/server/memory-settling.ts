@@ -25,8 +25,8 @@ export interface SettlingRules {
   minGrowthBytes: number;
   /**
    * Readings in a row with the event loop at most this busy count as quiet. Low: the collection stops the
-   * broker for 50–100 ms, and a broker relaying a steady 1,000 signals/s is only ~10 % busy (bench:relay
-   * measured one collected at 0.1, in the middle of its relay: p99 9 ms instead of 1).
+   * broker for 50–100 ms, and a broker relaying a steady 1,000 signals/s is only 8–12 % busy (bench:relay's
+   * profiles), which a threshold of 10 % took for quiet.
    */
   quietBusy: number;
   quietReadings: number;
