@@ -60,7 +60,8 @@ export async function startBrokerProcess(env: Record<string, string> = {}, nodeA
     child.once("exit", (code) => reject(new Error(`broker exited with ${code}`)));
   });
   // BENCH_BROKER_STDOUT=file keeps what the broker prints (e.g. with BENCH_BROKER_NODE_ARGS=--trace-gc).
-  if (process.env.BENCH_BROKER_STDOUT) child.stdout!.pipe(fs.createWriteStream(process.env.BENCH_BROKER_STDOUT)); else child.stdout!.resume();
+  if (process.env.BENCH_BROKER_STDOUT) child.stdout!.pipe(fs.createWriteStream(process.env.BENCH_BROKER_STDOUT));
+  else child.stdout!.resume();
   return {
     origin: env.TANDEM_TLS === "off" ? `http://localhost:${port}` : `https://localhost:${port}`,
     wsUrl: env.TANDEM_TLS === "off" ? `ws://127.0.0.1:${port}/ws` : `wss://localhost:${port}/ws`,
