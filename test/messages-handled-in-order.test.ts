@@ -24,6 +24,7 @@ describe("one connection's messages are handled in the order sent", () => {
     helper.send({ type: "signal.offer", sessionId, sdp: "v=0\r\n" });
     await expect.poll(() => sharer.pending().some((m) => m.type === "signal.offer")).toBe(true);
     const received = sharer.pending().map((m) => (m.type === "session.state" ? `state ${m.session.status}` : m.type));
+    expect(received).toContain("state requested");
     expect(received.indexOf("state requested")).toBeLessThan(received.indexOf("signal.offer"));
     expect(helper.pending().filter((m) => m.type === "error")).toEqual([]);
   });
