@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { EndReason, ErrorCode } from "./errors.js";
-import { MAX_CHAT_CHARS, MAX_ICE_CHARS, MAX_SDP_CHARS } from "./limits.js";
+import { MAX_CHAT_CHARS, MAX_ICE_CHARS, MAX_MLINE_INDEX, MAX_REQ_ID_CHARS, MAX_SDP_CHARS, MAX_SDP_MID_CHARS, MAX_UFRAG_CHARS } from "./limits.js";
 import { Level, PartyRole, SessionStatus } from "./session-machine.js";
 import { Tool, ToolOutcome, ToolUse, ToolUseKind } from "./tools.js";
 
@@ -8,7 +8,7 @@ import { Tool, ToolOutcome, ToolUse, ToolUseKind } from "./tools.js";
  * Every message on the broker WebSocket, one discriminated union per direction.
  * `reqId` is the client's own correlation id, echoed in the answer or error.
  */
-export const ReqId = z.string().min(1).max(64);
+export const ReqId = z.string().min(1).max(MAX_REQ_ID_CHARS);
 const reqId = ReqId.optional();
 const sessionId = z.string().uuid();
 const codePoints = (max: number) =>
@@ -16,9 +16,9 @@ const codePoints = (max: number) =>
 
 export const IceCandidate = z.object({
   candidate: z.string().max(MAX_ICE_CHARS),
-  sdpMid: z.string().max(64).nullable().optional(),
-  sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
-  usernameFragment: z.string().max(256).nullable().optional(),
+  sdpMid: z.string().max(MAX_SDP_MID_CHARS).nullable().optional(),
+  sdpMLineIndex: z.number().int().min(0).max(MAX_MLINE_INDEX).nullable().optional(),
+  usernameFragment: z.string().max(MAX_UFRAG_CHARS).nullable().optional(),
 });
 export type IceCandidate = z.infer<typeof IceCandidate>;
 

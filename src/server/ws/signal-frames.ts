@@ -1,4 +1,4 @@
-import { type ClientMessage, MAX_ICE_CHARS, MAX_SDP_CHARS } from "../../protocol/index.js";
+import { type ClientMessage, MAX_ICE_CHARS, MAX_MLINE_INDEX, MAX_REQ_ID_CHARS, MAX_SDP_CHARS, MAX_SDP_MID_CHARS, MAX_UFRAG_CHARS } from "../../protocol/index.js";
 
 type Signal = Extract<ClientMessage, { type: "signal.offer" | "signal.answer" | "signal.ice" }>;
 type Candidate = Extract<Signal, { type: "signal.ice" }>["candidate"];
@@ -18,7 +18,7 @@ export function acceptSignal(json: unknown): Signal | undefined {
   const type = m.type;
   if (type !== "signal.ice" && type !== "signal.offer" && type !== "signal.answer") return undefined;
   const { reqId, sessionId } = m;
-  if (reqId !== undefined && !(typeof reqId === "string" && reqId.length >= 1 && reqId.length <= 64)) return undefined;
+  if (reqId !== undefined && !(typeof reqId === "string" && reqId.length >= 1 && reqId.length <= MAX_REQ_ID_CHARS)) return undefined;
   if (typeof sessionId !== "string" || !UUID.test(sessionId)) return undefined;
   if (type !== "signal.ice") {
     const sdp = m.sdp;
@@ -41,16 +41,16 @@ function acceptCandidate(value: unknown): Candidate | undefined {
   if (typeof c.candidate !== "string" || c.candidate.length > MAX_ICE_CHARS) return undefined;
   const out: NonNullable<Candidate> = { candidate: c.candidate };
   if ("sdpMid" in c) {
-    if (!(c.sdpMid === null || (typeof c.sdpMid === "string" && c.sdpMid.length <= 64))) return undefined;
+    if (!(c.sdpMid === null || (typeof c.sdpMid === "string" && c.sdpMid.length <= MAX_SDP_MID_CHARS))) return undefined;
     out.sdpMid = c.sdpMid;
   }
   if ("sdpMLineIndex" in c) {
     const i = c.sdpMLineIndex;
-    if (!(i === null || (typeof i === "number" && Number.isInteger(i) && i >= 0 && i <= 64))) return undefined;
+    if (!(i === null || (typeof i === "number" && Number.isInteger(i) && i >= 0 && i <= MAX_MLINE_INDEX))) return undefined;
     out.sdpMLineIndex = i;
   }
   if ("usernameFragment" in c) {
-    if (!(c.usernameFragment === null || (typeof c.usernameFragment === "string" && c.usernameFragment.length <= 256))) return undefined;
+    if (!(c.usernameFragment === null || (typeof c.usernameFragment === "string" && c.usernameFragment.length <= MAX_UFRAG_CHARS))) return undefined;
     out.usernameFragment = c.usernameFragment;
   }
   return out;
