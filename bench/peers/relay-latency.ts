@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import type { BrokerProcess } from "../broker/broker-process.js";
+import { type BrokerProcess, brokerNodeArgs, startBrokerProcess } from "../broker/broker-process.js";
 import { openViewSession } from "../broker/view-session.js";
 import { percentile, sleep } from "../broker/stats.js";
 import type { PeerJsServer } from "./peerjs-server.js";
@@ -85,6 +85,13 @@ function stampIn(data: Buffer, type: string): number | null {
   const mark = text.indexOf("t=");
   return text.includes(`"${type}"`) && mark > 0 ? Number.parseFloat(text.slice(mark + 2)) : null;
 }
+
+/**
+ * The broker as the signaling rows measure it: without TLS (a proxy terminates it, as PeerJS's would be), and with
+ * its per-connection flood limit (50 messages/s by default; PeerJS has none) raised above the rate measured.
+ */
+export const startSignalingBroker = (rate: number): Promise<BrokerProcess> =>
+  startBrokerProcess({ TANDEM_TLS: "off", TANDEM_MESSAGES_PER_SECOND: String(rate * 2) }, brokerNodeArgs());
 
 /** Two signed-in clients of one session on the broker: the sharer sends ICE candidates, the helper receives them. */
 export async function tandemRelayPath(b: BrokerProcess): Promise<RelayPath> {

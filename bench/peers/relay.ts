@@ -1,7 +1,6 @@
-import { brokerNodeArgs, startBrokerProcess } from "../broker/broker-process.js";
 import { fmt, machineFacts, numberArg } from "../broker/stats.js";
 import { startPeerJsServer } from "./peerjs-server.js";
-import { peerJsRelayPath, type RelayFigures, relayInAlternation, tandemRelayPath } from "./relay-latency.js";
+import { peerJsRelayPath, type RelayFigures, relayInAlternation, startSignalingBroker, tandemRelayPath } from "./relay-latency.js";
 
 // `npm run bench:relay [-- --rate 1000 --seconds 5 --rounds 5 --warm-up 15]`: only bench:peers' signaling relay
 // rows — the broker and the PeerJS server up at once, measured in alternation — to profile and tune the relay
@@ -10,7 +9,7 @@ import { peerJsRelayPath, type RelayFigures, relayInAlternation, tandemRelayPath
 const plan = { rate: numberArg("rate", 1000), seconds: numberArg("seconds", 5), rounds: numberArg("rounds", 5), warmUpSeconds: numberArg("warm-up", 15) };
 
 console.log(`Signaling relay, Tandem and PeerJS in alternation: ${plan.rate} msgs/s, ${plan.rounds} rounds of ${plan.seconds} s each after ${plan.warmUpSeconds} s of warm-up — ${machineFacts()}`);
-const broker = await startBrokerProcess({ TANDEM_TLS: "off", TANDEM_MESSAGES_PER_SECOND: String(plan.rate * 2) }, brokerNodeArgs());
+const broker = await startSignalingBroker(plan.rate);
 const peerJs = await startPeerJsServer();
 try {
   const paths = [await tandemRelayPath(broker), await peerJsRelayPath(peerJs)];

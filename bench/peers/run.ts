@@ -2,13 +2,13 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { launchHelperBrowser } from "../../tools/chromium.js";
 import { startXvfb } from "../../tools/x-display.js";
-import { type BrokerProcess, brokerNodeArgs, startBrokerProcess } from "../broker/broker-process.js";
+import type { BrokerProcess } from "../broker/broker-process.js";
 import { browserMachineFacts, fmt, markdownTable, medianRun, numberArg, percentile } from "../broker/stats.js";
 import { measureAlternately, type SideFigures } from "./alternate.js";
 import type { Side } from "./side.js";
 import { openTimecodeWindow } from "../media/timecode-window.js";
 import { type PeerJsServer, peerJsPackageVersion, startPeerJsServer } from "./peerjs-server.js";
-import { peerJsRelayPath, type RelayFigures, relayInAlternation, tandemRelayPath } from "./relay-latency.js";
+import { peerJsRelayPath, type RelayFigures, relayInAlternation, startSignalingBroker, tandemRelayPath } from "./relay-latency.js";
 import { peerJsIdleMemory, tandemIdleMemory } from "./signaling.js";
 import { openTandem } from "./tandem-side.js";
 import { openVnc } from "./vnc-side.js";
@@ -84,7 +84,7 @@ async function screenAndInput(): Promise<Pick<Run, "onScreen" | "tandem" | "vnc"
 async function signaling(): Promise<Pick<Run, "ours" | "theirs">> {
   console.log(`▶ signaling: idle clients (${COUNTS.join(", ")}), then relay latency at ${RATE} msgs/s in alternation, ${RELAY.rounds} rounds of ${SECONDS} s each after ${RELAY.warmUpSeconds} s of warm-up`);
   const onFreshBroker = async <T>(measure: (b: BrokerProcess) => Promise<T>) => {
-    const broker = await startBrokerProcess({ TANDEM_TLS: "off", TANDEM_MESSAGES_PER_SECOND: String(RATE * 2) }, brokerNodeArgs());
+    const broker = await startSignalingBroker(RATE);
     return measure(broker).finally(() => broker.stop());
   };
   const onFreshPeerJs = async <T>(measure: (p: PeerJsServer) => Promise<T>) => {
